@@ -1,0 +1,35 @@
+# tally: make rollup (the sample job), make test (the test suite), make bench (speed report).
+
+SWIFT ?= swift
+LOGS ?= fixtures/logs
+OUT ?= out
+# Only a TZ given on the command line counts: the TZ of the environment is the machine's own
+# setting (often ":/etc/localtime"), not a choice of rollup zone.
+ZONE := $(if $(filter command line,$(origin TZ)),$(TZ),UTC)
+TALLY := .build/release/tally
+
+.PHONY: all build rollup test bench fuzz fixtures clean
+
+all: build
+
+build:
+	$(SWIFT) build -c release --product tally
+
+$(TALLY): Package.swift $(shell find Sources -name '*.swift' -o -name '*.h' -o -name '*.modulemap')
+	$(SWIFT) build -c release --product tally
+
+rollup: $(TALLY)
+	$(TALLY) rollup $(LOGS) --out $(OUT) --tz $(ZONE) --verbose
+
+test:
+	$(SWIFT) build --product tally
+	$(SWIFT) test
+
+bench:
+	bash scripts/bench.sh
+
+fixtures:
+	python3 scripts/gen_fixtures.py
+
+clean:
+	rm -rf .build $(OUT)

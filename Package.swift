@@ -1,0 +1,48 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Data flows one way, down this list: Reader -> Parser -> Aggregator -> Writer, wired by
+// Pipeline, driven by the `tally` command. No stage imports a stage below it.
+let package = Package(
+    name: "tally",
+    products: [
+        .executable(name: "tally", targets: ["tally"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(name: "TallyReader", dependencies: ["CZlib"]),
+        .target(name: "TallyParser"),
+        .target(name: "TallyAggregator"),
+        .target(name: "TallyWriter", dependencies: ["TallyAggregator"]),
+        .target(
+            name: "TallyPipeline",
+            dependencies: ["TallyReader", "TallyParser", "TallyAggregator", "TallyWriter"]
+        ),
+        .executableTarget(
+            name: "tally",
+            dependencies: [
+                "TallyPipeline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "TallyReaderTests", dependencies: ["TallyReader"]),
+        .testTarget(name: "TallyParserTests", dependencies: ["TallyParser"]),
+        .testTarget(name: "TallyAggregatorTests", dependencies: ["TallyAggregator"]),
+        .testTarget(name: "TallyWriterTests", dependencies: ["TallyWriter", "TallyAggregator"]),
+        .testTarget(name: "TallyPipelineTests", dependencies: ["TallyPipeline", "TallyAggregator"]),
+    ]
+)
+
+// Package-wide settings in one place: warnings are errors for our own code.
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    target.swiftSettings = settings
+}

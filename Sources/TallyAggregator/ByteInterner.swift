@@ -1,0 +1,96 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Gives each distinct byte string a small id, and keeps the bytes once.
+///
+/// This is how tally keys its tables by small integers rather than strings: a campaign id is
+/// copied once, when first seen, and every later line with it costs a hash and one compare.
+///
+/// Storage: all strings end to end in `arena`; string `i` is
+/// `arena[offsets[i] ..< offsets[i + 1]]`. `slots` is an open-addressing table (linear probing,
+/// at most half full) of `id + 1`, 0 meaning empty. `hashes[i]` is string `i`'s hash, kept so
+/// that growing the table and probing past other strings need no rehash or compare.
+public final class ByteInterner: @unchecked Sendable {
+    private var arena: [UInt8] = []
+    private var offsets: [Int] = [0]
+    private var hashes: [UInt64] = []
+    private var slots: [UInt32]
+    private var mask: Int
+
+    public init(capacity: Int = 1024) {
+        var size = 16
+        while size < capacity * 2 { size *= 2 }
+        slots = [UInt32](repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    /// How many distinct strings are held.
+    public var count: Int { hashes.count }
+
+    /// The id of `bytes`, adding them if new.
+    /// - Complexity: O(bytes.count) expected.
+    public func intern(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        let hash = ByteHash.hash(bytes)
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let entry = slots[slot]
+            if entry == 0 { break }
+            let id = Int(entry - 1)
+            if hashes[id] == hash, equals(id, bytes) { return UInt32(id) }
+            slot = (slot + 1) & mask
+        }
+        let id = hashes.count
+        // Ids are UInt32 to keep the key tables small; 4 billion distinct ids would not fit in memory anyway.
+        precondition(id < Int(UInt32.max) - 1, "too many distinct values")
+        arena.append(contentsOf: bytes)
+        offsets.append(arena.count)
+        hashes.append(hash)
+        slots[slot] = UInt32(id + 1)
+        if hashes.count * 2 > slots.count { grow() }
+        return UInt32(id)
+    }
+
+    /// Calls `body` with the bytes of string `id`.
+    public func withBytes<R>(of id: UInt32, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        let start = offsets[Int(id)]
+        let end = offsets[Int(id) + 1]
+        return try arena.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
+    }
+
+    /// The bytes of string `id`, copied.
+    public func bytes(of id: UInt32) -> [UInt8] {
+        Array(arena[offsets[Int(id)]..<offsets[Int(id) + 1]])
+    }
+
+    /// Whether string `a` sorts before string `b`, bytewise.
+    public func precedes(_ a: UInt32, _ b: UInt32) -> Bool {
+        let aStart = offsets[Int(a)], aCount = offsets[Int(a) + 1] - aStart
+        let bStart = offsets[Int(b)], bCount = offsets[Int(b) + 1] - bStart
+        return arena.withUnsafeBytes { raw in
+            let order = memcmp(raw.baseAddress! + aStart, raw.baseAddress! + bStart, min(aCount, bCount))
+            return order != 0 ? order < 0 : aCount < bCount
+        }
+    }
+
+    private func equals(_ id: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        let start = offsets[id]
+        let count = offsets[id + 1] - start
+        guard count == bytes.count else { return false }
+        if count == 0 { return true }
+        return arena.withUnsafeBytes { memcmp($0.baseAddress! + start, bytes.baseAddress!, count) == 0 }
+    }
+
+    private func grow() {
+        let size = slots.count * 2
+        slots = [UInt32](repeating: 0, count: size)
+        mask = size - 1
+        for id in 0..<hashes.count {
+            var slot = Int(truncatingIfNeeded: hashes[id]) & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = UInt32(id + 1)
+        }
+    }
+}

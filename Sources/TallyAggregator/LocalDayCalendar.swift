@@ -1,0 +1,81 @@
+import Foundation
+
+/// Maps instants to local calendar days in one IANA time zone, without Foundation per event.
+///
+/// Built once per run: for every UTC day in the accepted range it records the zone's offset at
+/// the day's start and, if the offset changes during that day, the second it changes and the
+/// offset after. Looking up an instant is then a division, one array read and a compare. The
+/// change is found by bisection to the second, so zones whose changes fall on half or quarter
+/// hours (Adelaide, Kathmandu, Lord Howe) are exact too. At most one change per UTC day is
+/// assumed; no zone has had two in one day since 1970.
+public struct LocalDayCalendar: Sendable {
+    private struct DayEntry {
+        var offset: Int32
+        /// Seconds after the UTC day's start at which `offsetAfter` applies; 86_400 if never.
+        var changeAt: Int32
+        var offsetAfter: Int32
+    }
+
+    public let identifier: String
+    private let firstDay: Int64
+    private let entries: [DayEntry]
+    /// Set for zones with one offset over the whole range (UTC, fixed-offset zones).
+    private let fixedOffset: Int64?
+
+    /// - Parameters:
+    ///   - identifier: an IANA zone name such as `America/New_York`, or `UTC`.
+    ///   - instants: the instants that will be looked up (seconds since the epoch, UTC).
+    /// - Returns: nil if the zone is unknown.
+    public init?(identifier: String, covering instants: Range<Int64>) {
+        guard let zone = TimeZone(identifier: identifier) else { return nil }
+        self.identifier = identifier
+        let first = Self.floorDiv(instants.lowerBound, 86_400)
+        let last = Self.floorDiv(instants.upperBound - 1, 86_400)
+        firstDay = first
+        func offset(_ instant: Int64) -> Int32 {
+            Int32(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(instant))))
+        }
+        var entries: [DayEntry] = []
+        entries.reserveCapacity(Int(last - first + 1))
+        var atStart = offset(first * 86_400)
+        var isFixed = true
+        for day in first...last {
+            let start = day * 86_400
+            let atNext = offset(start + 86_400)
+            var entry = DayEntry(offset: atStart, changeAt: 86_400, offsetAfter: atStart)
+            if atNext != atStart {
+                isFixed = false
+                // Invariant: offset(low) == atStart, offset(high) != atStart.
+                var low = start
+                var high = start + 86_400
+                while high - low > 1 {
+                    let middle = (low + high) / 2
+                    if offset(middle) == atStart { low = middle } else { high = middle }
+                }
+                entry.changeAt = Int32(high - start)
+                entry.offsetAfter = atNext
+            }
+            entries.append(entry)
+            atStart = atNext
+        }
+        self.entries = entries
+        fixedOffset = isFixed ? Int64(entries.first?.offset ?? 0) : nil
+    }
+
+    /// The local day (days since 1970-01-01) that `instant` falls on.
+    /// - Precondition: `instant` is in the range given at creation.
+    @inline(__always)
+    public func day(of instant: Int64) -> Int32 {
+        if let fixedOffset { return Int32(Self.floorDiv(instant + fixedOffset, 86_400)) }
+        let utcDay = Self.floorDiv(instant, 86_400)
+        let entry = entries[Int(utcDay - firstDay)]
+        let offset = instant - utcDay * 86_400 < Int64(entry.changeAt) ? entry.offset : entry.offsetAfter
+        return Int32(Self.floorDiv(instant + Int64(offset), 86_400))
+    }
+
+    @inline(__always)
+    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+        let q = a / b
+        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+    }
+}

@@ -1,0 +1,24 @@
+extension Rollup {
+    /// Adds every count of `other` into this rollup.
+    ///
+    /// This is the one way partial rollups (per input, per worker, later per machine) become one.
+    /// It is exact, and associative and commutative: any grouping and order of merges gives the
+    /// same counts, and the output is sorted, so the same bytes.
+    ///
+    /// - Complexity: O(distinct campaigns of `other` + keys of `other`).
+    public func merge(_ other: Rollup) {
+        precondition(other.counterCount == counterCount, "merging rollups with different counters")
+        // Other's campaign ids are its own; map each to ours once.
+        var ourID = [UInt32](repeating: 0, count: other.campaigns.count)
+        for id in 0..<other.campaigns.count {
+            ourID[id] = other.campaigns.withBytes(of: UInt32(id)) { campaigns.intern($0) }
+        }
+        for (row, key) in other.keys.enumerated() {
+            let campaign = ourID[Int(Self.campaign(of: key))]
+            for counter in 0..<counterCount {
+                let amount = other.counts[row * counterCount + counter]
+                if amount != 0 { add(day: Self.day(of: key), campaignID: campaign, counter: counter, amount: amount) }
+            }
+        }
+    }
+}

@@ -1,0 +1,273 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How the lines of an input are written.
+public enum LogFormat: String, Sendable, CaseIterable {
+    /// Decided for each input from its first non-blank line.
+    case auto
+    case jsonl, csv, tsv
+}
+
+/// One counted event. `campaign` points into the line or into the parser's scratch space and is
+/// valid only until the parser's next call.
+public struct Event {
+    public var instant: Int64
+    public var kind: EventKind
+    public var campaign: UnsafeRawBufferPointer
+}
+
+/// What became of one line.
+public enum LineOutcome {
+    case event(Event)
+    /// A well-formed event of a type tally does not count (a conversion, say).
+    case ignored
+    /// Empty, or only spaces, tabs and a CR.
+    case blank
+    /// The header line of a CSV or TSV input: names, not an event.
+    case header
+    case rejected(RejectReason)
+}
+
+/// Turns the lines of one input into events. One parser per input: it remembers the format it
+/// decided on and, for CSV and TSV, the header's columns.
+///
+/// Checks run in this order, and the first that fails names the line's reason: NUL byte,
+/// syntax (`malformed`), a missing field, the type (`bad_type`; a type not counted makes the line
+/// `ignored`), the campaign, then the time.
+public struct EventParser {
+    /// The column of each field in a CSV or TSV input, -1 where the header has none.
+    private struct Columns {
+        var time = -1, type = -1, campaign = -1
+    }
+
+    private enum State {
+        case undecided
+        case json
+        case delimited(DelimitedRowScanner, columns: Columns)
+    }
+
+    public let schema: LogSchema
+    public let timeParser: TimeParser
+    public let requestedFormat: LogFormat
+    private var state = State.undecided
+    private var sawFirstLine = false
+
+    private let fieldNames: ByteTable<FieldMatch>
+    private let typeNames: ByteTable<EventKind>
+    private var json: JSONFieldScanner
+    private var typeDecoder = EscapeDecoder()
+    private var campaignDecoder = EscapeDecoder()
+    private var timeDecoder = EscapeDecoder()
+    private let fieldScratch = [ScratchBuffer(), ScratchBuffer(), ScratchBuffer()]
+
+    /// Problems with a CSV or TSV header, such as a field with no column, for the run's warnings.
+    public private(set) var headerProblems: [String] = []
+
+    public init(format: LogFormat = .auto, schema: LogSchema = .standard, timeParser: TimeParser = TimeParser()) {
+        self.schema = schema
+        self.timeParser = timeParser
+        requestedFormat = format
+        fieldNames = schema.fieldTable()
+        typeNames = schema.typeTable()
+        json = JSONFieldScanner(schema: schema)
+    }
+
+    /// The format in use: the requested one, or what `auto` decided (nil before any non-blank line).
+    public var format: LogFormat? {
+        switch state {
+        case .undecided: requestedFormat == .auto ? nil : requestedFormat
+        case .json: .jsonl
+        case .delimited(let scanner, _): scanner.delimiter == 0x09 ? .tsv : .csv
+        }
+    }
+
+    public mutating func parse(_ piece: LineSplitter.Piece) -> LineOutcome {
+        switch piece {
+        case .line(let bytes): return parse(line: bytes)
+        case .tooLong:
+            // A too-long first line still counts as the first: a BOM can only be on it.
+            sawFirstLine = true
+            return .rejected(.lineTooLong)
+        }
+    }
+
+    /// - Parameter line: one line without its `\n`.
+    public mutating func parse(line raw: UnsafeRawBufferPointer) -> LineOutcome {
+        var line = raw
+        if !sawFirstLine {
+            sawFirstLine = true
+            if line.starts(with: [0xef, 0xbb, 0xbf]) { line = UnsafeRawBufferPointer(rebasing: line[3...]) }
+        }
+        if let last = line.last, last == 0x0d { line = UnsafeRawBufferPointer(rebasing: line.dropLast()) }
+        if Self.isBlank(line) { return .blank }
+        if memchr(line.baseAddress!, 0, line.count) != nil { return .rejected(.nulByte) }
+        switch state {
+        case .json:
+            return parseJSON(line)
+        case .delimited(let scanner, let columns):
+            return parseRow(line, scanner: scanner, columns: columns)
+        case .undecided:
+            switch requestedFormat == .auto ? Self.guessFormat(line) : requestedFormat {
+            case .csv: return readHeader(line, delimiter: UInt8(ascii: ","))
+            case .tsv: return readHeader(line, delimiter: 0x09)
+            case .jsonl, .auto:
+                state = .json
+                return parseJSON(line)
+            }
+        }
+    }
+
+    static func isBlank(_ line: UnsafeRawBufferPointer) -> Bool {
+        line.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }
+    }
+
+    /// JSON if the line starts with `{`; otherwise TSV if it has more tabs than commas, else CSV.
+    static func guessFormat(_ line: UnsafeRawBufferPointer) -> LogFormat {
+        if let first = line.first(where: { $0 != 0x20 && $0 != 0x09 }), first == UInt8(ascii: "{") {
+            return .jsonl
+        }
+        var tabs = 0
+        var commas = 0
+        for byte in line {
+            if byte == 0x09 { tabs += 1 } else if byte == UInt8(ascii: ",") { commas += 1 }
+        }
+        return tabs > commas ? .tsv : .csv
+    }
+
+    // MARK: - JSON Lines
+
+    private mutating func parseJSON(_ line: UnsafeRawBufferPointer) -> LineOutcome {
+        var values = (JSONFieldScanner.Value(), JSONFieldScanner.Value(), JSONFieldScanner.Value())
+        guard json.scan(line, into: &values) else { return .rejected(.malformed) }
+        let (time, type, campaign) = values
+        if time.isMissing || type.isMissing || campaign.isMissing { return .rejected(.missingField) }
+
+        guard type.kind == .string else { return .rejected(.badType) }
+        guard let typeText = Self.string(line, type, &typeDecoder) else { return .rejected(.malformed) }
+        guard let kind = typeNames.lookup(typeText, foldingCase: true) else { return .ignored }
+
+        let campaignBytes: UnsafeRawBufferPointer
+        switch campaign.kind {
+        case .string:
+            guard let text = Self.string(line, campaign, &campaignDecoder) else { return .rejected(.malformed) }
+            campaignBytes = text
+        case .number:
+            let text = Self.slice(line, campaign)
+            // An integer is used as written; a fraction or exponent is not an id.
+            guard !text.contains(where: { $0 == UInt8(ascii: ".") || $0 | 0x20 == UInt8(ascii: "e") }) else {
+                return .rejected(.badCampaign)
+            }
+            campaignBytes = text
+        case .null, .other:
+            return .rejected(.badCampaign)
+        }
+        if let reason = Self.checkCampaign(campaignBytes) { return .rejected(reason) }
+
+        let parsedTime: TimeParser.Result
+        switch time.kind {
+        case .string:
+            guard let text = Self.string(line, time, &timeDecoder) else { return .rejected(.malformed) }
+            parsedTime = timeParser.parse(text: text)
+        case .number:
+            parsedTime = timeParser.parse(number: Self.slice(line, time))
+        case .null, .other:
+            parsedTime = .bad
+        }
+        return Self.event(parsedTime, kind, campaignBytes)
+    }
+
+    private static func slice(_ line: UnsafeRawBufferPointer, _ value: JSONFieldScanner.Value) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: line[value.start..<value.end])
+    }
+
+    private static func string(
+        _ line: UnsafeRawBufferPointer, _ value: JSONFieldScanner.Value, _ decoder: inout EscapeDecoder
+    ) -> UnsafeRawBufferPointer? {
+        let body = slice(line, value)
+        return value.hasEscape ? decoder.decode(body) : body
+    }
+
+    private static func checkCampaign(_ bytes: UnsafeRawBufferPointer) -> RejectReason? {
+        if bytes.isEmpty { return .emptyCampaign }
+        if memchr(bytes.baseAddress!, 0, bytes.count) != nil { return .nulByte }
+        if !UTF8Validation.isValid(bytes) { return .invalidUTF8 }
+        return nil
+    }
+
+    private static func event(
+        _ time: TimeParser.Result, _ kind: EventKind, _ campaign: UnsafeRawBufferPointer
+    ) -> LineOutcome {
+        switch time {
+        case .instant(let instant): .event(Event(instant: instant, kind: kind, campaign: campaign))
+        case .bad: .rejected(.badTime)
+        case .outOfRange: .rejected(.timeOutOfRange)
+        }
+    }
+
+    // MARK: - CSV and TSV
+
+    private mutating func readHeader(_ line: UnsafeRawBufferPointer, delimiter: UInt8) -> LineOutcome {
+        let scanner = DelimitedRowScanner(delimiter: delimiter)
+        var best = [(column: Int, rank: Int)](repeating: (-1, Int.max), count: Field.allCases.count)
+        let scratch = ScratchBuffer()
+        let wellFormed = scanner.forEachField(line) { index, span in
+            var name = UnsafeRawBufferPointer(rebasing: line[span.start..<span.end])
+            if span.doubled { name = DelimitedRowScanner.undouble(name, into: scratch) }
+            name = Self.trimmingSpaces(name)
+            if let match = fieldNames.lookup(name), match.rank < best[match.field.rawValue].rank {
+                best[match.field.rawValue] = (index, match.rank)
+            }
+        }
+        if !wellFormed { headerProblems.append("the header line has broken quoting") }
+        for field in Field.allCases where best[field.rawValue].column < 0 {
+            let names = (schema.aliases[field] ?? []).joined(separator: ", ")
+            headerProblems.append("the header has no \(field) column (looked for: \(names))")
+        }
+        let columns = Columns(
+            time: best[Field.time.rawValue].column, type: best[Field.type.rawValue].column,
+            campaign: best[Field.campaign.rawValue].column)
+        state = .delimited(scanner, columns: columns)
+        return .header
+    }
+
+    private mutating func parseRow(
+        _ line: UnsafeRawBufferPointer, scanner: DelimitedRowScanner, columns: Columns
+    ) -> LineOutcome {
+        var timeSpan: DelimitedRowScanner.FieldSpan?
+        var typeSpan: DelimitedRowScanner.FieldSpan?
+        var campaignSpan: DelimitedRowScanner.FieldSpan?
+        let wellFormed = scanner.forEachField(line) { index, span in
+            if index == columns.time { timeSpan = span }
+            if index == columns.type { typeSpan = span }
+            if index == columns.campaign { campaignSpan = span }
+        }
+        guard wellFormed else { return .rejected(.malformed) }
+        guard let timeSpan, let typeSpan, let campaignSpan else { return .rejected(.missingField) }
+        let time = cell(line, timeSpan, .time)
+        let type = cell(line, typeSpan, .type)
+        let campaign = cell(line, campaignSpan, .campaign)
+        // An empty cell is CSV's null; an empty campaign is named as such.
+        if time.isEmpty || type.isEmpty { return .rejected(.missingField) }
+        guard let kind = typeNames.lookup(type, foldingCase: true) else { return .ignored }
+        if let reason = Self.checkCampaign(campaign) { return .rejected(reason) }
+        return Self.event(timeParser.parse(text: time), kind, campaign)
+    }
+
+    private func cell(_ line: UnsafeRawBufferPointer, _ span: DelimitedRowScanner.FieldSpan, _ field: Field)
+        -> UnsafeRawBufferPointer
+    {
+        let text = UnsafeRawBufferPointer(rebasing: line[span.start..<span.end])
+        return span.doubled ? DelimitedRowScanner.undouble(text, into: fieldScratch[field.rawValue]) : text
+    }
+
+    private static func trimmingSpaces(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        var start = 0
+        var end = bytes.count
+        while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+        while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+        return UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+    }
+}

@@ -1,0 +1,127 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Splits a stream of byte chunks into lines, handing each out in place where it can.
+///
+/// Lines that lie wholly inside a chunk are handed out as slices of that chunk, without a copy.
+/// Only a line cut by a chunk boundary is gathered in `carry`, so the same input gives the same
+/// lines whatever the chunk sizes. A line longer than `maxLineBytes` is never held whole: once
+/// it is known to be too long, its bytes are dropped up to the next newline and it is handed out
+/// as `.tooLong`.
+///
+/// A line is the bytes before a `\n`, so a `\r` of a CRLF ending is still on it: the parser
+/// strips it, because only the parser knows whether a `\r` is data. A last line without a
+/// newline is handed out by `finish`.
+public struct LineSplitter: ~Copyable {
+    public enum Piece {
+        /// A whole line. The bytes are valid only during the call that receives them.
+        case line(UnsafeRawBufferPointer)
+        /// A line longer than the cap; its bytes are gone.
+        case tooLong
+    }
+
+    public let maxLineBytes: Int
+
+    // Invariant: carryCount <= maxLineBytes <= carryCapacity, and carryCount > 0 only while a
+    // line begun in an earlier chunk is still open. While `discarding`, carryCount == 0.
+    private var carry: UnsafeMutableRawPointer
+    private var carryCapacity: Int
+    private var carryCount = 0
+    private var discarding = false
+
+    /// Lines handed out so far, counting `.tooLong` ones: the number of the last line handed out.
+    public private(set) var lineNumber = 0
+
+    public init(maxLineBytes: Int = 1 << 20) {
+        precondition(maxLineBytes > 0)
+        self.maxLineBytes = maxLineBytes
+        carryCapacity = min(maxLineBytes, 1 << 16)
+        carry = .allocate(byteCount: carryCapacity, alignment: 16)
+    }
+
+    deinit {
+        carry.deallocate()
+    }
+
+    /// Hands every line completed by `chunk` to `body`, in order.
+    ///
+    /// - Complexity: O(chunk.count), plus a copy of the one line that runs past the chunk's end.
+    public mutating func consume(
+        _ chunk: UnsafeRawBufferPointer,
+        _ body: (Piece) throws -> Void
+    ) rethrows {
+        guard let base = chunk.baseAddress, chunk.count > 0 else { return }
+        var start = 0
+        let end = chunk.count
+        while start < end {
+            guard let newline = memchr(base + start, 0x0a, end - start) else {
+                holdOpenLine(base + start, count: end - start)
+                return
+            }
+            let lineEnd = base.distance(to: UnsafeRawPointer(newline))
+            let count = lineEnd - start
+            lineNumber += 1
+            if discarding {
+                discarding = false
+                try body(.tooLong)
+            } else if carryCount > 0 {
+                if carryCount + count > maxLineBytes {
+                    carryCount = 0
+                    try body(.tooLong)
+                } else {
+                    append(base + start, count: count)
+                    try body(.line(UnsafeRawBufferPointer(start: carry, count: carryCount)))
+                    carryCount = 0
+                }
+            } else if count > maxLineBytes {
+                try body(.tooLong)
+            } else {
+                try body(.line(UnsafeRawBufferPointer(start: base + start, count: count)))
+            }
+            start = lineEnd + 1
+        }
+    }
+
+    /// Hands out the last line if the input did not end with a newline.
+    public mutating func finish(_ body: (Piece) throws -> Void) rethrows {
+        if discarding {
+            discarding = false
+            lineNumber += 1
+            try body(.tooLong)
+        } else if carryCount > 0 {
+            lineNumber += 1
+            let count = carryCount
+            carryCount = 0
+            try body(.line(UnsafeRawBufferPointer(start: carry, count: count)))
+        }
+    }
+
+    private mutating func holdOpenLine(_ bytes: UnsafeRawPointer, count: Int) {
+        if discarding { return }
+        if carryCount + count > maxLineBytes {
+            carryCount = 0
+            discarding = true
+            return
+        }
+        append(bytes, count: count)
+    }
+
+    private mutating func append(_ bytes: UnsafeRawPointer, count: Int) {
+        let needed = carryCount + count
+        if needed > carryCapacity {
+            var capacity = carryCapacity
+            while capacity < needed { capacity *= 2 }
+            capacity = min(max(capacity, needed), max(maxLineBytes, needed))
+            let grown = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+            grown.copyMemory(from: carry, byteCount: carryCount)
+            carry.deallocate()
+            carry = grown
+            carryCapacity = capacity
+        }
+        (carry + carryCount).copyMemory(from: bytes, byteCount: count)
+        carryCount = needed
+    }
+}

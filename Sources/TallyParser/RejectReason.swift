@@ -1,0 +1,40 @@
+/// Why a line was not counted. Every rejected line has exactly one; the order of the checks
+/// that pick it is the order of the cases (a line with a bad time and an empty campaign is
+/// `emptyCampaign`).
+public enum RejectReason: Int, CaseIterable, Sendable {
+    /// Not a JSON object, or a CSV/TSV row with broken quoting.
+    case malformed
+    /// The line holds a NUL byte (or a campaign decodes to one): a sign of a damaged file.
+    case nulByte
+    /// Longer than the line cap; never held whole.
+    case lineTooLong
+    /// One of time, type or campaign is absent (or JSON null, or an empty CSV cell for time/type).
+    case missingField
+    /// The type is not a string.
+    case badType
+    /// The campaign is neither a string nor an integer.
+    case badCampaign
+    case emptyCampaign
+    /// The campaign's bytes are not UTF-8, so no CSV reader could show it faithfully.
+    case invalidUTF8
+    /// The time is neither ISO 8601 with a zone nor epoch seconds or milliseconds.
+    case badTime
+    /// The time is outside the accepted years (2000 to 2100 by default).
+    case timeOutOfRange
+
+    /// The name used in summaries and reject files.
+    public var name: String {
+        switch self {
+        case .malformed: "malformed"
+        case .nulByte: "nul_byte"
+        case .lineTooLong: "line_too_long"
+        case .missingField: "missing_field"
+        case .badType: "bad_type"
+        case .badCampaign: "bad_campaign"
+        case .emptyCampaign: "empty_campaign"
+        case .invalidUTF8: "invalid_utf8"
+        case .badTime: "bad_time"
+        case .timeOutOfRange: "time_out_of_range"
+        }
+    }
+}

@@ -1,0 +1,164 @@
+/// Event times, from bytes to seconds since the Unix epoch (UTC), with integer arithmetic only.
+///
+/// Accepted: ISO 8601 `YYYY-MM-DDTHH:MM:SS[.fraction]` with `Z` or an offset (`+HH:MM`,
+/// `+HHMM`, `+HH`), a space or `t` allowed for the `T`; and epoch seconds or milliseconds,
+/// decided by size (a value of 1e11 or more is milliseconds, which is 1973 in milliseconds and
+/// the year 5138 in seconds). Fractions are truncated, never rounded, so 23:59:59.9999 stays on
+/// its day. A time without a zone is refused: it would be read differently on every machine.
+public struct TimeParser: Sendable {
+    public enum Result: Equatable {
+        case instant(Int64)
+        case bad
+        case outOfRange
+    }
+
+    /// Instants outside `earliest..<end` are `.outOfRange`.
+    public let earliest: Int64
+    public let end: Int64
+
+    /// - Parameters: firstYear and lastYear, inclusive, in UTC.
+    public init(firstYear: Int = 2000, lastYear: Int = 2100) {
+        earliest = Self.daysFromCivil(year: firstYear, month: 1, day: 1) * 86_400
+        end = Self.daysFromCivil(year: lastYear + 1, month: 1, day: 1) * 86_400
+    }
+
+    /// Parses a time written as text: ISO 8601 or a numeric epoch.
+    public func parse(text: UnsafeRawBufferPointer) -> Result {
+        guard text.count > 0 else { return .bad }
+        if text.count >= 19, text[4] == UInt8(ascii: "-") {
+            return parseISO(text)
+        }
+        return parse(number: text)
+    }
+
+    /// Parses a JSON number or numeric string as epoch seconds or milliseconds.
+    public func parse(number text: UnsafeRawBufferPointer) -> Result {
+        var i = 0
+        var negative = false
+        if i < text.count, text[i] == UInt8(ascii: "-") {
+            negative = true
+            i += 1
+        }
+        let digitsStart = i
+        var value: Int64 = 0
+        while i < text.count, let digit = Self.digit(text[i]) {
+            // 18 digits cannot overflow Int64; more is out of any range we accept.
+            if i - digitsStart >= 18 { return Self.allDigitsOrFraction(text, from: i) ? .outOfRange : .bad }
+            value = value * 10 + Int64(digit)
+            i += 1
+        }
+        guard i > digitsStart else { return .bad }
+        if i < text.count {
+            // Only a fraction may follow; it is truncated.
+            guard text[i] == UInt8(ascii: "."), i + 1 < text.count else { return .bad }
+            i += 1
+            while i < text.count {
+                guard Self.digit(text[i]) != nil else { return .bad }
+                i += 1
+            }
+        }
+        if negative { return value == 0 ? check(0) : .outOfRange }
+        let seconds = value >= 100_000_000_000 ? value / 1000 : value
+        return check(seconds)
+    }
+
+    private static func allDigitsOrFraction(_ text: UnsafeRawBufferPointer, from start: Int) -> Bool {
+        var sawDot = false
+        for i in start..<text.count {
+            if text[i] == UInt8(ascii: "."), !sawDot {
+                sawDot = true
+            } else if digit(text[i]) == nil {
+                return false
+            }
+        }
+        return true
+    }
+
+    private func check(_ seconds: Int64) -> Result {
+        seconds >= earliest && seconds < end ? .instant(seconds) : .outOfRange
+    }
+
+    private func parseISO(_ t: UnsafeRawBufferPointer) -> Result {
+        guard
+            let year = Self.number(t, 0, 4), t[4] == UInt8(ascii: "-"),
+            let month = Self.number(t, 5, 2), t[7] == UInt8(ascii: "-"),
+            let day = Self.number(t, 8, 2),
+            t[10] == UInt8(ascii: "T") || t[10] == UInt8(ascii: "t") || t[10] == UInt8(ascii: " "),
+            let hour = Self.number(t, 11, 2), t[13] == UInt8(ascii: ":"),
+            let minute = Self.number(t, 14, 2), t[16] == UInt8(ascii: ":"),
+            let second = Self.number(t, 17, 2)
+        else { return .bad }
+        guard month >= 1, month <= 12, day >= 1, day <= Self.daysIn(month: month, year: year),
+            hour <= 23, minute <= 59, second <= 60
+        else { return .bad }
+        var i = 19
+        if i < t.count, t[i] == UInt8(ascii: ".") || t[i] == UInt8(ascii: ",") {
+            i += 1
+            let fractionStart = i
+            while i < t.count, Self.digit(t[i]) != nil { i += 1 }
+            guard i > fractionStart else { return .bad }
+        }
+        guard i < t.count else { return .bad }  // no zone
+        var offset = 0
+        switch t[i] {
+        case UInt8(ascii: "Z"), UInt8(ascii: "z"):
+            i += 1
+        case UInt8(ascii: "+"), UInt8(ascii: "-"):
+            let sign = t[i] == UInt8(ascii: "-") ? -1 : 1
+            i += 1
+            guard let hours = Self.number(t, i, 2), hours <= 23 else { return .bad }
+            i += 2
+            var minutes = 0
+            if i < t.count {
+                if t[i] == UInt8(ascii: ":") { i += 1 }
+                guard let m = Self.number(t, i, 2), m <= 59 else { return .bad }
+                minutes = m
+                i += 2
+            }
+            offset = sign * (hours * 3600 + minutes * 60)
+        default:
+            return .bad
+        }
+        guard i == t.count else { return .bad }
+        // A leap second (:60) belongs to the minute it ends, so it stays on its day.
+        let seconds =
+            Self.daysFromCivil(year: year, month: month, day: day) * 86_400
+            + Int64(hour * 3600 + minute * 60 + min(second, 59)) - Int64(offset)
+        return check(seconds)
+    }
+
+    @inline(__always)
+    private static func digit(_ byte: UInt8) -> Int? {
+        byte &- 0x30 < 10 ? Int(byte &- 0x30) : nil
+    }
+
+    @inline(__always)
+    private static func number(_ t: UnsafeRawBufferPointer, _ start: Int, _ count: Int) -> Int? {
+        guard start + count <= t.count else { return nil }
+        var value = 0
+        for i in start..<(start + count) {
+            guard let d = digit(t[i]) else { return nil }
+            value = value * 10 + d
+        }
+        return value
+    }
+
+    private static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+    public static func daysFromCivil(year: Int, month: Int, day: Int) -> Int64 {
+        let y = Int64(month <= 2 ? year - 1 : year)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let m = Int64(month)
+        let dayOfYear = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+}

@@ -1,0 +1,65 @@
+import TallyAggregator
+import TallyParser
+import TallyReader
+
+/// Reads one input to its end into a rollup of its own.
+///
+/// The counts of an input stay apart until its last byte has been checked (a gzip member's CRC
+/// can fail at the very end), and are merged into the run's only then: a damaged input
+/// contributes nothing, wherever the damage is.
+struct InputRollup {
+    let configuration: RunConfiguration
+    let calendar: LocalDayCalendar
+    /// Decoded bytes are read into this, and lines are sliced from it in place.
+    let buffer: UnsafeMutableRawBufferPointer
+
+    /// - Returns: the report, and the input's rollup if the input is good.
+    func run(_ location: InputLocation) -> (InputReport, Rollup?) {
+        var report = InputReport(location: location, status: .ok)
+        let opened: OpenedInput
+        do {
+            opened = try InputOpener.open(location)
+        } catch {
+            report.status = .failed
+            report.error = error
+            return (report, nil)
+        }
+        report.compression = opened.compression
+        if opened.isEmpty {
+            report.status = .empty
+            return (report, nil)
+        }
+        let rollup = Rollup(counterCount: EventKind.allCases.count)
+        var parser = EventParser(
+            format: configuration.format, schema: configuration.schema, timeParser: configuration.timeParser)
+        var splitter = LineSplitter(maxLineBytes: configuration.maxLineBytes)
+        var accounting = LineAccounting()
+        let calendar = self.calendar
+
+        func handle(_ piece: LineSplitter.Piece) {
+            let outcome = parser.parse(piece)
+            if case .event(let event) = outcome {
+                rollup.add(day: calendar.day(of: event.instant), campaign: event.campaign, counter: event.kind.rawValue)
+            }
+            accounting.record(outcome)
+        }
+
+        do {
+            while true {
+                let count = try opened.source.read(into: buffer)
+                if count == 0 { break }
+                splitter.consume(UnsafeRawBufferPointer(rebasing: buffer[..<count]), handle)
+            }
+            splitter.finish(handle)
+        } catch {
+            report.status = .failed
+            report.error = error
+            report.accounting = accounting
+            return (report, nil)
+        }
+        report.accounting = accounting
+        report.format = parser.format
+        report.warnings = parser.headerProblems
+        return (report, rollup)
+    }
+}

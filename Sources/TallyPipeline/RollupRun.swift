@@ -1,0 +1,91 @@
+import Dispatch
+import Synchronization
+import TallyAggregator
+import TallyParser
+import TallyReader
+import TallyWriter
+
+/// One run of the pipeline: inputs -> per-input rollups -> one rollup -> daily CSV files.
+///
+/// Inputs are spread over `jobs` workers. Each worker reads one input at a time into a rollup
+/// of that input's own, merges it into the worker's table once the input has been read to its
+/// checked end, and goes on with the next. The worker tables are merged at the end. Memory is
+/// thus bounded by the keys, not the bytes: at most two tables per worker.
+public struct RollupRun: Sendable {
+    public let configuration: RunConfiguration
+    public let fileSystem: any FileSystem
+
+    /// Decoded bytes are read this many at a time.
+    static let readSize = 1 << 20
+
+    public init(configuration: RunConfiguration, fileSystem: any FileSystem = PosixFileSystem()) {
+        self.configuration = configuration
+        self.fileSystem = fileSystem
+    }
+
+    public enum ConfigurationError: Error, Equatable {
+        case unknownTimeZone(String)
+    }
+
+    public func run() throws(ConfigurationError) -> RunReport {
+        let parser = configuration.timeParser
+        guard
+            let calendar = LocalDayCalendar(
+                identifier: configuration.timeZone, covering: parser.earliest..<parser.end)
+        else { throw .unknownTimeZone(configuration.timeZone) }
+
+        var report = RunReport()
+        let expansion = InputExpander(excludingDirectories: [configuration.outputDirectory])
+            .expand(configuration.inputs)
+        report.inputs = expansion.problems.map {
+            InputReport(location: $0.location, status: .failed, error: $0.error)
+        }
+        report.warnings += expansion.duplicates.map { "\($0): named more than once; read once" }
+
+        let (inputReports, rollup) = rollUp(expansion.inputs, calendar: calendar)
+        report.inputs += inputReports
+        for input in report.inputs where input.status == .ok {
+            report.accounting.merge(input.accounting)
+            report.warnings += input.warnings.map { "\(input.location): \($0)" }
+        }
+        report.totals = rollup.totals()
+
+        if rollup.keyCount > 0 {
+            let writer = DailyCSVWriter(counterNames: EventKind.allCases.map(\.name), fileSystem: fileSystem)
+            do {
+                report.daysWritten = try writer.write(rollup, to: configuration.outputDirectory)
+            } catch {
+                report.writeError = error
+            }
+        }
+        return report
+    }
+
+    /// Reads `inputs` on the workers. Reports come back in input order.
+    private func rollUp(_ inputs: [InputLocation], calendar: LocalDayCalendar) -> ([InputReport], Rollup) {
+        let workers = max(1, min(configuration.jobs, inputs.count))
+        let next = Atomic<Int>(0)
+        let reports = Mutex([InputReport?](repeating: nil, count: inputs.count))
+        let workerRollups = Mutex([Rollup]())
+        let configuration = self.configuration
+
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.readSize, alignment: 64)
+            defer { buffer.deallocate() }
+            let job = InputRollup(configuration: configuration, calendar: calendar, buffer: buffer)
+            let mine = Rollup(counterCount: EventKind.allCases.count)
+            while true {
+                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard index < inputs.count else { break }
+                let (report, rollup) = job.run(inputs[index])
+                if let rollup { mine.merge(rollup) }
+                reports.withLock { $0[index] = report }
+            }
+            workerRollups.withLock { $0.append(mine) }
+        }
+
+        let total = Rollup(counterCount: EventKind.allCases.count)
+        for rollup in workerRollups.withLock({ $0 }) { total.merge(rollup) }
+        return (reports.withLock { $0.map { $0! } }, total)
+    }
+}

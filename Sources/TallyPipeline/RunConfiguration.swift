@@ -1,0 +1,23 @@
+import TallyParser
+
+/// Everything a rollup run needs to know, already checked. The command line builds one; the
+/// pipeline never sees command-line types.
+public struct RunConfiguration: Sendable {
+    /// The inputs as named: paths, directories, or `-` for standard input.
+    public var inputs: [String]
+    public var outputDirectory: String
+    /// An IANA zone name; days are local days in it.
+    public var timeZone: String = "UTC"
+    public var format: LogFormat = .auto
+    /// Worker threads: inputs are spread over them, each with its own tables.
+    public var jobs: Int = 1
+    /// Longer lines are rejected as `line_too_long` without being held whole.
+    public var maxLineBytes: Int = 1 << 20
+    public var schema: LogSchema = .standard
+    public var timeParser = TimeParser()
+
+    public init(inputs: [String], outputDirectory: String) {
+        self.inputs = inputs
+        self.outputDirectory = outputDirectory
+    }
+}

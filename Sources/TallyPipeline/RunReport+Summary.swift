@@ -1,0 +1,65 @@
+import Foundation
+import TallyParser
+
+extension RunReport {
+    /// The `--summary-json` document: the run's accounting, per input and in all.
+    ///
+    /// `lines == counted + ignored + rejected + blank` over the inputs with status `ok`, which are
+    /// the ones in the rollup. Every reason and kind is listed, with 0 where none occurred, so
+    /// a monitoring script can read a fixed shape.
+    public func summaryJSON() -> Data {
+        var files: [[String: Any]] = []
+        for input in inputs {
+            var file: [String: Any] = ["path": input.location.description, "status": input.status.rawValue]
+            if let error = input.error { file["error"] = error.description }
+            if let compression = input.compression { file["compression"] = compression.rawValue }
+            if let format = input.format { file["format"] = format.rawValue }
+            if input.status != .failed || input.accounting.lines > 0 {
+                file["lines"] = input.accounting.lines
+                file["counted"] = input.accounting.counted
+                file["rejected"] = input.accounting.rejected
+            }
+            if !input.warnings.isEmpty { file["warnings"] = input.warnings }
+            files.append(file)
+        }
+        var document: [String: Any] = [
+            "lines": accounting.lines,
+            "counted": accounting.counted,
+            "ignored": accounting.ignored,
+            "rejected": accounting.rejected,
+            "blank": accounting.blank,
+            "header_lines": accounting.headers,
+            "events": Dictionary(uniqueKeysWithValues: EventKind.allCases.map { ($0.name, accounting.events($0)) }),
+            "rejected_by_reason": Dictionary(
+                uniqueKeysWithValues: RejectReason.allCases.map { ($0.name, accounting.rejected($0)) }),
+            "files": files,
+            "days_written": daysWritten,
+            "exit_status": Int(exitStatus.rawValue),
+        ]
+        if let writeError { document["output_error"] = writeError.description }
+        if !warnings.isEmpty { document["warnings"] = warnings }
+        // Sorted keys: the same run gives the same bytes.
+        return (try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys]))
+            ?? Data()
+    }
+
+    /// A few lines for a person, for `--verbose`.
+    public func humanSummary(outputDirectory: String) -> String {
+        let ok = inputs.filter { $0.status == .ok }.count
+        let empty = inputs.filter { $0.status == .empty }.count
+        var lines = [
+            "tally: \(inputs.count) input(s): \(ok) ok, \(empty) empty, \(failedInputs.count) failed",
+            "tally: \(accounting.lines) lines: \(accounting.counted) counted, \(accounting.ignored) ignored, "
+                + "\(accounting.rejected) rejected, \(accounting.blank) blank",
+            "tally: "
+                + EventKind.allCases.map { "\(accounting.events($0)) \($0.name)" }.joined(separator: ", "),
+        ]
+        let reasons = RejectReason.allCases.filter { accounting.rejected($0) > 0 }
+        if !reasons.isEmpty {
+            lines.append(
+                "tally: rejected: " + reasons.map { "\(accounting.rejected($0)) \($0.name)" }.joined(separator: ", "))
+        }
+        lines.append("tally: wrote \(daysWritten.count) day file(s) to \(outputDirectory)")
+        return lines.joined(separator: "\n")
+    }
+}

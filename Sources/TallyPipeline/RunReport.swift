@@ -1,0 +1,48 @@
+import TallyParser
+import TallyReader
+import TallyWriter
+
+/// The outcome of a run, as a value: what the command prints and the summary file hold.
+public struct RunReport: Sendable {
+    /// Every input named or found, in order: problems with named paths first.
+    public var inputs: [InputReport] = []
+    /// The lines of the inputs that are in the rollup (status `ok`).
+    public var accounting = LineAccounting()
+    /// The sum of each counter over the rollup, by `EventKind.rawValue`.
+    public var totals: [UInt64] = []
+    /// Files written in the output directory, in day order.
+    public var daysWritten: [String] = []
+    public var writeError: WriteError?
+    public var warnings: [String] = []
+
+    public var failedInputs: [InputReport] { inputs.filter { $0.status == .failed } }
+
+    /// The exit status, after sysexits(3). When several things went wrong, the one that
+    /// most needs a person wins: output not written, then an input that could not be read, then
+    /// one that was missing, then bad data.
+    public var exitStatus: ExitStatus {
+        if let writeError {
+            switch writeError {
+            case .cannotCreate: return .cannotCreateOutput
+            case .io: return .ioError
+            }
+        }
+        let errors = failedInputs.compactMap(\.error)
+        if errors.contains(where: { if case .io = $0 { true } else { false } }) { return .ioError }
+        if errors.contains(where: { $0 == .notFound || { if case .unreadable = $0 { true } else { false } }($0) }) {
+            return .noInput
+        }
+        if !errors.isEmpty { return .dataError }
+        return .ok
+    }
+}
+
+/// Exit statuses, from sysexits(3).
+public enum ExitStatus: Int32, Sendable {
+    case ok = 0
+    case usage = 64
+    case dataError = 65
+    case noInput = 66
+    case cannotCreateOutput = 73
+    case ioError = 74
+}

@@ -1,0 +1,41 @@
+/// A pull-based source of plain bytes: the decoded content of one input.
+///
+/// This is the only thing the rest of tally sees of an input. A gzip file, a plain file and
+/// standard input all look the same behind it; a faster inflater would be one more conformer.
+///
+/// A source is used by one thread at a time. It is a class because it owns a file descriptor or
+/// a decoder state that must be released exactly once.
+public protocol ByteSource: AnyObject {
+    /// Fills `buffer` from its start with up to `buffer.count` bytes and returns how many it wrote.
+    ///
+    /// Returns 0 only at the end of the input, and only once the whole input has been checked (for
+    /// gzip: every member's CRC-32 and length). Until a source has returned 0, what it produced is
+    /// tentative: a later call may still throw.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int
+}
+
+/// Why an input could not be read to its end. Each case says whose fault it is, because that
+/// decides the exit status: missing (66), bad data (65) or an I/O failure (74).
+public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The path does not exist.
+    case notFound
+    /// The path exists but cannot be opened or listed (permissions, not a file).
+    case unreadable(String)
+    /// The content is damaged: a gzip header, CRC, length or stream that does not check out.
+    case corrupt(String)
+    /// The content is compressed in a format tally does not read (bzip2, xz, zstd, ...).
+    case unsupportedCompression(String)
+    /// The operating system failed a read.
+    case io(String)
+
+    public var description: String {
+        switch self {
+        case .notFound: "no such file or directory"
+        case .unreadable(let why): "cannot read: \(why)"
+        case .corrupt(let why): "corrupt gzip: \(why)"
+        case .unsupportedCompression(let name):
+            "\(name)-compressed input is not supported; decompress it first or recompress it with gzip"
+        case .io(let why): "read error: \(why)"
+        }
+    }
+}

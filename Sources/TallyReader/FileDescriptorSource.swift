@@ -1,0 +1,79 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Raw bytes of an open file descriptor, with a few bytes pushed back in front.
+///
+/// The push-back holds the bytes read to sniff the compression, so that sniffing never needs to
+/// seek (standard input and pipes cannot).
+public final class FileDescriptorSource: ByteSource {
+    private let fd: Int32
+    private let closesOnDeinit: Bool
+    private var pushedBack: [UInt8] = []
+
+    /// Opens `path` for reading.
+    public convenience init(path: String) throws(InputError) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let code = errno
+            if code == ENOENT || code == ENOTDIR { throw .notFound }
+            throw .unreadable(Self.message(code))
+        }
+        self.init(fd: fd, closesOnDeinit: true)
+    }
+
+    /// Wraps an already open descriptor, such as standard input, which is not closed.
+    public init(fd: Int32, closesOnDeinit: Bool) {
+        self.fd = fd
+        self.closesOnDeinit = closesOnDeinit
+    }
+
+    deinit {
+        if closesOnDeinit { close(fd) }
+    }
+
+    /// Puts `bytes` back in front of what the next `read` returns.
+    func pushBack(_ bytes: [UInt8]) {
+        pushedBack = bytes + pushedBack
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+        guard buffer.count > 0 else { return 0 }
+        if !pushedBack.isEmpty {
+            let n = min(buffer.count, pushedBack.count)
+            pushedBack.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: n) }
+            pushedBack.removeFirst(n)
+            return n
+        }
+        while true {
+            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
+            if n >= 0 { return n }
+            let code = errno
+            if code == EINTR { continue }
+            if code == EISDIR { throw .unreadable("is a directory") }
+            throw .io(Self.message(code))
+        }
+    }
+
+    /// Reads until `count` bytes or the end of input, whichever comes first.
+    func readUpTo(_ count: Int) throws(InputError) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: count - filled, alignment: 1)
+            defer { buffer.deallocate() }
+            let n = try read(into: buffer)
+            if n == 0 { break }
+            bytes.replaceSubrange(filled..<(filled + n), with: buffer[..<n])
+            filled += n
+        }
+        bytes.removeLast(count - filled)
+        return bytes
+    }
+
+    static func message(_ code: Int32) -> String {
+        String(cString: strerror(code))
+    }
+}

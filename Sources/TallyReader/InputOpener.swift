@@ -1,0 +1,65 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How an input's bytes are stored, told from its first bytes, never from its name.
+public enum Compression: String, Sendable {
+    case none, gzip
+
+    /// The formats tally recognises and refuses, by magic number.
+    static let refused: [(name: String, magic: [UInt8])] = [
+        ("bzip2", [0x42, 0x5a, 0x68]),
+        ("xz", [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]),
+        ("zstd", [0x28, 0xb5, 0x2f, 0xfd]),
+        ("lz4", [0x04, 0x22, 0x4d, 0x18]),
+        ("zip", [0x50, 0x4b, 0x03, 0x04]),
+    ]
+    static let gzipMagic: [UInt8] = [0x1f, 0x8b]
+    static let longestMagic = 6
+}
+
+/// Where one input comes from.
+public enum InputLocation: Hashable, Sendable, CustomStringConvertible {
+    case file(String)
+    case standardInput
+
+    public var description: String {
+        switch self {
+        case .file(let path): path
+        case .standardInput: "-"
+        }
+    }
+}
+
+/// An opened input: its plain bytes, how they were stored, and whether there were none at all.
+public struct OpenedInput {
+    public let source: any ByteSource
+    public let compression: Compression
+    /// The input had zero bytes (which is reported, and is not an error).
+    public let isEmpty: Bool
+}
+
+/// Opens inputs and puts the right decoder in front of them.
+public enum InputOpener {
+    public static func open(_ location: InputLocation) throws(InputError) -> OpenedInput {
+        let raw: FileDescriptorSource
+        switch location {
+        case .file(let path): raw = try FileDescriptorSource(path: path)
+        case .standardInput: raw = FileDescriptorSource(fd: STDIN_FILENO, closesOnDeinit: false)
+        }
+        let head = try raw.readUpTo(Compression.longestMagic)
+        raw.pushBack(head)
+        if head.isEmpty {
+            return OpenedInput(source: raw, compression: .none, isEmpty: true)
+        }
+        if head.starts(with: Compression.gzipMagic) {
+            return OpenedInput(source: GzipDecoder(upstream: raw), compression: .gzip, isEmpty: false)
+        }
+        for format in Compression.refused where head.starts(with: format.magic) {
+            throw .unsupportedCompression(format.name)
+        }
+        return OpenedInput(source: raw, compression: .none, isEmpty: false)
+    }
+}

@@ -1,0 +1,58 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Replaces a set of files in one directory so that each is either wholly old or wholly new.
+///
+/// Two phases. First every new file is written to a temporary file beside its target and
+/// synced to disk; if any of that fails (disk full, an fsync error), every temporary file is
+/// removed and no target has changed. Then each temporary file is renamed over its target, which
+/// POSIX makes atomic, and the directory is synced so the renames survive a crash. Temporary
+/// names start with `.` so a later run that reads this directory as input skips them.
+public struct AtomicFileWriter: Sendable {
+    public let fileSystem: any FileSystem
+
+    public init(fileSystem: any FileSystem = PosixFileSystem()) {
+        self.fileSystem = fileSystem
+    }
+
+    /// Writes `files` (name within `directory`, bytes) into `directory`, creating it if needed.
+    public func replace(_ files: [(name: String, bytes: [UInt8])], in directory: String) throws(WriteError) {
+        try fileSystem.createDirectory(directory)
+        let prefix = directory.hasSuffix("/") ? directory : directory + "/"
+        var staged: [(temporary: String, target: String)] = []
+        do throws(WriteError) {
+            for (index, file) in files.enumerated() {
+                let temporary = "\(prefix).\(file.name).tally-\(getpid())-\(index).tmp"
+                let fd = try fileSystem.createFile(temporary)
+                staged.append((temporary, prefix + file.name))
+                do throws(WriteError) {
+                    let written = file.bytes.withUnsafeBytes { raw in
+                        Result { () throws(WriteError) in try fileSystem.write(fd, raw, path: temporary) }
+                    }
+                    try written.get()
+                    try fileSystem.sync(fd, path: temporary)
+                } catch {
+                    try? fileSystem.close(fd, path: temporary)
+                    throw error
+                }
+                try fileSystem.close(fd, path: temporary)
+            }
+        } catch {
+            for file in staged { fileSystem.remove(file.temporary) }
+            throw error
+        }
+        for (position, file) in staged.enumerated() {
+            do {
+                try fileSystem.rename(file.temporary, to: file.target)
+            } catch {
+                // Files renamed already are complete and new; the rest keep their old content.
+                for rest in staged[position...] { fileSystem.remove(rest.temporary) }
+                throw error
+            }
+        }
+        try fileSystem.syncDirectory(directory)
+    }
+}

@@ -1,0 +1,31 @@
+/// Text cells for CSV files that spreadsheets open safely.
+///
+/// RFC 4180: a cell holding a comma, a quote, CR or LF is quoted, with quotes doubled. And as
+/// OWASP recommends against CSV injection, a cell that begins with `=`, `+`, `-`, `@`, a tab or
+/// a CR (which Excel, Sheets and LibreOffice may run as a formula) gets a leading `'` and is
+/// quoted: spreadsheets show `'=1+1` as the text `=1+1` with a visible apostrophe in the cell
+/// editor only.
+public enum CSVField {
+    static let formulaStarts: Set<UInt8> = [
+        UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0d,
+    ]
+
+    /// Appends `text` to `out` as one CSV cell.
+    public static func append(_ text: [UInt8], to out: inout [UInt8]) {
+        let guarded = text.first.map { formulaStarts.contains($0) } ?? false
+        let needsQuotes =
+            guarded
+            || text.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0d || $0 == 0x0a }
+        guard needsQuotes else {
+            out.append(contentsOf: text)
+            return
+        }
+        out.append(UInt8(ascii: "\""))
+        if guarded { out.append(UInt8(ascii: "'")) }
+        for byte in text {
+            if byte == UInt8(ascii: "\"") { out.append(byte) }
+            out.append(byte)
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}

@@ -1,0 +1,30 @@
+import TallyAggregator
+
+/// The bytes of one day's rollup file.
+///
+/// `date,campaign_id,` then one column per counter, LF line ends, rows in the order given
+/// (the rollup hands them out sorted bytewise by campaign), UTF-8 without a BOM.
+public enum DailyCSV {
+    public static func render(date: CivilDate, rows: [Rollup.Row], counterNames: [String]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(64 + rows.count * 48)
+        out.append(contentsOf: "date,campaign_id".utf8)
+        for name in counterNames {
+            out.append(UInt8(ascii: ","))
+            CSVField.append(Array(name.utf8), to: &out)
+        }
+        out.append(0x0a)
+        let dateBytes = Array(date.description.utf8)
+        for row in rows {
+            out.append(contentsOf: dateBytes)
+            out.append(UInt8(ascii: ","))
+            CSVField.append(row.campaign, to: &out)
+            for value in row.counts {
+                out.append(UInt8(ascii: ","))
+                out.append(contentsOf: String(value).utf8)
+            }
+            out.append(0x0a)
+        }
+        return out
+    }
+}

@@ -1,0 +1,24 @@
+import TallyAggregator
+
+/// Writes a rollup as one CSV file per day, `YYYY-MM-DD.csv`, replacing old ones atomically.
+public struct DailyCSVWriter: Sendable {
+    public let writer: AtomicFileWriter
+    public let counterNames: [String]
+
+    public init(counterNames: [String], fileSystem: any FileSystem = PosixFileSystem()) {
+        self.counterNames = counterNames
+        writer = AtomicFileWriter(fileSystem: fileSystem)
+    }
+
+    /// Writes every day of `rollup` into `directory`.
+    /// - Returns: the names of the files written, in day order.
+    @discardableResult
+    public func write(_ rollup: Rollup, to directory: String) throws(WriteError) -> [String] {
+        let files = rollup.rowsByDay().map { day, rows in
+            let date = CivilDate(daysSinceEpoch: day)
+            return (name: "\(date).csv", bytes: DailyCSV.render(date: date, rows: rows, counterNames: counterNames))
+        }
+        try writer.replace(files, in: directory)
+        return files.map(\.name)
+    }
+}

@@ -1,0 +1,106 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Why output could not be written. The case decides the exit status: 73 when the output
+/// cannot be created at all, 74 when writing it failed part way (disk full, a failing fsync).
+public enum WriteError: Error, Equatable, Sendable, CustomStringConvertible {
+    case cannotCreate(path: String, reason: String)
+    case io(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .cannotCreate(let path, let reason): "cannot create \(path): \(reason)"
+        case .io(let path, let reason): "cannot write \(path): \(reason)"
+        }
+    }
+}
+
+/// The file-system calls the writer makes, behind one seam so tests can make any of them fail
+/// (disk full, a failing fsync or rename) and check that nothing is left half done.
+public protocol FileSystem: Sendable {
+    /// Creates `path` and its missing parents; succeeds if it is already a directory.
+    func createDirectory(_ path: String) throws(WriteError)
+    /// Creates and opens a new, empty file at `path`, failing if it exists.
+    func createFile(_ path: String) throws(WriteError) -> Int32
+    func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(WriteError)
+    func sync(_ fd: Int32, path: String) throws(WriteError)
+    func close(_ fd: Int32, path: String) throws(WriteError)
+    func rename(_ from: String, to: String) throws(WriteError)
+    func remove(_ path: String)
+    /// Makes a directory's entries (the renames in it) durable.
+    func syncDirectory(_ path: String) throws(WriteError)
+}
+
+/// The real thing: POSIX calls.
+public struct PosixFileSystem: FileSystem {
+    public init() {}
+
+    public func createDirectory(_ path: String) throws(WriteError) {
+        var info = stat()
+        if stat(path, &info) == 0 {
+            guard (info.st_mode & S_IFMT) == S_IFDIR else {
+                throw .cannotCreate(path: path, reason: "exists and is not a directory")
+            }
+            return
+        }
+        let parent = Self.parent(of: path)
+        if parent != path, !parent.isEmpty { try createDirectory(parent) }
+        if mkdir(path, 0o755) != 0, errno != EEXIST {
+            throw .cannotCreate(path: path, reason: Self.reason())
+        }
+    }
+
+    public func createFile(_ path: String) throws(WriteError) -> Int32 {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .cannotCreate(path: path, reason: Self.reason()) }
+        return fd
+    }
+
+    public func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(WriteError) {
+        var done = 0
+        while done < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .io(path: path, reason: Self.reason())
+            }
+            done += n
+        }
+    }
+
+    public func sync(_ fd: Int32, path: String) throws(WriteError) {
+        guard fsync(fd) == 0 else { throw .io(path: path, reason: Self.reason()) }
+    }
+
+    public func close(_ fd: Int32, path: String) throws(WriteError) {
+        // close can report a delayed write error (NFS); the descriptor is gone either way.
+        guard Glibc.close(fd) == 0 else { throw .io(path: path, reason: Self.reason()) }
+    }
+
+    public func rename(_ from: String, to: String) throws(WriteError) {
+        guard Glibc.rename(from, to) == 0 else { throw .io(path: to, reason: Self.reason()) }
+    }
+
+    public func remove(_ path: String) {
+        unlink(path)
+    }
+
+    public func syncDirectory(_ path: String) throws(WriteError) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw .io(path: path, reason: Self.reason()) }
+        defer { Glibc.close(fd) }
+        guard fsync(fd) == 0 else { throw .io(path: path, reason: Self.reason()) }
+    }
+
+    static func parent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    private static func reason() -> String {
+        String(cString: strerror(errno))
+    }
+}

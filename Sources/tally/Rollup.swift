@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import TallyParser
+import TallyPipeline
+
+/// `tally rollup`: counts per day and campaign, one CSV file per day.
+struct Rollup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Count impressions, clicks and video views per campaign per day.",
+        discussion: """
+            INPUT is a file (gzip or plain text, told apart by content), a directory (every \
+            regular file under it, hidden ones skipped) or - for standard input. With no INPUT, \
+            standard input is read unless it is a terminal.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Log files, directories, or - for standard input.", valueName: "INPUT"))
+    var inputs: [String] = []
+
+    @Option(help: ArgumentHelp("Directory for the YYYY-MM-DD.csv files (created if missing).", valueName: "DIR"))
+    var out: String
+
+    @OptionGroup(title: "Input")
+    var input: InputOptions
+
+    @OptionGroup(title: "Output")
+    var output: OutputOptions
+
+    @Option(help: "Worker threads (default: the number of cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1.") }
+        if inputs.isEmpty, isatty(STDIN_FILENO) != 0 {
+            throw ValidationError("No INPUT given and standard input is a terminal; name files, or - for stdin.")
+        }
+    }
+
+    func run() throws {
+        var configuration = RunConfiguration(inputs: inputs.isEmpty ? ["-"] : inputs, outputDirectory: out)
+        configuration.jobs = jobs
+        input.apply(to: &configuration)
+        let report: RunReport
+        do {
+            report = try RollupRun(configuration: configuration).run()
+        } catch {
+            throw ValidationError("Unknown time zone '\(configuration.timeZone)'.")
+        }
+        output.emit(report, configuration: configuration)
+        if report.exitStatus != .ok { throw ExitCode(report.exitStatus.rawValue) }
+    }
+}

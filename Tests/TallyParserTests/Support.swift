@@ -1,0 +1,60 @@
+@testable import TallyParser
+
+/// What a line became, in a form tests can compare.
+enum Parsed: Equatable, CustomStringConvertible {
+    case event(instant: Int64, kind: EventKind, campaign: String)
+    case ignored, blank, header
+    case rejected(RejectReason)
+
+    init(_ outcome: LineOutcome) {
+        switch outcome {
+        case .event(let e):
+            self = .event(instant: e.instant, kind: e.kind, campaign: String(decoding: e.campaign, as: UTF8.self))
+        case .ignored: self = .ignored
+        case .blank: self = .blank
+        case .header: self = .header
+        case .rejected(let reason): self = .rejected(reason)
+        }
+    }
+
+    var description: String {
+        switch self {
+        case .event(let instant, let kind, let campaign): "event(\(instant), \(kind), \(campaign.debugDescription))"
+        case .ignored: "ignored"
+        case .blank: "blank"
+        case .header: "header"
+        case .rejected(let reason): "rejected(\(reason.name))"
+        }
+    }
+}
+
+extension EventParser {
+    mutating func parse(_ text: String) -> Parsed {
+        var bytes = Array(text.utf8)
+        return bytes.withUnsafeMutableBytes { Parsed(parse(line: UnsafeRawBufferPointer($0))) }
+    }
+
+    mutating func parse(bytes: [UInt8]) -> Parsed {
+        bytes.withUnsafeBytes { Parsed(parse(line: $0)) }
+    }
+}
+
+/// Parses a whole text as one input, split into chunks of `chunkSize` bytes.
+func parseAll(_ text: [UInt8], chunkSize: Int, maxLineBytes: Int = 1 << 20, format: LogFormat = .auto) -> [Parsed] {
+    var parser = EventParser(format: format)
+    var splitter = LineSplitter(maxLineBytes: maxLineBytes)
+    var results: [Parsed] = []
+    text.withUnsafeBytes { raw in
+        var start = 0
+        while start < raw.count {
+            let end = min(start + chunkSize, raw.count)
+            splitter.consume(UnsafeRawBufferPointer(rebasing: raw[start..<end])) { results.append(Parsed(parser.parse($0))) }
+            start = end
+        }
+    }
+    splitter.finish { results.append(Parsed(parser.parse($0))) }
+    return results
+}
+
+/// 2026-11-21T00:00:00Z
+let nov21: Int64 = 1_795_219_200

@@ -1,0 +1,454 @@
+#!/usr/bin/env bash
+# bench.sh: how fast is `tally rollup` next to the fastest possible gzip reader?
+#
+# Run:   make bench                      (= scripts/bench.sh; SIZE=quick, about 30 s)
+#        SIZE=full scripts/bench.sh      (24 M lines: 8.5 GB of JSON Lines, 1.5 GB gzip)
+#        SIZE=3000000 ROUNDS=5 TALLY=/path/to/tally scripts/bench.sh
+#
+# Settings (environment):
+#   SIZE             quick (default, 1,000,000 lines), full (24,000,000), or a number of lines
+#   ROUNDS           rounds of measurements, default 3; the table shows medians
+#   TALLY            a tally binary to use; default: `swift build -c release --product tally`
+#                    and .build/release/tally
+#   TALLY_BENCH_DIR  cache for data and helper binaries, default ~/.cache/tally-bench
+#   PYTHON           python with duckdb for the DuckDB row, default python3
+#
+# Data (made once per SIZE by scripts/gen_bench_data.c, deterministic, kept in
+# $TALLY_BENCH_DIR/SIZE/{jsonl,csv}/): 16 hourly gzip files (pigz -6) of ad-server
+# events from 2026-11-20T16:00Z to 2026-11-21T08:00Z, as JSON Lines and the same
+# events as CSV. See the generator's header for what the events look like.
+#
+# What is run, in every round, alternately, on the same page-cached files:
+#   zinflate, 1 process     scripts/zinflate.c (zlib inflate, output discarded) over
+#                           all files: the floor for one core
+#   zinflate, 2 processes   the files split in two halves of equal bytes, both halves
+#                           at once: the floor for this 2-core machine
+#   tally --jobs 2          tally rollup DIR --out TMP --jobs 2, all 16 files
+#   one file                tally --jobs 2 and zinflate (1 process) on the largest file
+# each for JSON Lines and for CSV; then DuckDB (if `import duckdb` works) once a
+# round on the JSON Lines, and a memory check once.
+#
+# The numbers: wall s = elapsed time; CPU s = user + sys (of both processes for the
+# 2-process floor); MB/s and lines/s = uncompressed input bytes (MB = 10^6 bytes)
+# and lines per wall second; RSS MiB = peak resident set (summed over the two
+# processes for the 2-process floor). wall, CPU, RSS are medians over the rounds.
+# A ratio is tally's wall time over the floor's, taken within each round and then
+# the median over rounds, so that the machine's noise hits both sides alike.
+# Targets: 16 files, tally <= 1.15 x the 2-process floor; one file, tally <= 1.05 x
+# the 1-process floor on that file.
+#
+# Memory check: 10 daily files with 1,000,000 distinct (day, campaign) keys (100,000
+# campaigns x 10 days, each once, all impressions); bytes/key = (peak RSS on them -
+# peak RSS on a 100-line file) / 1,000,000.
+#
+# This is a report, not a test: it exits 0 whatever the numbers, and when tally is
+# missing or fails it says so and still reports the floors. It exits non-zero only
+# when it cannot measure anything (no C compiler, zlib or disk space).
+set -euo pipefail
+export LC_ALL=C # "." in decimals, EPOCHREALTIME included
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SCRIPTS=$REPO/scripts
+SIZE=${SIZE:-quick}
+ROUNDS=${ROUNDS:-3}
+BENCH_DIR=${TALLY_BENCH_DIR:-$HOME/.cache/tally-bench}
+PYTHON=${PYTHON:-python3}
+JOBS=2
+SEED=20261121
+NFILES=16
+START=1795190400     # 2026-11-20T16:00:00Z, so the files span two days
+MEM_START=1793491200 # 2026-11-01T00:00:00Z
+MEM_DAYS=10
+MEM_CAMPAIGNS=100000
+
+BIN=$BENCH_DIR/bin
+ZINFLATE=$BIN/zinflate
+GEN=$BIN/gen_bench_data
+WORK="" # scratch folder for outputs and timings, removed on exit
+
+say() { printf '%s\n' "$*" >&2; }
+die() { say "bench: $*"; exit 1; }
+
+cleanup() { [[ -n $WORK && -d $WORK ]] && rm -rf "$WORK"; return 0; }
+trap cleanup EXIT
+
+# ---- set-up ------------------------------------------------------------------
+
+parse_size() {
+    case $SIZE in
+        quick) TOTAL_LINES=1000000 ;;
+        full) TOTAL_LINES=24000000 ;;
+        *[!0-9]* | "") die "SIZE must be quick, full or a number of lines, not '$SIZE'" ;;
+        *) TOTAL_LINES=$((10#$SIZE)) ;;
+    esac
+    ((TOTAL_LINES >= NFILES)) || die "SIZE must be at least $NFILES lines"
+    [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "ROUNDS must be a positive number, not '$ROUNDS'"
+}
+
+build_helpers() {
+    mkdir -p "$BIN"
+    command -v cc >/dev/null || die "no C compiler (cc): apt-get install gcc"
+    cc -O2 -o "$ZINFLATE.new" "$SCRIPTS/zinflate.c" -lz ||
+        die "could not build zinflate: apt-get install zlib1g-dev"
+    mv "$ZINFLATE.new" "$ZINFLATE"
+    cc -O2 -o "$GEN.new" "$SCRIPTS/gen_bench_data.c" || die "could not build gen_bench_data"
+    mv "$GEN.new" "$GEN"
+    if command -v pigz >/dev/null; then GZIP_CMD=(pigz -6 -n); else GZIP_CMD=(gzip -6 -n); fi
+}
+
+# A data set is valid for the generator source it was made with.
+data_stamp() { echo "gen=$(sha256sum "$SCRIPTS/gen_bench_data.c" | cut -c1-16) seed=$SEED $*"; }
+
+# gen_to_gzip OUT_JSONL_GZ OUT_CSV_GZ|- GEN_ARGS...: runs the generator into pigz through
+# FIFOs (so JSON Lines and CSV come out of one pass); prints the generator's counts.
+gen_to_gzip() {
+    local jsonl=$1 csv=$2 fifo_dir pids=() counts
+    shift 2
+    fifo_dir=$(mktemp -d "$BENCH_DIR/fifo.XXXXXX")
+    mkfifo "$fifo_dir/jsonl"
+    "${GZIP_CMD[@]}" <"$fifo_dir/jsonl" >"$jsonl" &
+    pids+=($!)
+    local csv_arg=-
+    if [[ $csv != - ]]; then
+        mkfifo "$fifo_dir/csv"
+        "${GZIP_CMD[@]}" <"$fifo_dir/csv" >"$csv" &
+        pids+=($!)
+        csv_arg=$fifo_dir/csv
+    fi
+    counts=$("$GEN" "$@" "$fifo_dir/jsonl" "$csv_arg") || { rm -rf "$fifo_dir"; die "generator failed"; }
+    for pid in "${pids[@]}"; do wait "$pid" || { rm -rf "$fifo_dir"; die "compression failed"; }; done
+    rm -rf "$fifo_dir"
+    echo "$counts"
+}
+
+hour_name() { date -u -d "@$1" +%Y-%m-%dT%H; }
+
+# Makes $DATA/{jsonl,csv}/ and $DATA/manifest.tsv (name lines jsonl_bytes csv_bytes) unless
+# they are there already for this generator.
+ensure_events() {
+    DATA=$BENCH_DIR/$SIZE
+    local stamp
+    stamp=$(data_stamp "events lines=$TOTAL_LINES files=$NFILES start=$START")
+    if [[ -f $DATA/stamp && $(<"$DATA/stamp") == "$stamp" ]]; then
+        say "data: $DATA (cached)"
+        return
+    fi
+    say "data: generating $TOTAL_LINES lines into $DATA ..."
+    local t0=$EPOCHREALTIME tmp=$DATA.tmp.$$ i name counts
+    rm -rf "$DATA" "$tmp"
+    mkdir -p "$tmp/jsonl" "$tmp/csv"
+    for ((i = 0; i < NFILES; i++)); do
+        name=events-$(hour_name $((START + i * 3600)))
+        counts=$(gen_to_gzip "$tmp/jsonl/$name.jsonl.gz" "$tmp/csv/$name.csv.gz" \
+            events "$SEED" "$i" "$NFILES" "$TOTAL_LINES" "$START")
+        echo "$name $counts" >>"$tmp/manifest.tsv"
+    done
+    echo "$stamp" >"$tmp/stamp"
+    mv "$tmp" "$DATA"
+    say "data: generated in $(elapsed "$t0") s"
+}
+
+# The memory-check data: $MEM/jsonl/ (10 daily files), $MEM/tiny/ (one 100-line file).
+ensure_memory_data() {
+    MEM=$BENCH_DIR/memkeys
+    local stamp
+    stamp=$(data_stamp "keys campaigns=$MEM_CAMPAIGNS days=$MEM_DAYS start=$MEM_START tiny=100")
+    if [[ -f $MEM/stamp && $(<"$MEM/stamp") == "$stamp" ]]; then return; fi
+    say "data: generating the memory-check files into $MEM ..."
+    local t0=$EPOCHREALTIME tmp=$MEM.tmp.$$ d day
+    rm -rf "$MEM" "$tmp"
+    mkdir -p "$tmp/jsonl" "$tmp/tiny"
+    for ((d = 0; d < MEM_DAYS; d++)); do
+        day=$((MEM_START + d * 86400))
+        gen_to_gzip "$tmp/jsonl/keys-$(date -u -d "@$day" +%Y-%m-%d).jsonl.gz" - \
+            keys "$SEED" "$MEM_CAMPAIGNS" "$day" >/dev/null
+    done
+    gen_to_gzip "$tmp/tiny/tiny.jsonl.gz" - events "$SEED" 0 1 100 "$START" >/dev/null
+    echo "$stamp" >"$tmp/stamp"
+    mv "$tmp" "$MEM"
+    say "data: memory-check files generated in $(elapsed "$t0") s"
+}
+
+# Sets TALLY_BIN, or empty with a message saying why there is no tally to measure.
+find_tally() {
+    TALLY_BIN=""
+    if [[ -n ${TALLY:-} ]]; then
+        if [[ -x $TALLY ]]; then TALLY_BIN=$TALLY; else say "tally: TALLY=$TALLY is not an executable file"; fi
+    elif ! command -v swift >/dev/null; then
+        say "tally: swift is not installed; give a binary with TALLY=path"
+    else
+        say "tally: swift build -c release --product tally ..."
+        if (cd "$REPO" && swift build -c release --product tally >&2) &&
+            [[ -x $REPO/.build/release/tally ]]; then
+            TALLY_BIN=$REPO/.build/release/tally
+        else
+            say "tally: the release build failed or made no .build/release/tally (see above)"
+        fi
+    fi
+    if [[ -n $TALLY_BIN ]]; then # one smoke run, so a broken binary is reported once
+        local out=$WORK/smoke
+        rm -rf "$out"
+        if ! "$TALLY_BIN" rollup "$MEM/tiny" --out "$out" --jobs "$JOBS" >"$WORK/smoke.log" 2>&1; then
+            say "tally: '$TALLY_BIN rollup $MEM/tiny --out DIR --jobs $JOBS' failed:"
+            tail -n 5 "$WORK/smoke.log" >&2
+            TALLY_BIN=""
+        fi
+    fi
+    [[ -n $TALLY_BIN ]] || say "tally: not measured; the floors are measured all the same"
+}
+
+# ---- measuring ---------------------------------------------------------------
+
+commas() { sed -e ':a' -e 's/\B[0-9]\{3\}\>/,&/' -e 'ta' <<<"$1"; }
+
+elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
+
+# run_timed TIMEFILE CMD...: runs CMD under GNU time (user, sys, max RSS in KiB to
+# TIMEFILE), output discarded, stderr kept in TIMEFILE.err; returns CMD's status.
+run_timed() {
+    local tf=$1
+    shift
+    /usr/bin/time -f '%U %S %M' -o "$tf" "$@" >/dev/null 2>"$tf.err"
+}
+
+# read_time TIMEFILE: "cpu_seconds rss_kib" from run_timed's file (its last line).
+read_time() { tail -n 1 "$1" | awk '{ printf "%.3f %d\n", $1 + $2, $3 }'; }
+
+# record SET TOOL ROUND WALL CPU RSS_KIB STATUS
+record() { echo "$*" >>"$RESULTS"; }
+
+# measure SET TOOL ROUND CMD...: one timed run of CMD.
+measure() {
+    local set=$1 tool=$2 round=$3 tf=$WORK/time t0 t1 status=ok
+    shift 3
+    t0=$EPOCHREALTIME
+    run_timed "$tf" "$@" || status=failed
+    t1=$EPOCHREALTIME
+    if [[ $status != ok ]]; then
+        say "  $tool failed in round $round: $(tail -n 3 "$tf.err" | tr '\n' ' ')"
+    fi
+    record "$set" "$tool" "$round" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" \
+        "$(read_time "$tf")" "$status"
+}
+
+# measure_pair SET TOOL ROUND: zinflate over the two halves $HALF_A and $HALF_B at once.
+measure_pair() {
+    local set=$1 tool=$2 round=$3 t0 t1 pa pb status=ok cpu_a rss_a cpu_b rss_b
+    t0=$EPOCHREALTIME
+    run_timed "$WORK/time.a" "$ZINFLATE" "${HALF_A[@]}" &
+    pa=$!
+    run_timed "$WORK/time.b" "$ZINFLATE" "${HALF_B[@]}" &
+    pb=$!
+    wait "$pa" || status=failed
+    wait "$pb" || status=failed
+    t1=$EPOCHREALTIME
+    read -r cpu_a rss_a < <(read_time "$WORK/time.a")
+    read -r cpu_b rss_b < <(read_time "$WORK/time.b")
+    record "$set" "$tool" "$round" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" \
+        "$(awk -v a="$cpu_a" -v b="$cpu_b" 'BEGIN { print a + b }')" $((rss_a + rss_b)) "$status"
+}
+
+# measure_tally SET ROUND INPUT: tally rollup INPUT into a fresh output folder.
+measure_tally() {
+    local set=$1 round=$2 input=$3 out=$WORK/out
+    rm -rf "$out"
+    measure "$set" tally "$round" "$TALLY_BIN" rollup "$input" --out "$out" --jobs "$JOBS"
+    if [[ $round == 1 && $set == *16 ]]; then check_output "$set" "$out"; fi
+    rm -rf "$out"
+}
+
+# The files of format FMT as an array, and its two halves of about equal bytes.
+set_files() {
+    local fmt=$1 col
+    [[ $fmt == jsonl ]] && col=3 || col=4
+    FILES=() HALF_A=() HALF_B=()
+    local name bytes a=0 b=0
+    while read -r name bytes; do
+        FILES+=("$DATA/$fmt/$name.$fmt.gz")
+        if ((a <= b)); then HALF_A+=("$DATA/$fmt/$name.$fmt.gz") a=$((a + bytes))
+        else HALF_B+=("$DATA/$fmt/$name.$fmt.gz") b=$((b + bytes)); fi
+    done < <(awk -v c="$col" '{ print $1, $c }' "$DATA/manifest.tsv" | sort -k2,2nr)
+    ONE_FILE=${FILES[0]} # the largest
+}
+
+run_rounds() {
+    local round fmt
+    say "warming the page cache ..."
+    cat "$DATA"/jsonl/* "$DATA"/csv/* "$MEM"/jsonl/* >/dev/null
+    for ((round = 1; round <= ROUNDS; round++)); do
+        say "round $round of $ROUNDS ..."
+        for fmt in jsonl csv; do
+            set_files "$fmt"
+            measure "${fmt}16" zinflate1 "$round" "$ZINFLATE" "${FILES[@]}"
+            measure_pair "${fmt}16" zinflate2 "$round"
+            if [[ -n $TALLY_BIN ]]; then
+                measure_tally "${fmt}16" "$round" "$DATA/$fmt"
+                measure_tally "${fmt}1" "$round" "$ONE_FILE"
+            fi
+            measure "${fmt}1" zinflate1 "$round" "$ZINFLATE" "$ONE_FILE"
+        done
+        if [[ -n $DUCKDB ]]; then
+            measure jsonl16 duckdb "$round" "$PYTHON" -c "$DUCKDB_SCRIPT" "$DATA/jsonl" "$WORK/duck.csv"
+        fi
+    done
+}
+
+# check_output SET DIR: a light look at tally's first output: files, rows, and when a
+# CSV header has a "count" column, whether the counts add up to the lines read.
+check_output() {
+    local set=$1 out=$2 expect
+    expect=$(awk '{ s += $2 } END { print s }' "$DATA/manifest.tsv")
+    if [[ ! -d $out ]]; then
+        CHECKS+=("$set: tally made no output folder")
+        return
+    fi
+    CHECKS+=("$set: $(find "$out" -type f -print0 | xargs -0 -r awk -v expect="$expect" '
+        FNR == 1 { files++; col = 0; for (i = 1; i <= NF; i++) if (tolower($i) == "count") col = i; next }
+        { rows++; if (col) { counted = 1; sum += $col } }
+        END {
+            printf "tally wrote %d files, %d rows", files, rows
+            if (counted) printf "; counts add up to %d of %d lines%s", sum, expect, sum == expect ? " (ok)" : " (MISMATCH)"
+        }' FS=,)")
+}
+
+# ---- DuckDB ------------------------------------------------------------------
+
+DUCKDB=""
+DUCKDB_SCRIPT='
+import sys, duckdb
+src, out = sys.argv[1], sys.argv[2]
+con = duckdb.connect()
+con.execute("SET threads = 2")
+con.execute(f"""COPY (
+    SELECT CAST(CAST(ts AS TIMESTAMP) AS DATE) AS day, campaign_id, event, count(*) AS count
+    FROM read_json(\x27{src}/*.jsonl.gz\x27, format = \x27newline_delimited\x27, compression = \x27gzip\x27,
+                   columns = {{ts: \x27VARCHAR\x27, event: \x27VARCHAR\x27, campaign_id: \x27VARCHAR\x27}})
+    GROUP BY ALL ORDER BY ALL
+) TO \x27{out}\x27 (HEADER)""")
+'
+
+find_duckdb() {
+    if "$PYTHON" -c 'import duckdb' 2>/dev/null; then
+        DUCKDB=$("$PYTHON" -c 'import duckdb; print(duckdb.__version__)')
+    else
+        say "duckdb: skipped ('$PYTHON -c \"import duckdb\"' fails; pip install duckdb to add it)"
+    fi
+}
+
+# ---- memory check ------------------------------------------------------------
+
+memory_check() {
+    MEMORY_LINE="memory: skipped (no tally)"
+    [[ -n $TALLY_BIN ]] || return 0
+    say "memory check ..."
+    local tf=$WORK/time out=$WORK/out tiny big keys=$((MEM_CAMPAIGNS * MEM_DAYS))
+    rm -rf "$out"
+    run_timed "$tf" "$TALLY_BIN" rollup "$MEM/tiny" --out "$out" --jobs "$JOBS" ||
+        { MEMORY_LINE="memory: tally failed on the tiny file"; return 0; }
+    tiny=$(read_time "$tf" | awk '{ print $2 }')
+    rm -rf "$out"
+    run_timed "$tf" "$TALLY_BIN" rollup "$MEM/jsonl" --out "$out" --jobs "$JOBS" ||
+        { MEMORY_LINE="memory: tally failed on the memory-check files: $(tail -n 2 "$tf.err" | tr '\n' ' ')"; return 0; }
+    big=$(read_time "$tf" | awk '{ print $2 }')
+    rm -rf "$out"
+    MEMORY_LINE=$(awk -v t="$tiny" -v b="$big" -v k="$keys" 'BEGIN {
+        printf "memory: %d (day, campaign) keys: peak RSS %.1f MiB, tiny run %.1f MiB, %.0f bytes/key",
+            k, b / 1024, t / 1024, (b - t) * 1024 / k }')
+}
+
+# ---- report ------------------------------------------------------------------
+
+# table SET TITLE LINES BYTES GZBYTES: the medians of one set of runs, with the ratios.
+table() {
+    local set=$1 title=$2 lines=$3 bytes=$4 gz=$5
+    printf '\n%s: %s lines, %.1f MB uncompressed, %.1f MB gzip\n' "$title" \
+        "$(commas "$lines")" "$(awk -v b="$bytes" 'BEGIN { print b / 1e6 }')" \
+        "$(awk -v b="$gz" 'BEGIN { print b / 1e6 }')"
+    awk -v set="$set" -v lines="$lines" -v bytes="$bytes" '
+        function commas(x,   s, r) { s = sprintf("%.0f", x); r = ""; while (length(s) > 3) { r = "," substr(s, length(s) - 2) r; s = substr(s, 1, length(s) - 3) } return s r }
+        function median(arr, n,   i, j, t) {
+            for (i = 2; i <= n; i++) for (j = i; j > 1 && arr[j - 1] > arr[j]; j--) { t = arr[j]; arr[j] = arr[j - 1]; arr[j - 1] = t }
+            return n % 2 ? arr[(n + 1) / 2] : (arr[n / 2] + arr[n / 2 + 1]) / 2
+        }
+        function med(tool, field,   n, r, a) {
+            n = 0; for (r in ok) { split(r, k, SUBSEP); if (k[1] == tool) a[++n] = val[tool, k[2], field] }
+            return n ? median(a, n) : -1
+        }
+        function ratio(tool, floor,   n, r, a) {
+            n = 0
+            for (r in ok) { split(r, k, SUBSEP); if (k[1] == tool && ((floor, k[2]) in ok)) a[++n] = val[tool, k[2], "wall"] / val[floor, k[2], "wall"] }
+            return n ? median(a, n) : -1
+        }
+        $1 == set { # set tool round wall cpu rss_kib status
+            tool = $2; round = $3; order[++norder] = tool
+            if ($7 == "ok") { ok[tool, round] = 1; val[tool, round, "wall"] = $4; val[tool, round, "cpu"] = $5; val[tool, round, "rss"] = $6 }
+            else failed[tool]++
+        }
+        END {
+            sixteen = set ~ /16$/
+            printf "  %-24s %8s %8s %9s %12s %8s   %s\n", "tool", "wall s", "CPU s", "MB/s", "lines/s", "RSS MiB", (sixteen ? "wall vs floor (target)" : "wall vs 1-process floor (target)")
+            for (i = 1; i <= norder; i++) {
+                tool = order[i]; if (done[tool]++) continue
+                name = tool == "zinflate1" ? "zinflate, 1 process" : tool == "zinflate2" ? "zinflate, 2 processes" : tool == "tally" ? "tally --jobs 2" : "duckdb, 2 threads"
+                w = med(tool, "wall")
+                if (w < 0) { printf "  %-24s %s\n", name, "failed in every round"; continue }
+                note = ""
+                if (tool == "tally" || tool == "duckdb") {
+                    if (sixteen) {
+                        r2 = ratio(tool, "zinflate2"); r1 = ratio(tool, "zinflate1")
+                        note = sprintf("%.2fx 2-process", r2)
+                        if (tool == "tally") note = note sprintf(" (<= 1.15: %s)", r2 <= 1.15 ? "met" : "MISSED")
+                        note = note sprintf(", %.2fx 1-process", r1)
+                    } else {
+                        r1 = ratio(tool, "zinflate1")
+                        note = sprintf("%.2fx 1-process (<= 1.05: %s)", r1, r1 <= 1.05 ? "met" : "MISSED")
+                    }
+                }
+                if (failed[tool]) note = note sprintf(" [failed in %d rounds]", failed[tool])
+                printf "  %-24s %8.3f %8.3f %9.1f %12s %8.1f   %s\n", name, w, med(tool, "cpu"), bytes / w / 1e6, commas(lines / w), med(tool, "rss") / 1024, note
+            }
+        }' "$RESULTS"
+}
+
+report() {
+    local fmt one_name one_lines one_bytes one_gz col
+    echo
+    echo "tally bench: SIZE=$SIZE ($(commas "$TOTAL_LINES") lines), ROUNDS=$ROUNDS, $(nproc) cores"
+    echo "tally: ${TALLY_BIN:-not measured}; data: $DATA; duckdb: ${DUCKDB:-not installed}"
+    for fmt in jsonl csv; do
+        [[ $fmt == jsonl ]] && col=3 || col=4
+        set_files "$fmt"
+        read -r lines bytes < <(awk -v c="$col" '{ l += $2; b += $c } END { print l, b }' "$DATA/manifest.tsv")
+        table "${fmt}16" "$( [[ $fmt == jsonl ]] && echo "JSON Lines" || echo CSV ), all $NFILES files" \
+            "$lines" "$bytes" "$(cat "${FILES[@]}" | wc -c)"
+        one_name=$(basename "$ONE_FILE" ".$fmt.gz")
+        read -r one_lines one_bytes < <(awk -v n="$one_name" -v c="$col" '$1 == n { print $2, $c }' "$DATA/manifest.tsv")
+        table "${fmt}1" "$( [[ $fmt == jsonl ]] && echo "JSON Lines" || echo CSV ), one file ($one_name)" \
+            "$one_lines" "$one_bytes" "$(wc -c <"$ONE_FILE")"
+    done
+    echo
+    local c
+    for c in "${CHECKS[@]}"; do echo "check: $c"; done
+    echo "$MEMORY_LINE"
+}
+
+main() {
+    parse_size
+    mkdir -p "$BENCH_DIR"
+    WORK=$(mktemp -d "$BENCH_DIR/run.XXXXXX")
+    RESULTS=$WORK/results
+    : >"$RESULTS"
+    CHECKS=()
+    local t0=$EPOCHREALTIME
+    build_helpers
+    ensure_events
+    ensure_memory_data
+    find_tally
+    find_duckdb
+    run_rounds
+    memory_check
+    report
+    say "bench: done in $(elapsed "$t0") s"
+}
+
+main "$@"
