@@ -1,0 +1,71 @@
+import Testing
+
+@testable import TallyAggregator
+
+@Suite struct RollupTests {
+    func add(_ rollup: Rollup, _ day: Int32, _ campaign: String, _ counter: Int, _ amount: UInt64 = 1) {
+        Array(campaign.utf8).withUnsafeBytes { rollup.add(day: day, campaign: $0, counter: counter, amount: amount) }
+    }
+
+    func snapshot(_ rollup: Rollup) -> [String] {
+        rollup.rowsByDay().flatMap { day, rows in
+            rows.map { "\(day) \(String(decoding: $0.campaign, as: UTF8.self)) \($0.counts)" }
+        }
+    }
+}
+
+extension RollupTests {
+    @Test func countsPerDayAndCampaignSortedBytewise() {
+        let rollup = Rollup(counterCount: 3)
+        add(rollup, 2, "b", 0)
+        add(rollup, 1, "b", 1)
+        add(rollup, 1, "B", 0)
+        add(rollup, 1, "é", 2)
+        add(rollup, 1, "b", 1)
+        add(rollup, 1, "a", 0)
+        #expect(snapshot(rollup) == ["1 B [1, 0, 0]", "1 a [1, 0, 0]", "1 b [0, 2, 0]", "1 é [0, 0, 1]", "2 b [1, 0, 0]"])
+        #expect(rollup.totals() == [3, 2, 1])
+        #expect(rollup.days() == [1, 2])
+    }
+
+    @Test func tablesGrowWithoutLosingCounts() {
+        let rollup = Rollup(counterCount: 3)
+        for i in 0..<20_000 { add(rollup, Int32(i % 7), "campaign-\(i % 3001)", i % 3) }
+        #expect(rollup.totals().reduce(0, +) == 20_000)
+        #expect(rollup.keyCount == Set((0..<20_000).map { "\($0 % 7)/\($0 % 3001)" }).count)
+        #expect(rollup.campaigns.count == 3001)
+    }
+
+    @Test(arguments: [1, 2, 3, 5])
+    func mergeIsExactWhateverTheGrouping(parts: Int) {
+        var generator = SplitMix(seed: UInt64(parts))
+        let events = (0..<5000).map { _ in
+            (day: Int32(generator.next() % 4), campaign: "c\(generator.next() % 300)", counter: Int(generator.next() % 3))
+        }
+        let whole = Rollup(counterCount: 3)
+        for e in events { add(whole, e.day, e.campaign, e.counter) }
+
+        // Split into `parts` partial rollups, merge them in a nested, reversed order.
+        let partials = (0..<parts).map { _ in Rollup(counterCount: 3) }
+        for (i, e) in events.enumerated() { add(partials[i % parts], e.day, e.campaign, e.counter) }
+        let merged = Rollup(counterCount: 3)
+        let inner = Rollup(counterCount: 3)
+        for partial in partials.reversed() { inner.merge(partial) }
+        merged.merge(inner)
+        merged.merge(Rollup(counterCount: 3))
+        #expect(snapshot(merged) == snapshot(whole))
+    }
+}
+
+/// A small seeded generator, so test data is the same on every run.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+
+/// The `tally` binary as cron runs it: exit statuses, what it prints and where.
+@Suite struct CommandLineTests {}
+
+extension CommandLineTests {
+    @Test func successIsQuietAndVerboseSummarisesOnStandardError() throws {
+        let out = temporaryDirectory("cli")
+        let quiet = try runTally(["rollup", fixtures.path + "/logs", "--out", out])
+        #expect(quiet.status == 0)
+        #expect(quiet.stdout.isEmpty && quiet.stderr.isEmpty)
+        let verbose = try runTally(["rollup", fixtures.path + "/logs", "--out", out, "--verbose"])
+        #expect(verbose.status == 0)
+        #expect(verbose.stdout.isEmpty)
+        #expect(verbose.stderr.contains("3060 lines: 2911 counted"))
+    }
+
+    @Test func exitStatusesFollowSysexits() throws {
+        let out = temporaryDirectory("cli")
+        #expect(try runTally(["rollup", fixtures.path + "/logs", "--out", out, "--tz", "Nowhere/Land"]).status == 64)
+        #expect(try runTally(["rollup", fixtures.path + "/logs"]).status == 64)
+        let missing = try runTally(["rollup", "/no/such/log.gz", "--out", out])
+        #expect(missing.status == 66)
+        #expect(missing.stderr.contains("/no/such/log.gz"))
+        let corrupt = try runTally(["rollup", fixtures.path + "/gzip/bad-crc32.gz", fixtures.path + "/logs", "--out", out])
+        #expect(corrupt.status == 65)
+        #expect(corrupt.stderr.contains("bad-crc32.gz") && corrupt.stderr.contains("corrupt gzip"))
+        let xz = try runTally(["rollup", fixtures.path + "/gzip/payload.jsonl.xz", "--out", out])
+        #expect(xz.status == 65)
+        #expect(xz.stderr.contains("xz"))
+        let blocked = temporaryDirectory("cli") + "/file"
+        writeFile(blocked, "")
+        #expect(try runTally(["rollup", fixtures.path + "/logs", "--out", blocked + "/sub"]).status == 73)
+    }
+
+    @Test func standardInputIsReadWithADash() throws {
+        let out = temporaryDirectory("cli")
+        let data = try Data(contentsOf: fixtures.appendingPathComponent("logs/ad-server-a-20261120.jsonl.gz"))
+        let result = try runTally(["rollup", "-", "--out", out, "--summary-json", out + "/../summary.json"], stdin: data)
+        #expect(result.status == 0)
+        #expect(try !files(in: out).isEmpty)
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/../summary.json")))
+        let files = (summary as? [String: Any])?["files"] as? [[String: Any]]
+        #expect(files?.first?["path"] as? String == "-")
+        #expect(files?.first?["compression"] as? String == "gzip")
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+
+@testable import TallyPipeline
+import TallyParser
+
+@Suite struct EndToEndTests {}
+
+extension EndToEndTests {
+    // MARK: - The sample logs against the reference rollup
+
+    @Test(arguments: [("UTC", "utc"), ("America/New_York", "america_new_york")])
+    func fixturesRollUpToTheExpectedFiles(zone: String, folder: String) throws {
+        let (report, out) = try runRollup([fixtures.path + "/logs"], tz: zone)
+        #expect(report.exitStatus == .ok)
+        var expected = try files(in: fixtures.path + "/expected/\(folder)")
+        let summary = try #require(expected["summary.json"])
+        expected["summary.json"] = nil
+        #expect(try files(in: out) == expected)
+
+        // The accounting matches the reference's, key for key, and adds up.
+        let reference = try #require(try JSONSerialization.jsonObject(with: summary) as? [String: Any])
+        let ours = try #require(try JSONSerialization.jsonObject(with: report.summaryJSON()) as? [String: Any])
+        for key in ["lines", "counted", "ignored", "rejected", "blank"] {
+            #expect(ours[key] as? Int == reference[key] as? Int, "\(key)")
+        }
+        #expect(ours["events"] as? [String: Int] == reference["events"] as? [String: Int])
+        let reasons = try #require(ours["rejected_by_reason"] as? [String: Int])
+        for (reason, count) in try #require(reference["rejected_by_reason"] as? [String: Int]) {
+            #expect(reasons[reason] == count, "\(reason)")
+        }
+        let a = report.accounting
+        #expect(a.lines == a.counted + a.ignored + a.rejected + a.blank)
+        #expect(a.counted == a.events.reduce(0, +))
+        #expect(a.rejected == a.rejectedByReason.reduce(0, +))
+    }
+
+    @Test func oneJobAndTwoJobsAndTwoRunsGiveTheSameBytes() throws {
+        let inputs = [fixtures.path + "/logs"]
+        let (_, one) = try runRollup(inputs, jobs: 1)
+        let (_, two) = try runRollup(inputs, jobs: 2)
+        let out = temporaryDirectory("again")
+        _ = try runRollup(inputs, jobs: 2, out: out)
+        _ = try runRollup(inputs, jobs: 2, out: out)
+        #expect(try files(in: one) == files(in: two))
+        #expect(try files(in: one) == files(in: out))
+    }
+
+    // MARK: - A bad file contributes nothing; the good ones still roll up
+
+    @Test(arguments: ["truncated-mid-stream.gz", "bad-crc32.gz", "trailing-garbage.gz", "payload.jsonl.xz"])
+    func aDamagedFileNextToGoodOnesContributesNothing(damaged: String) throws {
+        let good = fixtures.path + "/logs/ad-server-a-20261120.jsonl.gz"
+        let (alone, aloneOut) = try runRollup([good])
+        let (report, out) = try runRollup([good, fixtures.path + "/gzip/" + damaged])
+        #expect(report.exitStatus == .dataError)
+        #expect(report.failedInputs.map(\.location.description) == [fixtures.path + "/gzip/" + damaged])
+        #expect(try files(in: out) == files(in: aloneOut))
+        #expect(report.accounting == alone.accounting)
+    }
+
+    @Test func aMissingInputExits66AndWritesNothingWhenNothingIsLeft() throws {
+        let (report, out) = try runRollup(["/nonexistent/tally/input"])
+        #expect(report.exitStatus == .noInput)
+        #expect(try files(in: out).isEmpty)
+    }
+
+    @Test func emptyFilesAreReportedNotFailed() throws {
+        let dir = temporaryDirectory("empty")
+        writeFile(dir + "/empty.log", "")
+        let (report, _) = try runRollup([dir])
+        #expect(report.exitStatus == .ok)
+        #expect(report.inputs.map(\.status) == [.empty])
+    }
+
+    // MARK: - Days in the chosen zone
+
+    @Test func daysFollowTheZoneAcrossADSTChange() throws {
+        let dir = temporaryDirectory("dst")
+        // New York falls back on 2026-11-01 at 06:00Z; that local day has 25 hours.
+        writeFile(dir + "/log.jsonl", """
+            {"ts":"2026-11-01T03:59:59Z","event":"imp","campaign_id":"c"}
+            {"ts":"2026-11-01T04:00:00Z","event":"imp","campaign_id":"c"}
+            {"ts":"2026-11-02T04:59:59Z","event":"imp","campaign_id":"c"}
+            {"ts":"2026-11-02T05:00:00Z","event":"imp","campaign_id":"c"}
+            {"ts":"2026-11-01T23:30:00-05:00","event":"click","campaign_id":"c"}
+            """)
+        let (report, out) = try runRollup([dir], tz: "America/New_York")
+        #expect(report.exitStatus == .ok)
+        let written = try files(in: out).mapValues { String(decoding: $0, as: UTF8.self) }
+        #expect(written == [
+            "2026-10-31.csv": "date,campaign_id,impressions,clicks,video_views\n2026-10-31,c,1,0,0\n",
+            "2026-11-01.csv": "date,campaign_id,impressions,clicks,video_views\n2026-11-01,c,2,1,0\n",
+            "2026-11-02.csv": "date,campaign_id,impressions,clicks,video_views\n2026-11-02,c,1,0,0\n",
+        ])
+    }
+
+    @Test func anUnknownZoneIsRefusedBeforeAnythingIsWritten() throws {
+        let out = temporaryDirectory("tz") + "/never"
+        #expect(throws: RollupRun.ConfigurationError.self) {
+            try runRollup([fixtures.path + "/logs"], tz: "Not/AZone", out: out)
+        }
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import TallyPipeline
+
+let repositoryRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let fixtures = repositoryRoot.appendingPathComponent("fixtures")
+
+func temporaryDirectory(_ label: String) -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("tally-\(label)-\(UUID())").path
+    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// Every file in `directory` by name, with its bytes.
+func files(in directory: String) throws -> [String: Data] {
+    var result: [String: Data] = [:]
+    guard FileManager.default.fileExists(atPath: directory) else { return result }
+    for name in try FileManager.default.contentsOfDirectory(atPath: directory) {
+        result[name] = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name))
+    }
+    return result
+}
+
+func writeFile(_ path: String, _ text: String) {
+    FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+}
+
+func runRollup(_ inputs: [String], tz: String = "UTC", jobs: Int = 2, out: String? = nil) throws -> (RunReport, String) {
+    let out = out ?? temporaryDirectory("out")
+    var configuration = RunConfiguration(inputs: inputs, outputDirectory: out)
+    configuration.timeZone = tz
+    configuration.jobs = jobs
+    return (try RollupRun(configuration: configuration).run(), out)
+}
+
+/// Runs the built `tally` binary, as cron would: no terminal, output captured.
+func runTally(_ arguments: [String], stdin: Data? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+    let process = Process()
+    process.executableURL = repositoryRoot.appendingPathComponent(".build/debug/tally")
+    process.arguments = arguments
+    let out = Pipe()
+    let err = Pipe()
+    let input = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(stdin) }
+    try input.fileHandleForWriting.close()
+    let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+    let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: stdoutData, as: UTF8.self), String(decoding: stderrData, as: UTF8.self))
+}

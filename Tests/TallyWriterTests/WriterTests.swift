@@ -1,0 +1,154 @@
+import Foundation
+import Testing
+
+@testable import TallyAggregator
+@testable import TallyWriter
+
+@Suite struct CSVFieldTests {
+    func cell(_ text: String) -> String {
+        var out: [UInt8] = []
+        CSVField.append(Array(text.utf8), to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension CSVFieldTests {
+    @Test(arguments: [
+        ("plain", "plain"), ("a,b", "\"a,b\""), ("say \"hi\"", "\"say \"\"hi\"\"\""), ("two\nlines", "\"two\nlines\""),
+        ("=1+1", "\"'=1+1\""), ("+1", "\"'+1\""), ("-5", "\"'-5\""), ("@SUM(A1)", "\"'@SUM(A1)\""),
+        ("\tx", "\"'\tx\""), ("\rx", "\"'\rx\""), ("a=b", "a=b"), ("café", "café"),
+    ])
+    func cellsAreQuotedAndGuarded(text: String, expected: String) {
+        #expect(cell(text) == expected)
+    }
+
+    @Test func civilDates() {
+        #expect(CivilDate(daysSinceEpoch: 0).description == "1970-01-01")
+        #expect(CivilDate(daysSinceEpoch: 20_778).description == "2026-11-21")
+        #expect(CivilDate(daysSinceEpoch: 11_016).description == "2000-02-29")
+    }
+
+    @Test func aDayFileHasHeaderAndSortedRows() {
+        let rollup = Rollup(counterCount: 3)
+        for (name, counter) in [("b", 0), ("=x", 1), ("a,1", 2), ("b", 0)] {
+            Array(name.utf8).withUnsafeBytes { rollup.add(day: 20_778, campaign: $0, counter: counter) }
+        }
+        let (day, rows) = rollup.rowsByDay()[0]
+        let text = String(
+            decoding: DailyCSV.render(date: CivilDate(daysSinceEpoch: day), rows: rows,
+                counterNames: ["impressions", "clicks", "video_views"]), as: UTF8.self)
+        #expect(text == """
+            date,campaign_id,impressions,clicks,video_views
+            2026-11-21,"'=x",0,1,0
+            2026-11-21,"a,1",0,0,1
+            2026-11-21,b,2,0,0
+
+            """)
+    }
+}
+
+/// A file system that fails the chosen call, to show that nothing is left half done.
+struct FailingFileSystem: FileSystem {
+    enum Call: String, CaseIterable, Sendable { case createFile, write, sync, close, rename, syncDirectory }
+    let failing: Call
+    /// Fail only from this many successful calls of that kind on (0: the first call fails).
+    let after: Int
+    let counter = Counter()
+    let real = PosixFileSystem()
+
+    final class Counter: @unchecked Sendable {
+        private var counts: [Call: Int] = [:]
+        private let lock = NSLock()
+        func next(_ call: Call) -> Int {
+            lock.withLock {
+                counts[call, default: 0] += 1
+                return counts[call]! - 1
+            }
+        }
+    }
+
+    private func check(_ call: Call, _ path: String) throws(WriteError) {
+        if call == failing, counter.next(call) >= after {
+            throw .io(path: path, reason: "injected \(call.rawValue) failure (No space left on device)")
+        }
+    }
+
+    func createDirectory(_ path: String) throws(WriteError) { try real.createDirectory(path) }
+    func createFile(_ path: String) throws(WriteError) -> Int32 {
+        try check(.createFile, path)
+        return try real.createFile(path)
+    }
+    func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(WriteError) {
+        try check(.write, path)
+        try real.write(fd, bytes, path: path)
+    }
+    func sync(_ fd: Int32, path: String) throws(WriteError) {
+        try check(.sync, path)
+        try real.sync(fd, path: path)
+    }
+    func close(_ fd: Int32, path: String) throws(WriteError) {
+        try check(.close, path)
+        try real.close(fd, path: path)
+    }
+    func rename(_ from: String, to: String) throws(WriteError) {
+        try check(.rename, to)
+        try real.rename(from, to: to)
+    }
+    func remove(_ path: String) { real.remove(path) }
+    func syncDirectory(_ path: String) throws(WriteError) {
+        try check(.syncDirectory, path)
+        try real.syncDirectory(path)
+    }
+}
+
+@Suite struct AtomicFileWriterTests {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tally-writer-\(UUID())").path
+
+    func contents() throws -> [String: String] {
+        var result: [String: String] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory) {
+            result[name] = try String(contentsOfFile: directory + "/" + name, encoding: .utf8)
+        }
+        return result
+    }
+}
+
+extension AtomicFileWriterTests {
+    @Test func replacesFilesAndCreatesTheDirectory() throws {
+        let writer = AtomicFileWriter()
+        try writer.replace([("a.csv", Array("old a".utf8)), ("b.csv", Array("old b".utf8))], in: directory + "/")
+        try writer.replace([("a.csv", Array("new a".utf8))], in: directory)
+        #expect(try contents() == ["a.csv": "new a", "b.csv": "old b"])
+    }
+
+    @Test(arguments: [FailingFileSystem.Call.createFile, .write, .sync, .close])
+    func aFailureBeforeTheRenamesChangesNothing(call: FailingFileSystem.Call) throws {
+        try AtomicFileWriter().replace([("a.csv", Array("old a".utf8)), ("b.csv", Array("old b".utf8))], in: directory)
+        // The second file fails: the first, already written to its temporary file, must not land either.
+        let failing = AtomicFileWriter(fileSystem: FailingFileSystem(failing: call, after: 1))
+        #expect(throws: WriteError.self) {
+            try failing.replace([("a.csv", Array("new a".utf8)), ("b.csv", Array("new b".utf8))], in: directory)
+        }
+        #expect(try contents() == ["a.csv": "old a", "b.csv": "old b"])
+    }
+
+    @Test func aFailedRenameLeavesNoTemporaryFile() throws {
+        try AtomicFileWriter().replace([("a.csv", Array("old a".utf8)), ("b.csv", Array("old b".utf8))], in: directory)
+        let failing = AtomicFileWriter(fileSystem: FailingFileSystem(failing: .rename, after: 1))
+        #expect(throws: WriteError.self) {
+            try failing.replace([("a.csv", Array("new a".utf8)), ("b.csv", Array("new b".utf8))], in: directory)
+        }
+        // Each file is whole: a is new, b is old, and no temporary file is left.
+        #expect(try contents() == ["a.csv": "new a", "b.csv": "old b"])
+    }
+
+    @Test func anOutputPathThatIsAFileCannotBeCreated() throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: directory + "/file", contents: Data())
+        #expect {
+            try AtomicFileWriter().replace([("a.csv", [])], in: directory + "/file/sub")
+        } throws: { error in
+            if case WriteError.cannotCreate = error { true } else { false }
+        }
+    }
+}
