@@ -40,9 +40,13 @@ let package = Package(
     ]
 )
 
-// Package-wide settings in one place: warnings are errors for our own code.
+// Package-wide settings in one place.
 for target in package.targets where target.type != .system {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
+    // The hot tables are classes with array storage, touched only by the thread that owns them
+    // (see Rollup and ByteInterner); run-time exclusivity checks cost about 8% of a run there.
+    // Debug builds, and so the tests, keep the checks.
+    settings.append(.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)))
     target.swiftSettings = settings
 }

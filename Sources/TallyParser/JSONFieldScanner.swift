@@ -190,10 +190,14 @@ struct Cursor {
     mutating func skipStringBody() -> Bool? {
         var escaped = false
         while true {
-            // Eight bytes at a time while none is `"`, `\` or a control byte (< 0x20).
+            // Eight bytes at a time to the first `"`, `\` or control byte (< 0x20).
             while end - p >= 8 {
                 let word = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
-                if Self.hasSpecialByte(word) { break }
+                let special = Self.specialBytes(word)
+                if special != 0 {
+                    p += special.trailingZeroBitCount >> 3
+                    break
+                }
                 p += 8
             }
             guard p < end else { return nil }
@@ -223,18 +227,20 @@ struct Cursor {
         }
     }
 
-    /// Whether any byte of `word` is `"` (0x22), `\` (0x5c) or below 0x20. Exact as a yes/no
-    /// answer (the classic has-zero-byte test), which is all the caller asks.
+    /// A mask whose lowest set bit is the high bit of the first byte of `word` (in memory order,
+    /// little-endian) that is `"` (0x22), `\` (0x5c) or below 0x20; 0 if there is none. This is
+    /// the classic has-zero-byte test: bits above the lowest may be false alarms caused by a
+    /// borrow, so only the lowest is used.
     @inline(__always)
-    static func hasSpecialByte(_ word: UInt64) -> Bool {
+    static func specialBytes(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let quote = word ^ (ones &* 0x22)
         let backslash = word ^ (ones &* 0x5c)
-        let hasQuote = (quote &- ones) & ~quote & highs
-        let hasBackslash = (backslash &- ones) & ~backslash & highs
-        let hasControl = (word &- ones &* 0x20) & ~word & highs
-        return (hasQuote | hasBackslash | hasControl) != 0
+        let hasQuote = (quote &- ones) & ~quote
+        let hasBackslash = (backslash &- ones) & ~backslash
+        let hasControl = (word &- ones &* 0x20) & ~word
+        return (hasQuote | hasBackslash | hasControl) & highs
     }
 
     /// Skips a JSON number, checking its grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.

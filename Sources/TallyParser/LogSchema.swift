@@ -47,33 +47,55 @@ public struct LogSchema: Sendable {
         ])
 }
 
-/// Byte strings looked up by length first, so that a key of a length no name has costs one
-/// array read: most keys in a log line are not fields tally wants.
+/// Byte strings looked up by length and first byte, so that a key no name matches costs an
+/// array read or two: most keys in a log line are not fields tally wants.
+///
+/// Storage is flat: the names of length `n` are entries `starts[n] ..< starts[n + 1]`; entry `e`
+/// has its bytes at `bytes[offsets[e] ..< offsets[e] + n]` and its value in `values[e]`.
 struct ByteTable<Value> {
-    private var byLength: [[(bytes: [UInt8], value: Value)]] = []
+    private let starts: [Int]
+    private let offsets: [Int]
+    private let bytes: [UInt8]
+    private let values: [Value]
 
     init(_ entries: [(String, Value)]) {
-        for (name, value) in entries {
-            let bytes = Array(name.utf8)
-            while byLength.count <= bytes.count { byLength.append([]) }
-            byLength[bytes.count].append((bytes, value))
+        let sorted = entries.map { (Array($0.0.utf8), $0.1) }.sorted { $0.0.count < $1.0.count }
+        let longest = sorted.last?.0.count ?? 0
+        var starts = [Int](repeating: sorted.count, count: longest + 2)
+        var offsets: [Int] = []
+        var bytes: [UInt8] = []
+        for (index, entry) in sorted.enumerated().reversed() { starts[entry.0.count] = index }
+        for length in stride(from: longest, through: 0, by: -1) where starts[length] > starts[length + 1] {
+            starts[length] = starts[length + 1]
         }
+        for entry in sorted {
+            offsets.append(bytes.count)
+            bytes.append(contentsOf: entry.0)
+        }
+        self.starts = starts
+        self.offsets = offsets
+        self.bytes = bytes
+        self.values = sorted.map(\.1)
     }
 
     /// - Parameter fold: compare ASCII letters case-insensitively (the table's names are lower case).
+    @inline(__always)
     func lookup(_ key: UnsafeRawBufferPointer, foldingCase fold: Bool = false) -> Value? {
-        guard key.count < byLength.count else { return nil }
-        for entry in byLength[key.count] {
-            var equal = true
-            for i in 0..<key.count {
+        let n = key.count
+        guard n + 1 < starts.count, n > 0 else { return nil }
+        var entry = starts[n]
+        let end = starts[n + 1]
+        while entry < end {
+            let offset = offsets[entry]
+            var i = 0
+            while i < n {
                 var byte = key[i]
-                if fold, byte >= 0x41, byte <= 0x5a { byte |= 0x20 }
-                if byte != entry.bytes[i] {
-                    equal = false
-                    break
-                }
+                if fold, byte &- 0x41 < 26 { byte |= 0x20 }
+                if byte != bytes[offset + i] { break }
+                i += 1
             }
-            if equal { return entry.value }
+            if i == n { return values[entry] }
+            entry += 1
         }
         return nil
     }

@@ -12,6 +12,8 @@ struct InputRollup {
     let calendar: LocalDayCalendar
     /// Decoded bytes are read into this, and lines are sliced from it in place.
     let buffer: UnsafeMutableRawBufferPointer
+    /// Decode on a second thread while this one parses (when cores outnumber inputs).
+    let pipelined: Bool
 
     /// - Returns: the report, and the input's rollup if the input is good.
     func run(_ location: InputLocation) -> (InputReport, Rollup?) {
@@ -44,11 +46,16 @@ struct InputRollup {
             accounting.record(outcome)
         }
 
-        do {
-            while true {
-                let count = try opened.source.read(into: buffer)
-                if count == 0 { break }
-                splitter.consume(UnsafeRawBufferPointer(rebasing: buffer[..<count]), handle)
+        do throws(InputError) {
+            if pipelined {
+                let pump = ChunkPump(source: opened.source, bufferSize: buffer.count)
+                try pump.forEachChunk { splitter.consume($0, handle) }
+            } else {
+                while true {
+                    let count = try opened.source.read(into: buffer)
+                    if count == 0 { break }
+                    splitter.consume(UnsafeRawBufferPointer(rebasing: buffer[..<count]), handle)
+                }
             }
             splitter.finish(handle)
         } catch {

@@ -72,7 +72,9 @@ public struct RollupRun: Sendable {
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.readSize, alignment: 64)
             defer { buffer.deallocate() }
-            let job = InputRollup(configuration: configuration, calendar: calendar, buffer: buffer)
+            // Cores left over when inputs are fewer than jobs decode while the worker parses.
+            let pipelined = configuration.jobs >= 2 * workers
+            let job = InputRollup(configuration: configuration, calendar: calendar, buffer: buffer, pipelined: pipelined)
             let mine = Rollup(counterCount: EventKind.allCases.count)
             while true {
                 let index = next.wrappingAdd(1, ordering: .relaxed).oldValue

@@ -46,6 +46,18 @@ extension EndToEndTests {
         #expect(try files(in: one) == files(in: out))
     }
 
+    @Test(arguments: ["many-members.gz", "bgzip.gz", "truncated-mid-stream.gz"])
+    func aSingleInputDecodedOnItsOwnThreadGivesTheSameResult(name: String) throws {
+        // One input and two jobs: one thread inflates into a ring of buffers while the other parses.
+        let input = fixtures.path + "/gzip/" + name
+        let (sequential, one) = try runRollup([input], jobs: 1)
+        let (pipelined, two) = try runRollup([input], jobs: 2)
+        #expect(try files(in: one) == files(in: two))
+        #expect(sequential.accounting == pipelined.accounting)
+        #expect(sequential.exitStatus == pipelined.exitStatus)
+        #expect(sequential.inputs.map(\.status) == pipelined.inputs.map(\.status))
+    }
+
     // MARK: - A bad file contributes nothing; the good ones still roll up
 
     @Test(arguments: ["truncated-mid-stream.gz", "bad-crc32.gz", "trailing-garbage.gz", "payload.jsonl.xz"])
