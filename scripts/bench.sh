@@ -99,24 +99,26 @@ build_helpers() {
 # A data set is valid for the generator source it was made with.
 data_stamp() { echo "gen=$(sha256sum "$SCRIPTS/gen_bench_data.c" | cut -c1-16) seed=$SEED $*"; }
 
-# gen_to_gzip OUT_JSONL_GZ OUT_CSV_GZ|- GEN_ARGS...: runs the generator into pigz through
-# FIFOs (so JSON Lines and CSV come out of one pass); prints the generator's counts.
+# gen_to_gzip OUT_JSONL_GZ [OUT_CSV_GZ] -- GEN_ARGS...: runs the generator into pigz
+# through FIFOs, so JSON Lines and CSV come out of one pass; prints the generator's counts.
 gen_to_gzip() {
-    local jsonl=$1 csv=$2 fifo_dir pids=() counts
-    shift 2
+    local fifo_dir outs=() fifos=() pids=() counts i
+    while [[ $1 != -- ]]; do outs+=("$1") && shift; done
+    shift
     fifo_dir=$(mktemp -d "$BENCH_DIR/fifo.XXXXXX")
-    mkfifo "$fifo_dir/jsonl"
-    "${GZIP_CMD[@]}" <"$fifo_dir/jsonl" >"$jsonl" &
-    pids+=($!)
-    local csv_arg=-
-    if [[ $csv != - ]]; then
-        mkfifo "$fifo_dir/csv"
-        "${GZIP_CMD[@]}" <"$fifo_dir/csv" >"$csv" &
+    for i in "${!outs[@]}"; do
+        fifos+=("$fifo_dir/$i")
+        mkfifo "${fifos[i]}"
+        "${GZIP_CMD[@]}" <"${fifos[i]}" >"${outs[i]}" &
         pids+=($!)
-        csv_arg=$fifo_dir/csv
+    done
+    if ! counts=$("$GEN" "$@" "${fifos[@]}"); then
+        kill "${pids[@]}" 2>/dev/null || true # they may still wait for a writer
+        wait "${pids[@]}" 2>/dev/null || true
+        rm -rf "$fifo_dir"
+        die "generator failed: $GEN $* ${fifos[*]}"
     fi
-    counts=$("$GEN" "$@" "$fifo_dir/jsonl" "$csv_arg") || { rm -rf "$fifo_dir"; die "generator failed"; }
-    for pid in "${pids[@]}"; do wait "$pid" || { rm -rf "$fifo_dir"; die "compression failed"; }; done
+    for i in "${pids[@]}"; do wait "$i" || { rm -rf "$fifo_dir"; die "compression failed"; }; done
     rm -rf "$fifo_dir"
     echo "$counts"
 }
@@ -139,7 +141,7 @@ ensure_events() {
     mkdir -p "$tmp/jsonl" "$tmp/csv"
     for ((i = 0; i < NFILES; i++)); do
         name=events-$(hour_name $((START + i * 3600)))
-        counts=$(gen_to_gzip "$tmp/jsonl/$name.jsonl.gz" "$tmp/csv/$name.csv.gz" \
+        counts=$(gen_to_gzip "$tmp/jsonl/$name.jsonl.gz" "$tmp/csv/$name.csv.gz" -- \
             events "$SEED" "$i" "$NFILES" "$TOTAL_LINES" "$START")
         echo "$name $counts" >>"$tmp/manifest.tsv"
     done
@@ -160,10 +162,10 @@ ensure_memory_data() {
     mkdir -p "$tmp/jsonl" "$tmp/tiny"
     for ((d = 0; d < MEM_DAYS; d++)); do
         day=$((MEM_START + d * 86400))
-        gen_to_gzip "$tmp/jsonl/keys-$(date -u -d "@$day" +%Y-%m-%d).jsonl.gz" - \
+        gen_to_gzip "$tmp/jsonl/keys-$(date -u -d "@$day" +%Y-%m-%d).jsonl.gz" -- \
             keys "$SEED" "$MEM_CAMPAIGNS" "$day" >/dev/null
     done
-    gen_to_gzip "$tmp/tiny/tiny.jsonl.gz" - events "$SEED" 0 1 100 "$START" >/dev/null
+    gen_to_gzip "$tmp/tiny/tiny.jsonl.gz" -- events "$SEED" 0 1 100 "$START" >/dev/null
     echo "$stamp" >"$tmp/stamp"
     mv "$tmp" "$MEM"
     say "data: memory-check files generated in $(elapsed "$t0") s"

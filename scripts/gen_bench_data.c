@@ -7,12 +7,12 @@
  *
  *   cc -O2 -o gen_bench_data scripts/gen_bench_data.c
  *
- *   gen_bench_data events SEED FILE NFILES TOTAL START JSONL CSV
+ *   gen_bench_data events SEED FILE NFILES TOTAL START JSONL [CSV]
  *       Hourly file number FILE (0-based) of NFILES that together hold TOTAL
  *       lines (shared out by a fixed daily traffic curve), starting at START
- *       (Unix seconds, UTC) + FILE hours. Writes the same events as JSON Lines
- *       to the path JSONL and as CSV with a header line to the path CSV (either
- *       may be "-" to skip it; plain files or FIFOs, uncompressed).
+ *       (Unix seconds, UTC) + FILE hours. Writes the events as JSON Lines to the
+ *       path JSONL and the same events as CSV, with a header line, to the path
+ *       CSV (plain files or FIFOs, uncompressed; "-" or no CSV: not written).
  *   gen_bench_data keys SEED CAMPAIGNS START JSONL
  *       One day from START: one impression for each of CAMPAIGNS campaigns, in
  *       a shuffled order, so every (day, campaign) key occurs exactly once.
@@ -409,7 +409,7 @@ static int run_events(char **a) {
     init_world(seed);
     out_t json, csv;
     out_open(&json, a[5]);
-    out_open(&csv, a[6]);
+    out_open(&csv, a[6] ? a[6] : "-");
     write_csv_header(&csv);
 
     rng_t r;
@@ -468,10 +468,10 @@ static int run_keys(char **a) {
 }
 
 int main(int argc, char **argv) {
-    if (argc == 9 && strcmp(argv[1], "events") == 0) return run_events(argv + 2);
+    if ((argc == 8 || argc == 9) && strcmp(argv[1], "events") == 0) return run_events(argv + 2);
     if (argc == 6 && strcmp(argv[1], "keys") == 0) return run_keys(argv + 2);
     fprintf(stderr,
-            "usage: gen_bench_data events SEED FILE NFILES TOTAL START JSONL CSV\n"
+            "usage: gen_bench_data events SEED FILE NFILES TOTAL START JSONL [CSV]\n"
             "       gen_bench_data keys SEED CAMPAIGNS START JSONL\n");
     return 2;
 }

@@ -49,6 +49,15 @@ public struct RollupRun: Sendable {
             report.warnings += input.warnings.map { "\(input.location): \($0)" }
         }
         report.totals = rollup.totals()
+        if let limit = configuration.maxRejectRate, report.accounting.lines > 0,
+            Double(report.accounting.rejected) > limit * Double(report.accounting.lines)
+        {
+            report.rejectRateExceeded = true
+            let share = Double(report.accounting.rejected) / Double(report.accounting.lines)
+            report.warnings.append(
+                "\(report.accounting.rejected) of \(report.accounting.lines) lines rejected "
+                    + "(\(share)), over --max-reject-rate \(limit)")
+        }
 
         if rollup.keyCount > 0 {
             let writer = DailyCSVWriter(counterNames: EventKind.allCases.map(\.name), fileSystem: fileSystem)

@@ -13,13 +13,15 @@ public struct RunReport: Sendable {
     /// Files written in the output directory, in day order.
     public var daysWritten: [String] = []
     public var writeError: WriteError?
+    /// The share of lines rejected was over `RunConfiguration.maxRejectRate`.
+    public var rejectRateExceeded = false
     public var warnings: [String] = []
 
     public var failedInputs: [InputReport] { inputs.filter { $0.status == .failed } }
 
     /// The exit status, after sysexits(3). When several things went wrong, the one that
     /// most needs a person wins: output not written, then an input that could not be read, then
-    /// one that was missing, then bad data.
+    /// one that was missing, then bad data (a damaged input, or too many rejected lines).
     public var exitStatus: ExitStatus {
         if let writeError {
             switch writeError {
@@ -32,7 +34,7 @@ public struct RunReport: Sendable {
         if errors.contains(where: { $0 == .notFound || { if case .unreadable = $0 { true } else { false } }($0) }) {
             return .noInput
         }
-        if !errors.isEmpty { return .dataError }
+        if !errors.isEmpty || rejectRateExceeded { return .dataError }
         return .ok
     }
 }

@@ -16,7 +16,14 @@ struct InputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Lines longer than this are rejected as line_too_long.", valueName: "BYTES"))
     var maxLineBytes: Int = 1 << 20
 
+    @Option(help: ArgumentHelp(
+        "Exit 65 (after writing) if more than this share of lines is rejected, 0 to 1.", valueName: "R"))
+    var maxRejectRate: Double?
+
     func validate() throws {
+        if let maxRejectRate, !(0...1).contains(maxRejectRate) {
+            throw ValidationError("--max-reject-rate must be between 0 and 1.")
+        }
         guard TimeZone(identifier: tz) != nil else {
             throw ValidationError("Unknown time zone '\(tz)'; use an IANA name such as UTC or America/New_York.")
         }
@@ -27,5 +34,6 @@ struct InputOptions: ParsableArguments {
         configuration.timeZone = tz
         configuration.format = format
         configuration.maxLineBytes = maxLineBytes
+        configuration.maxRejectRate = maxRejectRate
     }
 }

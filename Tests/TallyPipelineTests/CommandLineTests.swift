@@ -34,6 +34,18 @@ extension CommandLineTests {
         #expect(try runTally(["rollup", fixtures.path + "/logs", "--out", blocked + "/sub"]).status == 73)
     }
 
+    @Test func tooManyRejectedLinesFailAfterWriting() throws {
+        // The sample logs reject 25 of 3060 lines (0.8%).
+        let out = temporaryDirectory("cli")
+        let strict = try runTally(["rollup", fixtures.path + "/logs", "--out", out, "--max-reject-rate", "0.005"])
+        #expect(strict.status == 65)
+        #expect(strict.stderr.contains("25 of 3060 lines rejected"))
+        #expect(try files(in: out).count == 3)
+        let lenient = try runTally(["rollup", fixtures.path + "/logs", "--out", out, "--max-reject-rate", "0.01"])
+        #expect(lenient.status == 0)
+        #expect(try runTally(["rollup", fixtures.path + "/logs", "--out", out, "--max-reject-rate", "2"]).status == 64)
+    }
+
     @Test func standardInputIsReadWithADash() throws {
         let out = temporaryDirectory("cli")
         let data = try Data(contentsOf: fixtures.appendingPathComponent("logs/ad-server-a-20261120.jsonl.gz"))
