@@ -20,7 +20,8 @@ let package = Package(
         .target(name: "TallyReader", dependencies: ["CZlib"]),
         .target(name: "TallyParser"),
         .target(name: "TallyAggregator"),
-        .target(name: "TallyWriter", dependencies: ["TallyAggregator"]),
+        // The writer uses zlib too, to compress the rejected-lines file.
+        .target(name: "TallyWriter", dependencies: ["TallyAggregator", "CZlib"]),
         .target(
             name: "TallyPipeline",
             dependencies: ["TallyReader", "TallyParser", "TallyAggregator", "TallyWriter"]

@@ -4,6 +4,7 @@
 # Run:   make bench                      (= scripts/bench.sh; SIZE=quick, about 30 s)
 #        SIZE=full scripts/bench.sh      (24 M lines: 8.5 GB of JSON Lines, 1.5 GB gzip)
 #        SIZE=3000000 ROUNDS=5 TALLY=/path/to/tally scripts/bench.sh
+#        SIZE=full scripts/bench.sh data (only make the data, if not cached; print where)
 #
 # Settings (environment):
 #   SIZE             quick (default, 1,000,000 lines), full (24,000,000), or a number of lines
@@ -171,32 +172,33 @@ ensure_memory_data() {
     say "data: memory-check files generated in $(elapsed "$t0") s"
 }
 
-# Sets TALLY_BIN, or empty with a message saying why there is no tally to measure.
+# Sets TALLY_BIN to the binary to measure, or leaves it empty and TALLY_NOTE saying why.
 find_tally() {
-    TALLY_BIN=""
+    TALLY_BIN="" TALLY_NOTE=""
     if [[ -n ${TALLY:-} ]]; then
-        if [[ -x $TALLY ]]; then TALLY_BIN=$TALLY; else say "tally: TALLY=$TALLY is not an executable file"; fi
+        if [[ -x $TALLY ]]; then TALLY_BIN=$TALLY; else TALLY_NOTE="TALLY=$TALLY is not an executable file"; fi
     elif ! command -v swift >/dev/null; then
-        say "tally: swift is not installed; give a binary with TALLY=path"
+        TALLY_NOTE="swift is not installed; give a binary with TALLY=path"
     else
         say "tally: swift build -c release --product tally ..."
         if (cd "$REPO" && swift build -c release --product tally >&2) &&
             [[ -x $REPO/.build/release/tally ]]; then
             TALLY_BIN=$REPO/.build/release/tally
         else
-            say "tally: the release build failed or made no .build/release/tally (see above)"
+            TALLY_NOTE="the release build failed or made no .build/release/tally (see its output above)"
         fi
     fi
-    if [[ -n $TALLY_BIN ]]; then # one smoke run, so a broken binary is reported once
+    if [[ -n $TALLY_BIN ]]; then # one smoke run, so that a broken binary is reported once
         local out=$WORK/smoke
-        rm -rf "$out"
         if ! "$TALLY_BIN" rollup "$MEM/tiny" --out "$out" --jobs "$JOBS" >"$WORK/smoke.log" 2>&1; then
             say "tally: '$TALLY_BIN rollup $MEM/tiny --out DIR --jobs $JOBS' failed:"
             tail -n 5 "$WORK/smoke.log" >&2
+            TALLY_NOTE="$TALLY_BIN failed on a 100-line file (its message is above)"
             TALLY_BIN=""
         fi
+        rm -rf "$out"
     fi
-    [[ -n $TALLY_BIN ]] || say "tally: not measured; the floors are measured all the same"
+    if [[ -z $TALLY_BIN ]]; then say "tally: not measured: $TALLY_NOTE; the floors are measured all the same"; fi
 }
 
 # ---- measuring ---------------------------------------------------------------
@@ -255,7 +257,7 @@ measure_tally() {
     local set=$1 round=$2 input=$3 out=$WORK/out
     rm -rf "$out"
     measure "$set" tally "$round" "$TALLY_BIN" rollup "$input" --out "$out" --jobs "$JOBS"
-    if [[ $round == 1 && $set == *16 ]]; then check_output "$set" "$out"; fi
+    if [[ $round == 1 && $set == *16 ]]; then check_output "tally, $set" "$out"; fi
     rm -rf "$out"
 }
 
@@ -291,24 +293,26 @@ run_rounds() {
         done
         if [[ -n $DUCKDB ]]; then
             measure jsonl16 duckdb "$round" "$PYTHON" -c "$DUCKDB_SCRIPT" "$DATA/jsonl" "$WORK/duck.csv"
+            if ((round == 1)); then check_output "duckdb, jsonl16" "$WORK/duck.csv"; fi
         fi
     done
 }
 
-# check_output SET DIR: a light look at tally's first output: files, rows, and when a
-# CSV header has a "count" column, whether the counts add up to the lines read.
+# check_output LABEL PATH: a light look at a first output (a folder or a file): files,
+# rows, and when a CSV header has a "count" column, whether the counts add up to the
+# lines read.
 check_output() {
-    local set=$1 out=$2 expect
+    local label=$1 out=$2 expect
     expect=$(awk '{ s += $2 } END { print s }' "$DATA/manifest.tsv")
-    if [[ ! -d $out ]]; then
-        CHECKS+=("$set: tally made no output folder")
+    if [[ ! -e $out ]]; then
+        CHECKS+=("$label: no output at all")
         return
     fi
-    CHECKS+=("$set: $(find "$out" -type f -print0 | xargs -0 -r awk -v expect="$expect" '
+    CHECKS+=("$label: $(find "$out" -type f -print0 | sort -z | xargs -0 -r awk -v expect="$expect" '
         FNR == 1 { files++; col = 0; for (i = 1; i <= NF; i++) if (tolower($i) == "count") col = i; next }
         { rows++; if (col) { counted = 1; sum += $col } }
         END {
-            printf "tally wrote %d files, %d rows", files, rows
+            printf "%d files, %d rows", files, rows
             if (counted) printf "; counts add up to %d of %d lines%s", sum, expect, sum == expect ? " (ok)" : " (MISMATCH)"
         }' FS=,)")
 }
@@ -354,7 +358,7 @@ memory_check() {
     big=$(read_time "$tf" | awk '{ print $2 }')
     rm -rf "$out"
     MEMORY_LINE=$(awk -v t="$tiny" -v b="$big" -v k="$keys" 'BEGIN {
-        printf "memory: %d (day, campaign) keys: peak RSS %.1f MiB, tiny run %.1f MiB, %.0f bytes/key",
+        printf "memory: %d (day, campaign) keys: peak RSS %.1f MiB, tiny run %.1f MiB, %d bytes/key",
             k, b / 1024, t / 1024, (b - t) * 1024 / k }')
 }
 
@@ -382,15 +386,16 @@ table() {
             return n ? median(a, n) : -1
         }
         $1 == set { # set tool round wall cpu rss_kib status
-            tool = $2; round = $3; order[++norder] = tool
+            tool = $2; round = $3; seen[tool] = 1
             if ($7 == "ok") { ok[tool, round] = 1; val[tool, round, "wall"] = $4; val[tool, round, "cpu"] = $5; val[tool, round, "rss"] = $6 }
             else failed[tool]++
         }
         END {
             sixteen = set ~ /16$/
             printf "  %-24s %8s %8s %9s %12s %8s   %s\n", "tool", "wall s", "CPU s", "MB/s", "lines/s", "RSS MiB", (sixteen ? "wall vs floor (target)" : "wall vs 1-process floor (target)")
-            for (i = 1; i <= norder; i++) {
-                tool = order[i]; if (done[tool]++) continue
+            split("zinflate1 zinflate2 tally duckdb", order, " ")
+            for (i = 1; i <= 4; i++) {
+                tool = order[i]; if (!seen[tool]) continue
                 name = tool == "zinflate1" ? "zinflate, 1 process" : tool == "zinflate2" ? "zinflate, 2 processes" : tool == "tally" ? "tally --jobs 2" : "duckdb, 2 threads"
                 w = med(tool, "wall")
                 if (w < 0) { printf "  %-24s %s\n", name, "failed in every round"; continue }
@@ -416,7 +421,8 @@ report() {
     local fmt one_name one_lines one_bytes one_gz col
     echo
     echo "tally bench: SIZE=$SIZE ($(commas "$TOTAL_LINES") lines), ROUNDS=$ROUNDS, $(nproc) cores"
-    echo "tally: ${TALLY_BIN:-not measured}; data: $DATA; duckdb: ${DUCKDB:-not installed}"
+    echo "tally: ${TALLY_BIN:-not measured: $TALLY_NOTE}"
+    echo "data: $DATA; duckdb: ${DUCKDB:-not installed}"
     for fmt in jsonl csv; do
         [[ $fmt == jsonl ]] && col=3 || col=4
         set_files "$fmt"
@@ -435,16 +441,21 @@ report() {
 }
 
 main() {
+    [[ $# == 0 || $* == data ]] || die "usage: [SIZE=quick|full|LINES] [ROUNDS=3] [TALLY=path] $0 [data]"
     parse_size
     mkdir -p "$BENCH_DIR"
-    WORK=$(mktemp -d "$BENCH_DIR/run.XXXXXX")
-    RESULTS=$WORK/results
-    : >"$RESULTS"
-    CHECKS=()
     local t0=$EPOCHREALTIME
     build_helpers
     ensure_events
     ensure_memory_data
+    if [[ $* == data ]]; then
+        echo "$DATA"
+        return
+    fi
+    WORK=$(mktemp -d "$BENCH_DIR/run.XXXXXX")
+    RESULTS=$WORK/results
+    : >"$RESULTS"
+    CHECKS=()
     find_tally
     find_duckdb
     run_rounds

@@ -2,8 +2,8 @@
  * gen_bench_data: deterministic synthetic ad-server events for scripts/bench.sh.
  *
  * Written in C rather than Python because the full data set is 24 M lines
- * (8.3 GB of JSON Lines): CPython formats about 50 k such lines a second, this
- * about 1.5 M, so gzip is the only real cost of generating the data.
+ * (8.5 GB of JSON Lines): CPython formats about 50 k such lines a second, this
+ * about 800 k in both formats, so gzip is the only real cost of making the data.
  *
  *   cc -O2 -o gen_bench_data scripts/gen_bench_data.c
  *
@@ -20,12 +20,15 @@
  * Prints "LINES JSONL_BYTES CSV_BYTES" on stdout. The output depends only on
  * the arguments: its own PRNG (xoshiro256**), integer formatting, no locale.
  *
- * The events: ~350 bytes a JSON line, ~210 a CSV line; 5,000 campaigns with
- * Zipf (s = 1) popularity; 87% impressions, then video_view, click, viewable,
- * conversion, video_complete, error; 3 M users whose id, IP, user agent and
- * country are fixed per user; "ts" first on 98.5% of JSON lines, third on 1%
- * and last on 0.5%; 0.5% of events arrive late (up to 3 minutes before the
- * file's hour, so a file just after midnight holds a few of the day before).
+ * The events: ~356 bytes a JSON line, ~220 a CSV line, gzip -6 to ~64 bytes a
+ * line (5.5 : 1); 5,000 campaigns with Zipf (s = 1) popularity (the top one has
+ * 11% of the events, the top 100 57%); 87% impressions, then video_view, click,
+ * viewable, conversion, video_complete, error; a random UUID request_id; 3 M users
+ * whose id, IP, user agent and country are fixed per user; deal_id null on 85%;
+ * "ts" first on 98.5% of JSON lines, third on 1% and last on 0.5%; 0.5% of
+ * events arrive late (up to 3 minutes before their place, so a file just after
+ * midnight holds a few events of the day before). CSV quotes a field only when
+ * it has a comma (most user agents do).
  */
 #include <stdint.h>
 #include <stdio.h>

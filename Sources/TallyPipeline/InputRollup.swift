@@ -1,6 +1,7 @@
 import TallyAggregator
 import TallyParser
 import TallyReader
+import TallyWriter
 
 /// Reads one input to its end into a rollup of its own.
 ///
@@ -15,8 +16,8 @@ struct InputRollup {
     /// Decode on a second thread while this one parses (when cores outnumber inputs).
     let pipelined: Bool
 
-    /// - Returns: the report, and the input's rollup if the input is good.
-    func run(_ location: InputLocation) -> (InputReport, Rollup?) {
+    /// - Returns: the report, and if the input is good its rollup and its rejected lines.
+    func run(_ location: InputLocation, rejects: RejectsFile?) -> (InputReport, Rollup?, RejectsFile.Part?) {
         var report = InputReport(location: location, status: .ok)
         let opened: OpenedInput
         do {
@@ -24,12 +25,12 @@ struct InputRollup {
         } catch {
             report.status = .failed
             report.error = error
-            return (report, nil)
+            return (report, nil, nil)
         }
         report.compression = opened.compression
         if opened.isEmpty {
             report.status = .empty
-            return (report, nil)
+            return (report, nil, nil)
         }
         let rollup = Rollup(counterCount: EventKind.allCases.count)
         var parser = EventParser(
@@ -37,11 +38,24 @@ struct InputRollup {
         var splitter = LineSplitter(maxLineBytes: configuration.maxLineBytes)
         var accounting = LineAccounting()
         let calendar = self.calendar
+        var lineNumber = 0
+        var rejected: RejectsFile.Part?
 
         func handle(_ piece: LineSplitter.Piece) {
+            lineNumber += 1
             let outcome = parser.parse(piece)
-            if case .event(let event) = outcome {
+            switch outcome {
+            case .event(let event):
                 rollup.add(day: calendar.day(of: event.instant), campaign: event.campaign, counter: event.kind.rawValue)
+            case .rejected(let reason):
+                if let rejects {
+                    if rejected == nil { rejected = rejects.makePart(source: location.description) }
+                    var text: UnsafeRawBufferPointer?
+                    if case .line(let bytes) = piece { text = bytes }
+                    rejected?.record(line: lineNumber, reason: reason.name, text: text)
+                }
+            default:
+                break
             }
             accounting.record(outcome)
         }
@@ -62,11 +76,12 @@ struct InputRollup {
             report.status = .failed
             report.error = error
             report.accounting = accounting
-            return (report, nil)
+            rejected?.discard()
+            return (report, nil, nil)
         }
         report.accounting = accounting
         report.format = parser.format
         report.warnings = parser.headerProblems
-        return (report, rollup)
+        return (report, rollup, rejected)
     }
 }

@@ -35,6 +35,13 @@ public struct RollupRun: Sendable {
         else { throw .unknownTimeZone(configuration.timeZone) }
 
         var report = RunReport()
+        let rejects = configuration.rejectsPath.map { RejectsFile(path: $0, fileSystem: fileSystem) }
+        do {
+            try rejects?.prepare()
+        } catch {
+            report.writeError = error
+            return report
+        }
         let expansion = InputExpander(excludingDirectories: [configuration.outputDirectory])
             .expand(configuration.inputs)
         report.inputs = expansion.problems.map {
@@ -42,7 +49,7 @@ public struct RollupRun: Sendable {
         }
         report.warnings += expansion.duplicates.map { "\($0): named more than once; read once" }
 
-        let (inputReports, rollup) = rollUp(expansion.inputs, calendar: calendar)
+        let (inputReports, rollup, rejectParts) = rollUp(expansion.inputs, calendar: calendar, rejects: rejects)
         report.inputs += inputReports
         for input in report.inputs where input.status == .ok {
             report.accounting.merge(input.accounting)
@@ -67,14 +74,22 @@ public struct RollupRun: Sendable {
                 report.writeError = error
             }
         }
+        do {
+            try rejects?.commit(rejectParts)
+        } catch {
+            if report.writeError == nil { report.writeError = error }
+        }
         return report
     }
 
     /// Reads `inputs` on the workers. Reports come back in input order.
-    private func rollUp(_ inputs: [InputLocation], calendar: LocalDayCalendar) -> ([InputReport], Rollup) {
+    private func rollUp(
+        _ inputs: [InputLocation], calendar: LocalDayCalendar, rejects: RejectsFile?
+    ) -> ([InputReport], Rollup, [RejectsFile.Part]) {
         let workers = max(1, min(configuration.jobs, inputs.count))
         let next = Atomic<Int>(0)
         let reports = Mutex([InputReport?](repeating: nil, count: inputs.count))
+        let parts = Mutex([Int: PartBox]())
         let workerRollups = Mutex([Rollup]())
         let configuration = self.configuration
 
@@ -88,8 +103,9 @@ public struct RollupRun: Sendable {
             while true {
                 let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
                 guard index < inputs.count else { break }
-                let (report, rollup) = job.run(inputs[index])
+                let (report, rollup, part) = job.run(inputs[index], rejects: rejects)
                 if let rollup { mine.merge(rollup) }
+                if let part { parts.withLock { $0[index] = PartBox(part: part) } }
                 reports.withLock { $0[index] = report }
             }
             workerRollups.withLock { $0.append(mine) }
@@ -97,6 +113,13 @@ public struct RollupRun: Sendable {
 
         let total = Rollup(counterCount: EventKind.allCases.count)
         for rollup in workerRollups.withLock({ $0 }) { total.merge(rollup) }
-        return (reports.withLock { $0.map { $0! } }, total)
+        let keptParts = parts.withLock { $0.sorted { $0.key < $1.key }.map(\.value.part) }
+        return (reports.withLock { $0.map { $0! } }, total, keptParts)
     }
+}
+
+/// Hands a finished part from its worker to the run. Safe because the worker never touches it
+/// again once it is handed over.
+private struct PartBox: @unchecked Sendable {
+    let part: RejectsFile.Part
 }

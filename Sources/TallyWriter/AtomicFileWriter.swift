@@ -29,10 +29,7 @@ public struct AtomicFileWriter: Sendable {
                 let fd = try fileSystem.createFile(temporary)
                 staged.append((temporary, prefix + file.name))
                 do throws(WriteError) {
-                    let written = file.bytes.withUnsafeBytes { raw in
-                        Result { () throws(WriteError) in try fileSystem.write(fd, raw, path: temporary) }
-                    }
-                    try written.get()
+                    try fileSystem.write(fd, file.bytes, path: temporary)
                     try fileSystem.sync(fd, path: temporary)
                 } catch {
                     try? fileSystem.close(fd, path: temporary)

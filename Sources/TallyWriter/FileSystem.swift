@@ -34,6 +34,17 @@ public protocol FileSystem: Sendable {
     func syncDirectory(_ path: String) throws(WriteError)
 }
 
+extension FileSystem {
+    /// Writes all of `bytes`.
+    func write(_ fd: Int32, _ bytes: [UInt8], path: String) throws(WriteError) {
+        // withUnsafeBytes only rethrows untyped errors; the Result keeps the type.
+        let written = bytes.withUnsafeBytes { raw in
+            Result { () throws(WriteError) in try write(fd, raw, path: path) }
+        }
+        try written.get()
+    }
+}
+
 /// The real thing: POSIX calls.
 public struct PosixFileSystem: FileSystem {
     public init() {}

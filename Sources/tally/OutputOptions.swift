@@ -7,6 +7,10 @@ struct OutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Write the run's accounting as JSON to FILE.", valueName: "FILE"))
     var summaryJSON: String?
 
+    @Option(help: ArgumentHelp(
+        "Write the rejected lines (source, line number, reason, text) to FILE, gzip-compressed.", valueName: "FILE"))
+    var rejects: String?
+
     @Flag(name: .shortAndLong, help: "Print a short summary to standard error.")
     var verbose = false
 

@@ -40,6 +40,7 @@ struct Rollup: ParsableCommand {
         var configuration = RunConfiguration(inputs: inputs.isEmpty ? ["-"] : inputs, outputDirectory: out)
         configuration.jobs = jobs
         input.apply(to: &configuration)
+        configuration.rejectsPath = output.rejects
         let report: RunReport
         do {
             report = try RollupRun(configuration: configuration).run()

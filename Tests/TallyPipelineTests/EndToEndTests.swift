@@ -85,6 +85,31 @@ extension EndToEndTests {
         #expect(report.inputs.map(\.status) == [.empty])
     }
 
+    // MARK: - Rejected lines, for a person to read
+
+    @Test func rejectedLinesOfGoodInputsAreWrittenAndOnlyThose() throws {
+        let dir = temporaryDirectory("rejects")
+        let good = dir + "/good.jsonl"
+        writeFile(good, "{\"ts\":1795219200,\"event\":\"imp\",\"campaign_id\":\"c\"}\nnot\tjson\\\n\n{\"ts\":0,\"event\":\"imp\",\"campaign_id\":\"c\"}\n")
+        // A damaged input with rejected lines of its own: they must not appear.
+        let damaged = try Data(contentsOf: fixtures.appendingPathComponent("gzip/truncated-mid-stream.gz"))
+        try damaged.write(to: URL(fileURLWithPath: dir + "/damaged.gz"))
+        var configuration = RunConfiguration(inputs: [good, dir + "/damaged.gz", fixtures.path + "/logs"], outputDirectory: dir + "/out")
+        configuration.rejectsPath = dir + "/rejects/rejects.tsv.gz"
+        configuration.jobs = 2
+        let report = try RollupRun(configuration: configuration).run()
+        #expect(report.exitStatus == .dataError)
+
+        let text = try gunzip(dir + "/rejects/rejects.tsv.gz")
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(lines.first == "source\tline\treason\ttext")
+        #expect(lines.count == 1 + report.accounting.rejected)
+        #expect(lines[1] == "\(good)\t2\tmalformed\tnot\\tjson\\\\")
+        #expect(lines[2] == "\(good)\t4\ttime_out_of_range\t{\"ts\":0,\"event\":\"imp\",\"campaign_id\":\"c\"}")
+        #expect(!text.contains("damaged.gz"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/rejects") == ["rejects.tsv.gz"])
+    }
+
     // MARK: - Days in the chosen zone
 
     @Test func daysFollowTheZoneAcrossADSTChange() throws {

@@ -33,6 +33,18 @@ func runRollup(_ inputs: [String], tz: String = "UTC", jobs: Int = 2, out: Strin
     return (try RollupRun(configuration: configuration).run(), out)
 }
 
+func gunzip(_ path: String) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = ["-c", "gzip -dc \"$0\"", path]
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+}
+
 /// Runs the built `tally` binary, as cron would: no terminal, output captured.
 func runTally(_ arguments: [String], stdin: Data? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()

@@ -1,0 +1,197 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// The `--rejects` file: every rejected line of the inputs that were rolled up, so a person can
+/// see what was dropped. A gzip file of tab-separated lines:
+///
+///     source	line	reason	text
+///     logs/a.gz	12	malformed	{"ts":1795219200,"event":"imp"
+///
+/// `text` is the line's first 4 KiB (empty for `line_too_long`, which is never held); in
+/// `source` and `text`, `\`, tab, CR and LF are written `\\`, `\t`, `\r` and `\n`, so each
+/// record is one line and the bytes can be recovered.
+///
+/// Each input's records go to a part of their own, a gzip member in a temporary file beside the
+/// target, because an input's rejects count only if the input itself does: a damaged input's
+/// part is discarded. `commit` joins the kept parts in input order (gzip members may be
+/// concatenated) into a temporary file and renames it over the target.
+public final class RejectsFile: Sendable {
+    public let path: String
+    let fileSystem: any FileSystem
+    private let nextPart = Atomic<Int>(0)
+    static let textLimit = 4096
+
+    public init(path: String, fileSystem: any FileSystem = PosixFileSystem()) {
+        self.path = path
+        self.fileSystem = fileSystem
+    }
+
+    var directory: String {
+        let parent = PosixFileSystem.parent(of: path)
+        return parent.isEmpty ? "." : parent
+    }
+
+    private var baseName: String {
+        path.split(separator: "/").last.map(String.init) ?? path
+    }
+
+    /// Makes sure the file can be written at all, before any input is read.
+    public func prepare() throws(WriteError) {
+        try fileSystem.createDirectory(directory)
+    }
+
+    /// A new part for the rejects of one input.
+    public func makePart(source: String) -> Part {
+        let index = nextPart.wrappingAdd(1, ordering: .relaxed).oldValue
+        return Part(
+            path: "\(directory)/.\(baseName).tally-\(getpid())-\(index).part", source: source, fileSystem: fileSystem)
+    }
+
+    /// Writes the header and the kept parts, in order, as the new rejects file; removes the parts.
+    public func commit(_ parts: [Part]) throws(WriteError) {
+        defer { for part in parts { part.discard() } }
+        for part in parts {
+            part.finish()
+            if let error = part.error { throw error }
+        }
+        let temporary = "\(directory)/.\(baseName).tally-\(getpid()).tmp"
+        let fd = try fileSystem.createFile(temporary)
+        do throws(WriteError) {
+            let header = Part(path: "", source: "", fileSystem: fileSystem)
+            let fileSystem = self.fileSystem
+            try header.encodeHeader { (bytes) throws(WriteError) in try fileSystem.write(fd, bytes, path: temporary) }
+            for part in parts where part.recorded > 0 {
+                try copy(part.path, into: fd, path: temporary)
+            }
+            try fileSystem.sync(fd, path: temporary)
+            try fileSystem.close(fd, path: temporary)
+        } catch {
+            try? fileSystem.close(fd, path: temporary)
+            fileSystem.remove(temporary)
+            throw error
+        }
+        do throws(WriteError) {
+            try fileSystem.rename(temporary, to: path)
+        } catch {
+            fileSystem.remove(temporary)
+            throw error
+        }
+        try fileSystem.syncDirectory(directory)
+    }
+
+    private func copy(_ source: String, into fd: Int32, path: String) throws(WriteError) {
+        let input = open(source, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw .io(path: source, reason: String(cString: strerror(errno))) }
+        defer { close(input) }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = read(input, buffer.baseAddress, buffer.count)
+            if n < 0, errno == EINTR { continue }
+            guard n >= 0 else { throw .io(path: source, reason: String(cString: strerror(errno))) }
+            if n == 0 { return }
+            try fileSystem.write(fd, UnsafeRawBufferPointer(rebasing: buffer[..<n]), path: path)
+        }
+    }
+
+    /// One input's rejected lines, as one gzip member in a temporary file, opened on first use.
+    ///
+    /// A failure to write is kept, not thrown: it must not stop the input's rollup, and
+    /// `RejectsFile.commit` reports it.
+    public final class Part {
+        let path: String
+        let source: String
+        let fileSystem: any FileSystem
+        private var fd: Int32 = -1
+        private var encoder: GzipEncoder?
+        private var finished = false
+        private var created = false
+        private var line: [UInt8] = []
+        public private(set) var recorded = 0
+        public private(set) var error: WriteError?
+
+        init(path: String, source: String, fileSystem: any FileSystem) {
+            self.path = path
+            self.source = source
+            self.fileSystem = fileSystem
+        }
+
+        /// Records rejected line `number`; `text` is nil when the line was never held.
+        public func record(line number: Int, reason: String, text: UnsafeRawBufferPointer?) {
+            guard error == nil, !finished else { return }
+            do throws(WriteError) {
+                if encoder == nil { try open() }
+                line.removeAll(keepingCapacity: true)
+                Self.appendEscaped(Array(source.utf8)[...], to: &line)
+                line.append(0x09)
+                line.append(contentsOf: String(number).utf8)
+                line.append(0x09)
+                line.append(contentsOf: reason.utf8)
+                line.append(0x09)
+                if let text {
+                    Self.appendEscaped(text.prefix(RejectsFile.textLimit), to: &line)
+                }
+                line.append(0x0a)
+                try encoder!.write(line)
+                recorded += 1
+            } catch {
+                self.error = error
+            }
+        }
+
+        private func open() throws(WriteError) {
+            let fd = try fileSystem.createFile(path)
+            self.fd = fd
+            created = true
+            let fileSystem = self.fileSystem
+            let path = self.path
+            encoder = GzipEncoder { (bytes) throws(WriteError) in try fileSystem.write(fd, bytes, path: path) }
+        }
+
+        func encodeHeader(to sink: @escaping (UnsafeRawBufferPointer) throws(WriteError) -> Void) throws(WriteError) {
+            let encoder = GzipEncoder(sink: sink)
+            try encoder.write(Array("source\tline\treason\ttext\n".utf8))
+            try encoder.finish()
+        }
+
+        /// Ends the member and closes the file.
+        func finish() {
+            guard !finished else { return }
+            finished = true
+            guard let encoder else { return }
+            do throws(WriteError) {
+                try encoder.finish()
+                try fileSystem.close(fd, path: path)
+            } catch {
+                if self.error == nil { self.error = error }
+            }
+            fd = -1
+        }
+
+        /// Removes the part: its input did not count, or it has been copied.
+        public func discard() {
+            if !finished {
+                finished = true
+                if fd >= 0 { try? fileSystem.close(fd, path: path) }
+            }
+            encoder = nil
+            if created { fileSystem.remove(path) }
+        }
+
+        static func appendEscaped<C: Collection<UInt8>>(_ bytes: C, to out: inout [UInt8]) {
+            for byte in bytes {
+                switch byte {
+                case 0x5c: out.append(contentsOf: [0x5c, 0x5c])
+                case 0x09: out.append(contentsOf: [0x5c, UInt8(ascii: "t")])
+                case 0x0d: out.append(contentsOf: [0x5c, UInt8(ascii: "r")])
+                case 0x0a: out.append(contentsOf: [0x5c, UInt8(ascii: "n")])
+                default: out.append(byte)
+                }
+            }
+        }
+    }
+}
