@@ -1,4 +1,5 @@
-# tally: make rollup (the sample job), make test (the test suite), make bench (speed report).
+# tally: make rollup (the sample job), make test (the test suite), make bench (speed report),
+# make fuzz (libFuzzer over the gzip reader and the line parser).
 
 SWIFT ?= swift
 LOGS ?= fixtures/logs
@@ -27,6 +28,9 @@ test:
 
 bench:
 	bash scripts/bench.sh
+
+fuzz:
+	bash scripts/fuzz.sh
 
 fixtures:
 	python3 scripts/gen_fixtures.py

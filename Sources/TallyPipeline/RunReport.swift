@@ -31,6 +31,7 @@ public struct RunReport: Sendable {
         }
         let errors = failedInputs.compactMap(\.error)
         if errors.contains(where: { if case .io = $0 { true } else { false } }) { return .ioError }
+        // Missing or unreadable inputs are 66; damaged, binary or refused formats are 65.
         if errors.contains(where: { $0 == .notFound || { if case .unreadable = $0 { true } else { false } }($0) }) {
             return .noInput
         }

@@ -25,6 +25,9 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
     case corrupt(String)
     /// The content is compressed in a format tally does not read (bzip2, xz, zstd, ...).
     case unsupportedCompression(String)
+    /// Not gzip, yet not text either: a NUL byte near the start. Usually a gzip file whose first
+    /// bytes are damaged, or a format tally does not know.
+    case binary
     /// The operating system failed a read.
     case io(String)
 
@@ -35,6 +38,8 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
         case .corrupt(let why): "corrupt gzip: \(why)"
         case .unsupportedCompression(let name):
             "\(name)-compressed input is not supported; decompress it first or recompress it with gzip"
+        case .binary:
+            "binary data, not text: a damaged gzip file, or compressed in a format tally does not know?"
         case .io(let why): "read error: \(why)"
         }
     }

@@ -37,6 +37,17 @@ extension InputOpenerTests {
         #expect(try drain(opened.source) == Array("{\"a\":1}\n".utf8))
     }
 
+    @Test func binaryDataThatIsNotGzipIsRefused() throws {
+        // A gzip file with a damaged first byte: not gzip, and not text either.
+        var bytes = try gzipped(String(repeating: "{\"ts\":1795219200,\"event\":\"imp\",\"campaign_id\":\"c\"}\n", count: 400))
+        bytes[0] = 0x1d
+        let opened = try InputOpener.open(.file(try write("damaged.gz", bytes)))
+        #expect(throws: InputError.binary) { try drain(opened.source) }
+        // A NUL past the first 64 KiB only rejects its line, later.
+        let late = Array(repeating: UInt8(ascii: "x"), count: 70_000) + [0]
+        #expect(try drain(InputOpener.open(.file(try write("late-nul.log", late))).source).count == late.count)
+    }
+
     @Test func zeroByteFileIsEmptyNotAnError() throws {
         let opened = try InputOpener.open(.file(try write("empty", [])))
         #expect(opened.isEmpty)

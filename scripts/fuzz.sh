@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# fuzz.sh: libFuzzer over the gzip reader and the line parser, with AddressSanitizer.
+#
+# Run:  make fuzz                          (each fuzzer FUZZ_SECONDS, default 60)
+#       FUZZ_SECONDS=600 make fuzz         (the ten minutes each that a release wants)
+#       scripts/fuzz.sh gzip|parser        (one of them)
+#
+# Each harness (scripts/fuzz/*Fuzz.swift) is compiled with its module's sources into one binary
+# under .build-fuzz/. The corpus starts from fixtures/ and grows in .build-fuzz/corpus-NAME/
+# (kept between runs, not committed). A crash is saved as .build-fuzz/crash-*; copy it into
+# fixtures/fuzz/FailCases/NAME/ so that `make test` replays it from then on.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+seconds=${FUZZ_SECONDS:-60}
+out=.build-fuzz
+mkdir -p "$out"
+targets=("${@:-gzip parser}")
+targets=(${targets[@]})
+
+build() {
+  local name=$1 module=$2 harness=$3
+  shift 3
+  swiftc -sanitize=fuzzer,address -parse-as-library -O -g \
+    -module-name "${module}Fuzz" "$@" Sources/"$module"/*.swift "scripts/fuzz/$harness" \
+    -o "$out/$name-fuzz" 2> >(grep -v "Cannot export local symbol" >&2)
+}
+
+for name in "${targets[@]}"; do
+  corpus="$out/corpus-$name"
+  mkdir -p "$corpus"
+  case $name in
+    gzip)
+      build gzip TallyReader GzipFuzz.swift -I Sources/CZlib -lz
+      # Seeds: small gzip files in the shapes of the corpus (members, headers, padding).
+      if [ -z "$(ls -A "$corpus")" ]; then
+        head -c 3000 fixtures/gzip/payload.jsonl > "$out/seed.txt"
+        gzip -n -c "$out/seed.txt" > "$corpus/single.gz"
+        { head -c 1000 "$out/seed.txt" | gzip -n -c; tail -c 2000 "$out/seed.txt" | gzip -n -c; } > "$corpus/two.gz"
+        { gzip -n -c "$out/seed.txt"; head -c 64 /dev/zero; } > "$corpus/padded.gz"
+        gzip -c -N "$out/seed.txt" > "$corpus/named.gz"
+        printf '' | gzip -n -c > "$corpus/empty.gz"
+        ! command -v bgzip >/dev/null || bgzip -c "$out/seed.txt" > "$corpus/bgzf.gz"
+      fi
+      ;;
+    parser)
+      build parser TallyParser ParserFuzz.swift
+      [ -n "$(ls -A "$corpus")" ] || for f in fixtures/logs/*; do
+        # Seeds: plain text, a byte in front for the harness's choice of chunk and line cap.
+        { printf 'A'; if [[ $f == *.gz ]]; then gzip -dc "$f" | head -c 4000; else head -c 4000 "$f"; fi; } \
+          > "$corpus/$(basename "$f").seed"
+      done
+      ;;
+    *) echo "unknown fuzz target: $name (gzip or parser)" >&2; exit 64 ;;
+  esac
+  echo "fuzz: $name for ${seconds}s"
+  "$out/$name-fuzz" "$corpus" "fixtures/fuzz/FailCases/$name" -max_total_time="$seconds" \
+    -rss_limit_mb=1024 -max_len=65536 -artifact_prefix="$out/" -print_final_stats=1 2>&1 \
+    | grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==|SUMMARY|Done)' || true
+  test "${PIPESTATUS[0]}" -eq 0
+done

@@ -1,0 +1,46 @@
+// libFuzzer harness for the line parser: built by scripts/fuzz.sh together with the sources of
+// TallyParser into one module, so it sees their internals.
+//
+// For any bytes: no crash or memory error (ASan), the same outcomes whatever the chunk
+// boundaries, and every counted event sane (campaign non-empty valid UTF-8, time in range).
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func parserFuzzOne(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+    let input = UnsafeRawBufferPointer(start: data, count: count)
+    guard count > 0 else { return 0 }
+    // The first byte picks a line cap and a chunk size, so both vary with the input.
+    let maxLine = 16 + Int(input[0]) * 4
+    let chunk = 1 + Int(input[0] % 13)
+    let body = UnsafeRawBufferPointer(rebasing: input[1...])
+    let whole = outcomes(body, chunk: max(1, body.count), maxLine: maxLine)
+    let pieces = outcomes(body, chunk: chunk, maxLine: maxLine)
+    if whole != pieces { fatalError("chunking changed the outcomes: \(whole) vs \(pieces)") }
+    return 0
+}
+
+private func outcomes(_ body: UnsafeRawBufferPointer, chunk: Int, maxLine: Int) -> [String] {
+    var parser = EventParser()
+    var splitter = LineSplitter(maxLineBytes: maxLine)
+    var results: [String] = []
+    let time = TimeParser()
+    func record(_ piece: LineSplitter.Piece) {
+        switch parser.parse(piece) {
+        case .event(let event):
+            if event.campaign.isEmpty || !UTF8Validation.isValid(event.campaign) { fatalError("bad campaign counted") }
+            if event.instant < time.earliest || event.instant >= time.end { fatalError("time out of range counted") }
+            results.append("event \(event.instant) \(event.kind) \(Array(event.campaign))")
+        case .ignored: results.append("ignored")
+        case .blank: results.append("blank")
+        case .header: results.append("header")
+        case .rejected(let reason): results.append(reason.name)
+        }
+    }
+    var start = 0
+    while start < body.count {
+        let end = min(start + chunk, body.count)
+        splitter.consume(UnsafeRawBufferPointer(rebasing: body[start..<end]), record)
+        start = end
+    }
+    splitter.finish(record)
+    return results
+}
