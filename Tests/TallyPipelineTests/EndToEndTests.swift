@@ -3,6 +3,7 @@ import Testing
 
 @testable import TallyPipeline
 import TallyParser
+import TallyWriter
 
 @Suite struct EndToEndTests {}
 
@@ -83,6 +84,21 @@ extension EndToEndTests {
         let (report, _) = try runRollup([dir])
         #expect(report.exitStatus == .ok)
         #expect(report.inputs.map(\.status) == [.empty])
+    }
+
+    // MARK: - Output under faults
+
+    @Test(arguments: [FaultInjectingFileSystem.Call.write, .sync, .close, .rename])
+    func aFailingDiskKeepsTheOldFilesAndExits74(call: FaultInjectingFileSystem.Call) throws {
+        let (_, out) = try runRollup([fixtures.path + "/logs"], tz: "America/New_York")
+        let before = try files(in: out)
+        var configuration = RunConfiguration(inputs: [fixtures.path + "/logs"], outputDirectory: out)
+        configuration.jobs = 2
+        let report = try RollupRun(configuration: configuration, fileSystem: FaultInjectingFileSystem(failing: call))
+            .run()
+        #expect(report.exitStatus == .ioError)
+        // Nothing was renamed (the first rename failed, or an earlier step did): old files, no temporaries.
+        #expect(try files(in: out) == before)
     }
 
     // MARK: - Rejected lines, for a person to read

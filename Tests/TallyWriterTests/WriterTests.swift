@@ -47,60 +47,6 @@ extension CSVFieldTests {
     }
 }
 
-/// A file system that fails the chosen call, to show that nothing is left half done.
-struct FailingFileSystem: FileSystem {
-    enum Call: String, CaseIterable, Sendable { case createFile, write, sync, close, rename, syncDirectory }
-    let failing: Call
-    /// Fail only from this many successful calls of that kind on (0: the first call fails).
-    let after: Int
-    let counter = Counter()
-    let real = PosixFileSystem()
-
-    final class Counter: @unchecked Sendable {
-        private var counts: [Call: Int] = [:]
-        private let lock = NSLock()
-        func next(_ call: Call) -> Int {
-            lock.withLock {
-                counts[call, default: 0] += 1
-                return counts[call]! - 1
-            }
-        }
-    }
-
-    private func check(_ call: Call, _ path: String) throws(WriteError) {
-        if call == failing, counter.next(call) >= after {
-            throw .io(path: path, reason: "injected \(call.rawValue) failure (No space left on device)")
-        }
-    }
-
-    func createDirectory(_ path: String) throws(WriteError) { try real.createDirectory(path) }
-    func createFile(_ path: String) throws(WriteError) -> Int32 {
-        try check(.createFile, path)
-        return try real.createFile(path)
-    }
-    func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(WriteError) {
-        try check(.write, path)
-        try real.write(fd, bytes, path: path)
-    }
-    func sync(_ fd: Int32, path: String) throws(WriteError) {
-        try check(.sync, path)
-        try real.sync(fd, path: path)
-    }
-    func close(_ fd: Int32, path: String) throws(WriteError) {
-        try check(.close, path)
-        try real.close(fd, path: path)
-    }
-    func rename(_ from: String, to: String) throws(WriteError) {
-        try check(.rename, to)
-        try real.rename(from, to: to)
-    }
-    func remove(_ path: String) { real.remove(path) }
-    func syncDirectory(_ path: String) throws(WriteError) {
-        try check(.syncDirectory, path)
-        try real.syncDirectory(path)
-    }
-}
-
 @Suite struct AtomicFileWriterTests {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tally-writer-\(UUID())").path
 
@@ -121,11 +67,11 @@ extension AtomicFileWriterTests {
         #expect(try contents() == ["a.csv": "new a", "b.csv": "old b"])
     }
 
-    @Test(arguments: [FailingFileSystem.Call.createFile, .write, .sync, .close])
-    func aFailureBeforeTheRenamesChangesNothing(call: FailingFileSystem.Call) throws {
+    @Test(arguments: [FaultInjectingFileSystem.Call.createFile, .write, .sync, .close])
+    func aFailureBeforeTheRenamesChangesNothing(call: FaultInjectingFileSystem.Call) throws {
         try AtomicFileWriter().replace([("a.csv", Array("old a".utf8)), ("b.csv", Array("old b".utf8))], in: directory)
         // The second file fails: the first, already written to its temporary file, must not land either.
-        let failing = AtomicFileWriter(fileSystem: FailingFileSystem(failing: call, after: 1))
+        let failing = AtomicFileWriter(fileSystem: FaultInjectingFileSystem(failing: call, after: 1))
         #expect(throws: WriteError.self) {
             try failing.replace([("a.csv", Array("new a".utf8)), ("b.csv", Array("new b".utf8))], in: directory)
         }
@@ -134,7 +80,7 @@ extension AtomicFileWriterTests {
 
     @Test func aFailedRenameLeavesNoTemporaryFile() throws {
         try AtomicFileWriter().replace([("a.csv", Array("old a".utf8)), ("b.csv", Array("old b".utf8))], in: directory)
-        let failing = AtomicFileWriter(fileSystem: FailingFileSystem(failing: .rename, after: 1))
+        let failing = AtomicFileWriter(fileSystem: FaultInjectingFileSystem(failing: .rename, after: 1))
         #expect(throws: WriteError.self) {
             try failing.replace([("a.csv", Array("new a".utf8)), ("b.csv", Array("new b".utf8))], in: directory)
         }
