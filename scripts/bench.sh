@@ -29,12 +29,15 @@
 # each for JSON Lines and for CSV; then DuckDB (if `import duckdb` works) once a
 # round on the JSON Lines, and a memory check once.
 #
-# The numbers: wall s = elapsed time; CPU s = user + sys (of both processes for the
+# The numbers: wall s = elapsed time (bash's EPOCHREALTIME around the run: GNU time
+# gives only 10 ms steps, too coarse for one small file); CPU s = user + sys (of both processes for the
 # 2-process floor); MB/s and lines/s = uncompressed input bytes (MB = 10^6 bytes)
 # and lines per wall second; RSS MiB = peak resident set (summed over the two
 # processes for the 2-process floor). wall, CPU, RSS are medians over the rounds.
 # A ratio is tally's wall time over the floor's, taken within each round and then
-# the median over rounds, so that the machine's noise hits both sides alike.
+# the median over rounds, so that the machine's noise hits both sides alike (the
+# report shows the load average before and after: above ~0.5, other work on the
+# machine is competing for the cores and the floors themselves are slowed).
 # Targets: 16 files, tally <= 1.15 x the 2-process floor; one file, tally <= 1.05 x
 # the 1-process floor on that file.
 #
@@ -279,6 +282,7 @@ run_rounds() {
     local round fmt
     say "warming the page cache ..."
     cat "$DATA"/jsonl/* "$DATA"/csv/* "$MEM"/jsonl/* >/dev/null
+    LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg) # other work on the machine shows up here
     for ((round = 1; round <= ROUNDS; round++)); do
         say "round $round of $ROUNDS ..."
         for fmt in jsonl csv; do
@@ -420,7 +424,8 @@ table() {
 report() {
     local fmt one_name one_lines one_bytes one_gz col
     echo
-    echo "tally bench: SIZE=$SIZE ($(commas "$TOTAL_LINES") lines), ROUNDS=$ROUNDS, $(nproc) cores"
+    echo "tally bench: SIZE=$SIZE ($(commas "$TOTAL_LINES") lines), ROUNDS=$ROUNDS, $(nproc) cores," \
+        "load average $LOAD_BEFORE before the rounds, $(cut -d' ' -f1 /proc/loadavg) after"
     echo "tally: ${TALLY_BIN:-not measured: $TALLY_NOTE}"
     echo "data: $DATA; duckdb: ${DUCKDB:-not installed}"
     for fmt in jsonl csv; do

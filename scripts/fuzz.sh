@@ -54,8 +54,14 @@ for name in "${targets[@]}"; do
     *) echo "unknown fuzz target: $name (gzip or parser)" >&2; exit 64 ;;
   esac
   echo "fuzz: $name for ${seconds}s"
+  status=0
   "$out/$name-fuzz" "$corpus" "fixtures/fuzz/FailCases/$name" -max_total_time="$seconds" \
-    -rss_limit_mb=1024 -max_len=65536 -artifact_prefix="$out/" -print_final_stats=1 2>&1 \
-    | grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==|SUMMARY|Done)' || true
-  test "${PIPESTATUS[0]}" -eq 0
+    -rss_limit_mb=1024 -max_len=65536 -artifact_prefix="$out/" -print_final_stats=1 \
+    > "$out/$name.log" 2>&1 || status=$?
+  grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss_mb)' "$out/$name.log" || true
+  if [ "$status" -ne 0 ]; then
+    tail -n 60 "$out/$name.log" >&2
+    echo "fuzz: $name FAILED (exit $status); the input is in $out/ (crash-*, leak-*, oom-*, timeout-*)" >&2
+    exit 1
+  fi
 done
