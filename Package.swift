@@ -30,6 +30,7 @@ let package = Package(
             name: "tally",
             dependencies: [
                 "TallyPipeline",
+                "TallyWriter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -45,6 +45,10 @@
 # campaigns x 10 days, each once, all impressions); bytes/key = (peak RSS on them -
 # peak RSS on a 100-line file) / 1,000,000.
 #
+# Output check: the first tally (and DuckDB) output of each format is compared, key by
+# key, with counts per (day, campaign, type) taken from the data with awk once
+# ($TALLY_BENCH_DIR/SIZE/expected.tsv); a "check:" line says whether they match.
+#
 # This is a report, not a test: it exits 0 whatever the numbers, and when tally is
 # missing or fails it says so and still reports the floors. It exits non-zero only
 # when it cannot measure anything (no C compiler, zlib or disk space).
@@ -73,6 +77,7 @@ WORK="" # scratch folder for outputs and timings, removed on exit
 say() { printf '%s\n' "$*" >&2; }
 die() { say "bench: $*"; exit 1; }
 
+# shellcheck disable=SC2317 # called by the trap
 cleanup() { [[ -n $WORK && -d $WORK ]] && rm -rf "$WORK"; return 0; }
 trap cleanup EXIT
 
@@ -154,6 +159,20 @@ ensure_events() {
     say "data: generated in $(elapsed "$t0") s"
 }
 
+# $DATA/expected.tsv: day, campaign, event type, count (tab-separated), counted from the
+# CSV files with awk once (the CSV's first three columns never need quotes), for the
+# check of tally's output.
+ensure_expected() {
+    [[ -f $DATA/expected.tsv ]] && return
+    say "data: counting the events per (day, campaign, type) for the output check ..."
+    local t0=$EPOCHREALTIME f
+    for f in "$DATA"/csv/*.csv.gz; do "${GZIP_CMD[0]}" -dc "$f"; done |
+        awk -F, '$1 != "ts" { n[substr($1, 1, 10) "\t" $3 "\t" $2]++ }
+                 END { for (k in n) print k "\t" n[k] }' | sort >"$DATA/expected.tsv.tmp"
+    mv "$DATA/expected.tsv.tmp" "$DATA/expected.tsv"
+    say "data: counted in $(elapsed "$t0") s"
+}
+
 # The memory-check data: $MEM/jsonl/ (10 daily files), $MEM/tiny/ (one 100-line file).
 ensure_memory_data() {
     MEM=$BENCH_DIR/memkeys
@@ -219,7 +238,7 @@ run_timed() {
 }
 
 # read_time TIMEFILE: "cpu_seconds rss_kib" from run_timed's file (its last line).
-read_time() { tail -n 1 "$1" | awk '{ printf "%.3f %d\n", $1 + $2, $3 }'; }
+read_time() { awk 'END { printf "%.3f %d\n", $1 + $2, $3 }' "$1" 2>/dev/null || echo "0 0"; }
 
 # record SET TOOL ROUND WALL CPU RSS_KIB STATUS
 record() { echo "$*" >>"$RESULTS"; }
@@ -232,7 +251,7 @@ measure() {
     run_timed "$tf" "$@" || status=failed
     t1=$EPOCHREALTIME
     if [[ $status != ok ]]; then
-        say "  $tool failed in round $round: $(tail -n 3 "$tf.err" | tr '\n' ' ')"
+        say "  $tool failed on $set in round $round: $(tail -n 3 "$tf.err" | tr '\n' ' ')"
     fi
     record "$set" "$tool" "$round" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" \
         "$(read_time "$tf")" "$status"
@@ -302,23 +321,60 @@ run_rounds() {
     done
 }
 
-# check_output LABEL PATH: a light look at a first output (a folder or a file): files,
-# rows, and when a CSV header has a "count" column, whether the counts add up to the
-# lines read.
+# check_output LABEL PATH: compares a first output (a folder or a file) with the counts
+# in $DATA/expected.tsv, key by key. It understands a wide table (a date or day column, a
+# campaign_id column, and a column per event type in the plural: impressions, clicks,
+# video_views) and a long one (day, campaign_id, event, count); types without a column
+# are not compared. Files whose header is neither are counted but not compared.
 check_output() {
-    local label=$1 out=$2 expect
-    expect=$(awk '{ s += $2 } END { print s }' "$DATA/manifest.tsv")
-    if [[ ! -e $out ]]; then
-        CHECKS+=("$label: no output at all")
-        return
-    fi
-    CHECKS+=("$label: $(find "$out" -type f -print0 | sort -z | xargs -0 -r awk -v expect="$expect" '
-        FNR == 1 { files++; col = 0; for (i = 1; i <= NF; i++) if (tolower($i) == "count") col = i; next }
-        { rows++; if (col) { counted = 1; sum += $col } }
+    local label=$1 out=$2 summary
+    # shellcheck disable=SC2016 # an awk program
+    summary=$( (find "$out" -type f -print0 2>/dev/null || true) | sort -z |
+        xargs -0 -r awk -F, -v expected="$DATA/expected.tsv" '
+        function unquote(s) { gsub(/"/, "", s); return s }
+        BEGIN {
+            while ((getline line < expected) > 0) {
+                split(line, f, "\t"); want[f[1] SUBSEP f[2] SUBSEP f[3]] = f[4]; types[f[3]] = 1
+            }
+        }
+        FNR == 1 {
+            files++; dcol = ccol = tcol = ncol = 0; split("", colType)
+            for (i = 1; i <= NF; i++) {
+                h = tolower(unquote($i)); t = h; sub(/s$/, "", t)
+                if (h == "date" || h == "day") dcol = i
+                else if (h == "campaign_id" || h == "campaign") ccol = i
+                else if (h == "event" || h == "type") tcol = i
+                else if (h == "count") ncol = i
+                else if (t in types) colType[i] = t
+            }
+            if (dcol && ccol && tcol && ncol) for (t in types) covered[t] = 1
+            else if (dcol && ccol) for (i in colType) covered[colType[i]] = 1
+            next
+        }
+        {
+            rows++
+            if (!dcol || !ccol) next
+            key = unquote($dcol) SUBSEP unquote($ccol)
+            if (tcol && ncol) got[key SUBSEP unquote($tcol)] += $ncol
+            else for (i in colType) got[key SUBSEP colType[i]] += $i
+        }
         END {
             printf "%d files, %d rows", files, rows
-            if (counted) printf "; counts add up to %d of %d lines%s", sum, expect, sum == expect ? " (ok)" : " (MISMATCH)"
-        }' FS=,)")
+            list = ""; for (t in covered) list = list (list == "" ? "" : "/") t
+            if (list == "") { printf "; no columns to compare with the data"; exit }
+            keys = bad = 0
+            for (k in want) {
+                split(k, p, SUBSEP); if (!(p[3] in covered)) continue
+                keys++; g = (k in got) ? got[k] : 0
+                if (g != want[k]) { bad++; if (!example) example = p[1] " " p[2] " " p[3] ": " g ", expected " want[k] }
+            }
+            for (k in got) if (!(k in want) && got[k] != 0) {
+                bad++; split(k, p, SUBSEP); if (!example) example = p[1] " " p[2] " " p[3] ": " got[k] ", expected 0"
+            }
+            if (bad) printf "; %s: %d of %d (day, campaign, type) counts WRONG, e.g. %s", list, bad, keys, example
+            else printf "; %s: all %d (day, campaign, type) counts match the data (ok)", list, keys
+        }')
+    CHECKS+=("$label: ${summary:-no output files}")
 }
 
 # ---- DuckDB ------------------------------------------------------------------
@@ -422,7 +478,7 @@ table() {
 }
 
 report() {
-    local fmt one_name one_lines one_bytes one_gz col
+    local fmt col lines bytes one_name one_lines one_bytes
     echo
     echo "tally bench: SIZE=$SIZE ($(commas "$TOTAL_LINES") lines), ROUNDS=$ROUNDS, $(nproc) cores," \
         "load average $LOAD_BEFORE before the rounds, $(cut -d' ' -f1 /proc/loadavg) after"
@@ -452,6 +508,7 @@ main() {
     local t0=$EPOCHREALTIME
     build_helpers
     ensure_events
+    ensure_expected
     ensure_memory_data
     if [[ $* == data ]]; then
         echo "$DATA"
@@ -469,4 +526,6 @@ main() {
     say "bench: done in $(elapsed "$t0") s"
 }
 
-main "$@"
+# main and exit on one line: bash reads the whole line before it runs it, so an edit to
+# this file during a run is never read half-way.
+main "$@"; exit

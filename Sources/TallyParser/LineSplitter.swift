@@ -13,8 +13,8 @@ import Darwin
 /// as `.tooLong`.
 ///
 /// A line is the bytes before a `\n`, so a `\r` of a CRLF ending is still on it: the parser
-/// strips it, because only the parser knows whether a `\r` is data. A last line without a
-/// newline is handed out by `finish`.
+/// strips it. The cap does not count that `\r`, so a line's fate does not depend on whether
+/// the file ends lines in LF or CRLF. A last line without a newline is handed out by `finish`.
 public struct LineSplitter: ~Copyable {
     public enum Piece {
         /// A whole line. The bytes are valid only during the call that receives them.
@@ -25,7 +25,7 @@ public struct LineSplitter: ~Copyable {
 
     public let maxLineBytes: Int
 
-    // Invariant: carryCount <= maxLineBytes <= carryCapacity, and carryCount > 0 only while a
+    // Invariant: carryCount <= maxLineBytes + 1 (room for a CR), and carryCount > 0 only while a
     // line begun in an earlier chunk is still open. While `discarding`, carryCount == 0.
     private var carry: UnsafeMutableRawPointer
     private var carryCapacity: Int
@@ -38,7 +38,7 @@ public struct LineSplitter: ~Copyable {
     public init(maxLineBytes: Int = 1 << 20) {
         precondition(maxLineBytes > 0)
         self.maxLineBytes = maxLineBytes
-        carryCapacity = min(maxLineBytes, 1 << 16)
+        carryCapacity = min(maxLineBytes + 1, 1 << 16)
         carry = .allocate(byteCount: carryCapacity, alignment: 16)
     }
 
@@ -68,15 +68,21 @@ public struct LineSplitter: ~Copyable {
                 discarding = false
                 try body(.tooLong)
             } else if carryCount > 0 {
-                if carryCount + count > maxLineBytes {
+                if carryCount + count > maxLineBytes + 1 {
                     carryCount = 0
                     try body(.tooLong)
-                } else {
-                    append(base + start, count: count)
-                    try body(.line(UnsafeRawBufferPointer(start: carry, count: carryCount)))
-                    carryCount = 0
+                    start = lineEnd + 1
+                    continue
                 }
-            } else if count > maxLineBytes {
+                append(base + start, count: count)
+                let total = carryCount
+                carryCount = 0
+                if isTooLong(carry, count: total) {
+                    try body(.tooLong)
+                } else {
+                    try body(.line(UnsafeRawBufferPointer(start: carry, count: total)))
+                }
+            } else if isTooLong(base + start, count: count) {
                 try body(.tooLong)
             } else {
                 try body(.line(UnsafeRawBufferPointer(start: base + start, count: count)))
@@ -95,13 +101,25 @@ public struct LineSplitter: ~Copyable {
             lineNumber += 1
             let count = carryCount
             carryCount = 0
-            try body(.line(UnsafeRawBufferPointer(start: carry, count: count)))
+            if isTooLong(carry, count: count) {
+                try body(.tooLong)
+            } else {
+                try body(.line(UnsafeRawBufferPointer(start: carry, count: count)))
+            }
         }
+    }
+
+    /// Longer than the cap, not counting a final CR.
+    @inline(__always)
+    private func isTooLong(_ bytes: UnsafeRawPointer, count: Int) -> Bool {
+        guard count > maxLineBytes else { return false }
+        return count > maxLineBytes + 1 || bytes.load(fromByteOffset: count - 1, as: UInt8.self) != 0x0d
     }
 
     private mutating func holdOpenLine(_ bytes: UnsafeRawPointer, count: Int) {
         if discarding { return }
-        if carryCount + count > maxLineBytes {
+        // One byte over the cap may still be the CR of a CRLF; more cannot.
+        if carryCount + count > maxLineBytes + 1 {
             carryCount = 0
             discarding = true
             return
@@ -114,7 +132,7 @@ public struct LineSplitter: ~Copyable {
         if needed > carryCapacity {
             var capacity = carryCapacity
             while capacity < needed { capacity *= 2 }
-            capacity = min(max(capacity, needed), max(maxLineBytes, needed))
+            capacity = min(max(capacity, needed), max(maxLineBytes + 1, needed))
             let grown = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
             grown.copyMemory(from: carry, byteCount: carryCount)
             carry.deallocate()

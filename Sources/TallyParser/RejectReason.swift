@@ -1,5 +1,5 @@
-/// Why a line was not counted. Every rejected line has exactly one; the order of the checks
-/// that pick it is the order of the cases (a line with a bad time and an empty campaign is
+/// Why a line was not counted. Every rejected line has exactly one: the first check it fails, in
+/// the order `EventParser` documents (a line with a bad time and an empty campaign is
 /// `emptyCampaign`).
 public enum RejectReason: Int, CaseIterable, Sendable {
     /// Not a JSON object, or a CSV/TSV row with broken quoting.

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 import TallyReader
 
 /// Reads a source on a thread of its own into a ring of buffers, so that decoding (zlib's
@@ -7,8 +8,10 @@ import TallyReader
 ///
 /// A classic bounded buffer: `free` counts buffers the reader may fill, `filled` counts buffers
 /// the parser may take. Buffer `i % ringSize` is filled by the reader and then parsed by the
-/// parser, never both at once: the semaphores hand each buffer from one side to the other, and
-/// each side goes round the ring in the same order.
+/// parser, never both at once: the semaphores hand each buffer, with its slot (how many bytes,
+/// or the error), from one side to the other, and each side goes round the ring in the same
+/// order. Slots live in raw memory, not a Swift array: an array written on one thread while the
+/// other reads it is a race even on different elements (copy-on-write touches the whole array).
 final class ChunkPump: @unchecked Sendable {
     private struct Slot {
         var count = 0
@@ -16,17 +19,19 @@ final class ChunkPump: @unchecked Sendable {
     }
 
     private let buffers: [UnsafeMutableRawBufferPointer]
-    private var slots: [Slot]
+    private let slots: UnsafeMutablePointer<Slot>
     private let free: DispatchSemaphore
     private let filled = DispatchSemaphore(value: 0)
     private let done = DispatchSemaphore(value: 0)
-    private var stopped = false
+    private let stopped = Atomic<Bool>(false)
+    /// Touched by the parsing thread only.
     private var consumerIndex = 0
 
     /// Starts reading `source`, which from now on belongs to the pump's thread.
     init(source: any ByteSource, ringSize: Int = 4, bufferSize: Int) {
         buffers = (0..<ringSize).map { _ in .allocate(byteCount: bufferSize, alignment: 64) }
-        slots = Array(repeating: Slot(), count: ringSize)
+        slots = .allocate(capacity: ringSize)
+        slots.initialize(repeating: Slot(), count: ringSize)
         free = DispatchSemaphore(value: ringSize)
         let box = SourceBox(source)
         let thread = Thread { [self] in produce(box.source) }
@@ -36,6 +41,8 @@ final class ChunkPump: @unchecked Sendable {
 
     deinit {
         for buffer in buffers { buffer.deallocate() }
+        slots.deinitialize(count: buffers.count)
+        slots.deallocate()
     }
 
     /// The reader's loop: fill the next free buffer; stop after the end, an error, or `stop()`.
@@ -43,7 +50,7 @@ final class ChunkPump: @unchecked Sendable {
         var index = 0
         while true {
             free.wait()
-            if stopped { break }
+            if stopped.load(ordering: .acquiring) { break }
             let slot = index % buffers.count
             do {
                 slots[slot] = Slot(count: try source.read(into: buffers[slot]), error: nil)
@@ -76,7 +83,7 @@ final class ChunkPump: @unchecked Sendable {
 
     /// Waits for the reader's thread to end, so the buffers outlive it.
     private func finish() {
-        stopped = true
+        stopped.store(true, ordering: .releasing)
         free.signal()
         done.wait()
     }

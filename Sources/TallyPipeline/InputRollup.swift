@@ -39,6 +39,7 @@ struct InputRollup {
         var accounting = LineAccounting()
         let calendar = self.calendar
         var lineNumber = 0
+        var decodedBytes = 0
         var rejected: RejectsFile.Part?
 
         func handle(_ piece: LineSplitter.Piece) {
@@ -63,11 +64,15 @@ struct InputRollup {
         do throws(InputError) {
             if pipelined {
                 let pump = ChunkPump(source: opened.source, bufferSize: buffer.count)
-                try pump.forEachChunk { splitter.consume($0, handle) }
+                try pump.forEachChunk { chunk in
+                    decodedBytes += chunk.count
+                    splitter.consume(chunk, handle)
+                }
             } else {
                 while true {
                     let count = try opened.source.read(into: buffer)
                     if count == 0 { break }
+                    decodedBytes += count
                     splitter.consume(UnsafeRawBufferPointer(rebasing: buffer[..<count]), handle)
                 }
             }
@@ -80,6 +85,8 @@ struct InputRollup {
             return (report, nil, nil)
         }
         report.accounting = accounting
+        // A gzip file of nothing (a 20-byte member, or only empty members) is as empty as a zero-byte file.
+        if decodedBytes == 0 { report.status = .empty }
         report.format = parser.format
         report.warnings = parser.headerProblems
         return (report, rollup, rejected)

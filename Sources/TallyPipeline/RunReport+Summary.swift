@@ -1,5 +1,6 @@
 import Foundation
 import TallyParser
+import TallyWriter
 
 extension RunReport {
     /// The `--summary-json` document: the run's accounting, per input and in all.
@@ -41,6 +42,23 @@ extension RunReport {
         // Sorted keys: the same run gives the same bytes.
         return (try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys]))
             ?? Data()
+    }
+
+    /// Writes `summaryJSON()` to `path`, atomically like every output.
+    public func writeSummary(to path: String, fileSystem: any FileSystem = PosixFileSystem()) throws(WriteError) {
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        try AtomicFileWriter(fileSystem: fileSystem).replace([(name, Array(summaryJSON()))], in: directory)
+    }
+
+    /// The exit status once the summary file has been written, or has failed to be.
+    public func exitStatus(summaryError: WriteError?) -> ExitStatus {
+        guard let summaryError, writeError == nil else { return exitStatus }
+        switch summaryError {
+        case .cannotCreate: return .cannotCreateOutput
+        case .io: return .ioError
+        }
     }
 
     /// A few lines for a person, for `--verbose`.

@@ -8,8 +8,10 @@ import Darwin
 ///
 /// A directory stands for every regular file below it, recursively, in bytewise path order so
 /// that runs are repeatable; names starting with `.` are skipped, as are symbolic links to
-/// directories (they can loop). The same file reached twice (named twice, or inside a named
-/// directory too) is read once: reading it twice would double its counts.
+/// directories (they can loop) and dangling links. The same file reached twice (named twice,
+/// inside a named directory too, or also given as standard input) is read once: reading it twice
+/// would double its counts. An entry that cannot be examined, or whose name is not UTF-8 (tally
+/// could not name it in its reports), is a problem, never silently skipped.
 public struct InputExpander {
     /// A named input that cannot be read at all, with the reason.
     public struct Problem: Sendable {
@@ -45,6 +47,15 @@ public struct InputExpander {
         var seen: Set<FileIdentity> = []
         for name in names {
             if name == "-" {
+                // Standard input may be a file named on the command line too (`tally - a.log < a.log`).
+                var info = stat()
+                if fstat(STDIN_FILENO, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG {
+                    let identity = FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+                    guard seen.insert(identity).inserted else {
+                        result.duplicates.append("-")
+                        continue
+                    }
+                }
                 result.inputs.append(.standardInput)
                 continue
             }
@@ -85,30 +96,41 @@ public struct InputExpander {
             result.problems.append(Problem(location: .file(directory), error: .unreadable(reason)))
             return
         }
-        var names: [String] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name.hasPrefix(".") { continue }
-            names.append(name)
-        }
-        closedir(handle)
-        // Bytewise order, not locale order: the same tree is always read in the same order.
-        names.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        var entries: [(name: String, sortKey: [UInt8], isDirectory: Bool, info: stat)] = []
         let prefix = directory.hasSuffix("/") ? directory : directory + "/"
-        for name in names {
-            let path = prefix + name
-            guard let linkInfo = Self.status(path, followLinks: false) else { continue }
-            let isLink = (linkInfo.st_mode & S_IFMT) == S_IFLNK
-            guard let info = isLink ? Self.status(path, followLinks: true) : linkInfo else {
-                // A dangling link inside a directory is not an input anyone named: skip it.
+        var problems: [Problem] = []
+        while let entry = readdir(handle) {
+            let bytes = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix(while: { $0 != 0 })) }
+            if bytes.first == UInt8(ascii: ".") { continue }
+            guard let name = String(validating: bytes, as: UTF8.self) else {
+                let shown = prefix + String(decoding: bytes, as: UTF8.self)
+                problems.append(Problem(location: .file(shown), error: .unreadable("the file name is not valid UTF-8")))
                 continue
             }
-            if Self.isDirectory(info) {
-                if !isLink { walk(directory: path, into: &result, seen: &seen) }
-            } else if (info.st_mode & S_IFMT) == S_IFREG {
-                add(path, info, into: &result, seen: &seen)
+            let path = prefix + name
+            guard let linkInfo = Self.status(path, followLinks: false) else {
+                problems.append(Problem(location: .file(path), error: .unreadable(String(cString: strerror(errno)))))
+                continue
+            }
+            let isLink = (linkInfo.st_mode & S_IFMT) == S_IFLNK
+            guard let info = isLink ? Self.status(path, followLinks: true) : linkInfo else {
+                // A dangling link inside a directory is not an input anyone named.
+                continue
+            }
+            let isDirectory = Self.isDirectory(info)
+            if isDirectory && isLink { continue }
+            // A directory sorts as its name and a slash: bytewise order of the full paths.
+            entries.append((name, bytes + (isDirectory ? [UInt8(ascii: "/")] : []), isDirectory, info))
+        }
+        closedir(handle)
+        result.problems += problems
+        entries.sort { $0.sortKey.lexicographicallyPrecedes($1.sortKey) }
+        for entry in entries {
+            let path = prefix + entry.name
+            if entry.isDirectory {
+                walk(directory: path, into: &result, seen: &seen)
+            } else if (entry.info.st_mode & S_IFMT) == S_IFREG {
+                add(path, entry.info, into: &result, seen: &seen)
             }
         }
     }

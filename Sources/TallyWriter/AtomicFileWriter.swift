@@ -9,8 +9,13 @@ import Darwin
 /// Two phases. First every new file is written to a temporary file beside its target and
 /// synced to disk; if any of that fails (disk full, an fsync error), every temporary file is
 /// removed and no target has changed. Then each temporary file is renamed over its target, which
-/// POSIX makes atomic, and the directory is synced so the renames survive a crash. Temporary
-/// names start with `.` so a later run that reads this directory as input skips them.
+/// POSIX makes atomic, and the directory is synced so the renames survive a crash. A target that
+/// is a directory is found before the first rename; a rename that still fails part way (the
+/// file system going read-only, say) leaves each file whole, some new and the rest old.
+///
+/// Temporary names start with `.`, so a later run that reads this directory as input skips
+/// them, and hold the process id and a random part, so a file left by a killed run never blocks
+/// a later run that happens to get the same process id.
 public struct AtomicFileWriter: Sendable {
     public let fileSystem: any FileSystem
 
@@ -23,9 +28,13 @@ public struct AtomicFileWriter: Sendable {
         try fileSystem.createDirectory(directory)
         let prefix = directory.hasSuffix("/") ? directory : directory + "/"
         var staged: [(temporary: String, target: String)] = []
+        let unique = "\(getpid())-\(String(UInt64.random(in: 0...UInt64.max), radix: 16))"
         do throws(WriteError) {
+            for file in files where fileSystem.isDirectory(prefix + file.name) {
+                throw .cannotCreate(path: prefix + file.name, reason: "is a directory")
+            }
             for (index, file) in files.enumerated() {
-                let temporary = "\(prefix).\(file.name).tally-\(getpid())-\(index).tmp"
+                let temporary = "\(prefix).\(file.name).tally-\(unique)-\(index).tmp"
                 let fd = try fileSystem.createFile(temporary)
                 staged.append((temporary, prefix + file.name))
                 do throws(WriteError) {

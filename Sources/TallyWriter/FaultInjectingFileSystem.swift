@@ -60,6 +60,8 @@ public final class FaultInjectingFileSystem: FileSystem {
 
     public func remove(_ path: String) { real.remove(path) }
 
+    public func isDirectory(_ path: String) -> Bool { real.isDirectory(path) }
+
     public func syncDirectory(_ path: String) throws(WriteError) {
         try check(.syncDirectory, path)
         try real.syncDirectory(path)

@@ -30,6 +30,8 @@ public protocol FileSystem: Sendable {
     func close(_ fd: Int32, path: String) throws(WriteError)
     func rename(_ from: String, to: String) throws(WriteError)
     func remove(_ path: String)
+    /// Whether `path` exists and is a directory (which a rename over it would fail on).
+    func isDirectory(_ path: String) -> Bool
     /// Makes a directory's entries (the renames in it) durable.
     func syncDirectory(_ path: String) throws(WriteError)
 }
@@ -97,6 +99,11 @@ public struct PosixFileSystem: FileSystem {
 
     public func remove(_ path: String) {
         unlink(path)
+    }
+
+    public func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
     public func syncDirectory(_ path: String) throws(WriteError) {

@@ -23,6 +23,8 @@ public final class RejectsFile: Sendable {
     public let path: String
     let fileSystem: any FileSystem
     private let nextPart = Atomic<Int>(0)
+    /// The process id and a random part: see `AtomicFileWriter` on stale temporary files.
+    private let unique = "\(getpid())-\(String(UInt64.random(in: 0...UInt64.max), radix: 16))"
     static let textLimit = 4096
 
     public init(path: String, fileSystem: any FileSystem = PosixFileSystem()) {
@@ -48,7 +50,7 @@ public final class RejectsFile: Sendable {
     public func makePart(source: String) -> Part {
         let index = nextPart.wrappingAdd(1, ordering: .relaxed).oldValue
         return Part(
-            path: "\(directory)/.\(baseName).tally-\(getpid())-\(index).part", source: source, fileSystem: fileSystem)
+            path: "\(directory)/.\(baseName).tally-\(unique)-\(index).part", source: source, fileSystem: fileSystem)
     }
 
     /// Writes the header and the kept parts, in order, as the new rejects file; removes the parts.
@@ -58,7 +60,8 @@ public final class RejectsFile: Sendable {
             part.finish()
             if let error = part.error { throw error }
         }
-        let temporary = "\(directory)/.\(baseName).tally-\(getpid()).tmp"
+        if fileSystem.isDirectory(path) { throw .cannotCreate(path: path, reason: "is a directory") }
+        let temporary = "\(directory)/.\(baseName).tally-\(unique).tmp"
         let fd = try fileSystem.createFile(temporary)
         do throws(WriteError) {
             let header = Part(path: "", source: "", fileSystem: fileSystem)

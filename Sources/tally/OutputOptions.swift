@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TallyPipeline
+import TallyWriter
 
 /// What the run tells, and where.
 struct OutputOptions: ParsableArguments {
@@ -16,7 +17,8 @@ struct OutputOptions: ParsableArguments {
 
     /// Warnings and errors always go to standard error (cron mails them); the summary only
     /// when asked for.
-    func emit(_ report: RunReport, configuration: RunConfiguration) {
+    /// - Returns: the exit status, which a summary file that could not be written makes a failure.
+    func emit(_ report: RunReport, configuration: RunConfiguration) -> ExitStatus {
         for input in report.failedInputs {
             StandardError.print("tally: error: \(input.location): \(input.error?.description ?? "failed")")
         }
@@ -26,16 +28,19 @@ struct OutputOptions: ParsableArguments {
         if let error = report.writeError {
             StandardError.print("tally: error: \(error)")
         }
+        var summaryError: WriteError?
         if let summaryJSON {
             do {
-                try report.summaryJSON().write(to: URL(fileURLWithPath: summaryJSON), options: .atomic)
+                try report.writeSummary(to: summaryJSON)
             } catch {
-                StandardError.print("tally: error: cannot write \(summaryJSON): \(error.localizedDescription)")
+                summaryError = error
+                StandardError.print("tally: error: summary: \(error)")
             }
         }
         if verbose {
             StandardError.print(report.humanSummary(outputDirectory: configuration.outputDirectory))
         }
+        return report.exitStatus(summaryError: summaryError)
     }
 }
 

@@ -47,7 +47,7 @@ struct Rollup: ParsableCommand {
         } catch {
             throw ValidationError("Unknown time zone '\(configuration.timeZone)'.")
         }
-        output.emit(report, configuration: configuration)
-        if report.exitStatus != .ok { throw ExitCode(report.exitStatus.rawValue) }
+        let status = output.emit(report, configuration: configuration)
+        if status != .ok { throw ExitCode(status.rawValue) }
     }
 }

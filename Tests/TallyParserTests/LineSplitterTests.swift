@@ -37,6 +37,16 @@ extension LineSplitterTests {
         ])
     }
 
+    @Test func theCapDoesNotCountTheCROfCRLF() {
+        let line = "{\"ts\":1795219200,\"event\":\"imp\",\"campaign_id\":\"c\"}"
+        let cap = line.utf8.count
+        for chunk in [1, 7, 100] {
+            #expect(parseAll(Array((line + "\r\n" + line + "\r").utf8), chunkSize: chunk, maxLineBytes: cap)
+                == [.event(instant: nov21, kind: .impression, campaign: "c"), .event(instant: nov21, kind: .impression, campaign: "c")])
+            #expect(parseAll(Array((line + "x\r\n").utf8), chunkSize: chunk, maxLineBytes: cap) == [.rejected(.lineTooLong)])
+        }
+    }
+
     @Test func aLineOfExactlyTheCapIsKept() {
         let line = "{\"ts\":1795219200,\"event\":\"imp\",\"campaign_id\":\"c\"}"
         for chunk in [1, 7, 100] {

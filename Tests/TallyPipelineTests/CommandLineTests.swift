@@ -34,6 +34,37 @@ extension CommandLineTests {
         #expect(try runTally(["rollup", fixtures.path + "/logs", "--out", blocked + "/sub"]).status == 73)
     }
 
+    @Test func aSummaryThatCannotBeWrittenIsAFailure() throws {
+        let out = temporaryDirectory("cli")
+        let blocked = out + "/file"
+        writeFile(blocked, "")
+        let result = try runTally(["rollup", fixtures.path + "/logs", "--out", out, "--summary-json", blocked + "/s.json"])
+        #expect(result.status == 73)
+        #expect(result.stderr.contains("summary"))
+    }
+
+    @Test func standardInputThatIsANamedFileIsReadOnce() throws {
+        let out = temporaryDirectory("cli")
+        let file = fixtures.path + "/logs/ad-server-a-20261120.jsonl.gz"
+        let once = try runTally(["rollup", file, "--out", out + "/once"])
+        #expect(once.status == 0)
+        let process = try runTally(["rollup", "-", file, "--out", out + "/twice"], stdinFile: file)
+        #expect(process.status == 0)
+        #expect(process.stderr.contains("named more than once"))
+        #expect(try files(in: out + "/once") == files(in: out + "/twice"))
+    }
+
+    @Test func aFileWhoseNameIsNotUTF8IsReportedNotSkipped() throws {
+        let dir = temporaryDirectory("cli")
+        let raw = Array((dir + "/x").utf8) + [0xff] + Array(".jsonl".utf8) + [0]
+        let fd = raw.withUnsafeBufferPointer { open(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_CREAT | O_WRONLY, 0o644) }
+        #expect(fd >= 0)
+        close(fd)
+        let result = try runTally(["rollup", dir, "--out", dir + "/out"])
+        #expect(result.status == 66)
+        #expect(result.stderr.contains("not valid UTF-8"))
+    }
+
     @Test func tooManyRejectedLinesFailAfterWriting() throws {
         // The sample logs reject 25 of 3060 lines (0.8%).
         let out = temporaryDirectory("cli")

@@ -46,7 +46,9 @@ func gunzip(_ path: String) throws -> String {
 }
 
 /// Runs the built `tally` binary, as cron would: no terminal, output captured.
-func runTally(_ arguments: [String], stdin: Data? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+func runTally(_ arguments: [String], stdin: Data? = nil, stdinFile: String? = nil) throws
+    -> (status: Int32, stdout: String, stderr: String)
+{
     let process = Process()
     process.executableURL = repositoryRoot.appendingPathComponent(".build/debug/tally")
     process.arguments = arguments
@@ -55,7 +57,11 @@ func runTally(_ arguments: [String], stdin: Data? = nil) throws -> (status: Int3
     let input = Pipe()
     process.standardOutput = out
     process.standardError = err
-    process.standardInput = input
+    if let stdinFile {
+        process.standardInput = FileHandle(forReadingAtPath: stdinFile)
+    } else {
+        process.standardInput = input
+    }
     try process.run()
     if let stdin { input.fileHandleForWriting.write(stdin) }
     try input.fileHandleForWriting.close()

@@ -88,6 +88,16 @@ extension AtomicFileWriterTests {
         #expect(try contents() == ["a.csv": "new a", "b.csv": "old b"])
     }
 
+    @Test func aTargetThatIsADirectoryStopsBeforeAnyRename() throws {
+        try AtomicFileWriter().replace([("a.csv", Array("old a".utf8))], in: directory)
+        try FileManager.default.createDirectory(atPath: directory + "/b.csv", withIntermediateDirectories: true)
+        #expect(throws: WriteError.self) {
+            try AtomicFileWriter().replace([("a.csv", Array("new a".utf8)), ("b.csv", [])], in: directory)
+        }
+        #expect(try String(contentsOfFile: directory + "/a.csv", encoding: .utf8) == "old a")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == ["a.csv", "b.csv"])
+    }
+
     @Test func anOutputPathThatIsAFileCannotBeCreated() throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: directory + "/file", contents: Data())
