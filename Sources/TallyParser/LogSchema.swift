@@ -47,51 +47,67 @@ public struct LogSchema: Sendable {
         ])
 }
 
-/// Byte strings looked up by length and first byte, so that a key no name matches costs an
-/// array read or two: most keys in a log line are not fields tally wants.
+/// Byte strings looked up by length first, so that a key no name matches costs a bit test or
+/// a compare or two: most keys in a log line are not fields tally wants.
 ///
-/// Storage is flat: the names of length `n` are entries `starts[n] ..< starts[n + 1]`; entry `e`
-/// has its bytes at `bytes[offsets[e] ..< offsets[e] + n]` and its value in `values[e]`.
-struct ByteTable<Value> {
-    private let starts: [Int]
-    private let offsets: [Int]
-    private let bytes: [UInt8]
+/// Storage is flat and raw, so a lookup on the hot path copies and retains nothing: the names of
+/// length `n` are entries `starts[n] ..< starts[n + 1]`; entry `e` has its bytes at
+/// `bytes[offsets[e] ..< offsets[e] + n]` and its value in `values[e]`. Immutable once built.
+final class ByteTable<Value>: @unchecked Sendable {
+    /// Bit `n` is set if some name has `n` bytes (for n < 64): most keys are rejected by it.
+    private let lengths: UInt64
+    private let longest: Int
+    private let starts: UnsafeMutablePointer<Int>
+    private let offsets: UnsafeMutablePointer<Int>
+    private let bytes: UnsafeMutablePointer<UInt8>
     private let values: [Value]
 
     init(_ entries: [(String, Value)]) {
         let sorted = entries.map { (Array($0.0.utf8), $0.1) }.sorted { $0.0.count < $1.0.count }
-        let longest = sorted.last?.0.count ?? 0
+        longest = sorted.last?.0.count ?? 0
         var starts = [Int](repeating: sorted.count, count: longest + 2)
-        var offsets: [Int] = []
-        var bytes: [UInt8] = []
         for (index, entry) in sorted.enumerated().reversed() { starts[entry.0.count] = index }
         for length in stride(from: longest, through: 0, by: -1) where starts[length] > starts[length + 1] {
             starts[length] = starts[length + 1]
         }
+        let allBytes = sorted.flatMap(\.0)
+        var offsets: [Int] = []
+        var offset = 0
         for entry in sorted {
-            offsets.append(bytes.count)
-            bytes.append(contentsOf: entry.0)
+            offsets.append(offset)
+            offset += entry.0.count
         }
-        self.starts = starts
-        self.offsets = offsets
-        self.bytes = bytes
-        self.values = sorted.map(\.1)
+        self.starts = .allocate(capacity: starts.count)
+        self.starts.initialize(from: starts, count: starts.count)
+        self.offsets = .allocate(capacity: max(1, offsets.count))
+        self.offsets.initialize(from: offsets, count: offsets.count)
+        self.bytes = .allocate(capacity: max(1, allBytes.count))
+        self.bytes.initialize(from: allBytes, count: allBytes.count)
+        values = sorted.map(\.1)
+        lengths = sorted.reduce(0) { $1.0.count < 64 ? $0 | 1 << UInt64($1.0.count) : $0 }
+    }
+
+    deinit {
+        starts.deallocate()
+        offsets.deallocate()
+        bytes.deallocate()
     }
 
     /// - Parameter fold: compare ASCII letters case-insensitively (the table's names are lower case).
     @inline(__always)
     func lookup(_ key: UnsafeRawBufferPointer, foldingCase fold: Bool = false) -> Value? {
         let n = key.count
-        guard n + 1 < starts.count, n > 0 else { return nil }
+        guard n > 0, n <= longest else { return nil }
+        if n < 64, lengths & (1 << UInt64(n)) == 0 { return nil }
         var entry = starts[n]
         let end = starts[n + 1]
         while entry < end {
-            let offset = offsets[entry]
+            let name = bytes + offsets[entry]
             var i = 0
             while i < n {
                 var byte = key[i]
                 if fold, byte &- 0x41 < 26 { byte |= 0x20 }
-                if byte != bytes[offset + i] { break }
+                if byte != name[i] { break }
                 i += 1
             }
             if i == n { return values[entry] }
