@@ -29,6 +29,13 @@ public struct LocalDayCalendar: Sendable {
     public init?(identifier: String, covering instants: Range<Int64>) {
         guard let zone = TimeZone(identifier: identifier) else { return nil }
         self.identifier = identifier
+        if Self.utcNames.contains(identifier) {
+            // No table to build: this is most runs, and the table costs some 37,000 zone look-ups.
+            firstDay = 0
+            entries = []
+            fixedOffset = 0
+            return
+        }
         let first = Self.floorDiv(instants.lowerBound, 86_400)
         let last = Self.floorDiv(instants.upperBound - 1, 86_400)
         firstDay = first
@@ -72,6 +79,12 @@ public struct LocalDayCalendar: Sendable {
         let offset = instant - utcDay * 86_400 < Int64(entry.changeAt) ? entry.offset : entry.offsetAfter
         return Int32(Self.floorDiv(instant + Int64(offset), 86_400))
     }
+
+    /// Names of UTC itself, as tzdata spells it.
+    static let utcNames: Set<String> = [
+        "UTC", "GMT", "Etc/UTC", "Etc/GMT", "Etc/UCT", "UCT", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu",
+        "Etc/Greenwich", "Greenwich", "GMT0", "Etc/GMT0", "Etc/GMT+0", "Etc/GMT-0", "GMT+0", "GMT-0",
+    ]
 
     @inline(__always)
     static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {

@@ -82,7 +82,8 @@ public final class Rollup: @unchecked Sendable {
 
     // MARK: - Reading
 
-    /// One output row: a campaign's counters on a day.
+    /// One output row, copied out: a campaign's counters on a day. For tests and small rollups;
+    /// writers read rows in place through `rowsInOrder()`.
     public struct Row: Equatable, Sendable {
         public var campaign: [UInt8]
         public var counts: [UInt64]
@@ -93,19 +94,46 @@ public final class Rollup: @unchecked Sendable {
         Set(keys.map(Self.day(of:))).sorted()
     }
 
-    /// The rows of each day, each day's rows in bytewise campaign order.
+    /// Every row, grouped by day (ascending) and, within a day, in bytewise campaign order.
+    /// Rows are indices for `withCampaign(ofRow:)` and `count(ofRow:counter:)`: 4 bytes a key,
+    /// so a writer never holds a second copy of the table.
     /// - Complexity: O(k log k) for k keys.
+    public func rowsInOrder() -> [(day: Int32, rows: ArraySlice<UInt32>)] {
+        var order = [UInt32](0..<UInt32(keys.count))
+        order.sort { a, b in
+            let (dayA, dayB) = (Self.day(of: keys[Int(a)]), Self.day(of: keys[Int(b)]))
+            if dayA != dayB { return dayA < dayB }
+            return campaigns.precedes(Self.campaign(of: keys[Int(a)]), Self.campaign(of: keys[Int(b)]))
+        }
+        var groups: [(day: Int32, rows: ArraySlice<UInt32>)] = []
+        var start = 0
+        while start < order.count {
+            let day = Self.day(of: keys[Int(order[start])])
+            var end = start + 1
+            while end < order.count, Self.day(of: keys[Int(order[end])]) == day { end += 1 }
+            groups.append((day, order[start..<end]))
+            start = end
+        }
+        return groups
+    }
+
+    /// Calls `body` with the campaign bytes of `row`.
+    public func withCampaign<R>(ofRow row: UInt32, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try campaigns.withBytes(of: Self.campaign(of: keys[Int(row)]), body)
+    }
+
+    /// Counter `counter` of `row`.
+    public func count(ofRow row: UInt32, counter: Int) -> UInt64 {
+        counts[Int(row) * counterCount + counter]
+    }
+
+    /// The rows of each day, copied out (see `Row`).
     public func rowsByDay() -> [(day: Int32, rows: [Row])] {
-        var rowsOfDay: [Int32: [Int]] = [:]
-        for (row, key) in keys.enumerated() { rowsOfDay[Self.day(of: key), default: []].append(row) }
-        return rowsOfDay.keys.sorted().map { day in
-            let ordered = rowsOfDay[day]!.sorted {
-                campaigns.precedes(Self.campaign(of: keys[$0]), Self.campaign(of: keys[$1]))
-            }
-            return (day, ordered.map { row in
+        rowsInOrder().map { day, rows in
+            (day, rows.map { row in
                 Row(
-                    campaign: campaigns.bytes(of: Self.campaign(of: keys[row])),
-                    counts: Array(counts[row * counterCount..<(row + 1) * counterCount]))
+                    campaign: withCampaign(ofRow: row) { Array($0) },
+                    counts: (0..<counterCount).map { count(ofRow: row, counter: $0) })
             })
         }
     }

@@ -111,8 +111,10 @@ public struct RollupRun: Sendable {
             workerRollups.withLock { $0.append(mine) }
         }
 
-        let total = Rollup(counterCount: EventKind.allCases.count)
-        for rollup in workerRollups.withLock({ $0 }) { total.merge(rollup) }
+        // Merge into the largest worker table rather than a new one: one table fewer at the peak.
+        var tables = workerRollups.withLock { $0 }.sorted { $0.keyCount > $1.keyCount }
+        let total = tables.isEmpty ? Rollup(counterCount: EventKind.allCases.count) : tables.removeFirst()
+        while let table = tables.popLast() { total.merge(table) }
         let keptParts = parts.withLock { $0.sorted { $0.key < $1.key }.map(\.value.part) }
         return (reports.withLock { $0.map { $0! } }, total, keptParts)
     }

@@ -25,6 +25,12 @@ public struct AtomicFileWriter: Sendable {
 
     /// Writes `files` (name within `directory`, bytes) into `directory`, creating it if needed.
     public func replace(_ files: [(name: String, bytes: [UInt8])], in directory: String) throws(WriteError) {
+        try replace(files.map { file in (file.name, { file.bytes }) }, in: directory)
+    }
+
+    /// Writes `files` into `directory`, making each file's bytes only when it is written, so
+    /// that one file's bytes are in memory at a time.
+    public func replace(_ files: [(name: String, render: () -> [UInt8])], in directory: String) throws(WriteError) {
         try fileSystem.createDirectory(directory)
         let prefix = directory.hasSuffix("/") ? directory : directory + "/"
         var staged: [(temporary: String, target: String)] = []
@@ -38,7 +44,7 @@ public struct AtomicFileWriter: Sendable {
                 let fd = try fileSystem.createFile(temporary)
                 staged.append((temporary, prefix + file.name))
                 do throws(WriteError) {
-                    try fileSystem.write(fd, file.bytes, path: temporary)
+                    try fileSystem.write(fd, file.render(), path: temporary)
                     try fileSystem.sync(fd, path: temporary)
                 } catch {
                     try? fileSystem.close(fd, path: temporary)

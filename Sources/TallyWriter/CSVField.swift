@@ -12,6 +12,11 @@ public enum CSVField {
 
     /// Appends `text` to `out` as one CSV cell.
     public static func append(_ text: [UInt8], to out: inout [UInt8]) {
+        text.withUnsafeBytes { append($0, to: &out) }
+    }
+
+    /// Appends `text` to `out` as one CSV cell.
+    public static func append(_ text: UnsafeRawBufferPointer, to out: inout [UInt8]) {
         let guarded = text.first.map { formulaStarts.contains($0) } ?? false
         let needsQuotes =
             guarded

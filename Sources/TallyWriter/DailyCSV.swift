@@ -6,14 +6,7 @@ import TallyAggregator
 /// (the rollup hands them out sorted bytewise by campaign), UTF-8 without a BOM.
 public enum DailyCSV {
     public static func render(date: CivilDate, rows: [Rollup.Row], counterNames: [String]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(64 + rows.count * 48)
-        out.append(contentsOf: "date,campaign_id".utf8)
-        for name in counterNames {
-            out.append(UInt8(ascii: ","))
-            CSVField.append(Array(name.utf8), to: &out)
-        }
-        out.append(0x0a)
+        var out = header(counterNames)
         let dateBytes = Array(date.description.utf8)
         for row in rows {
             out.append(contentsOf: dateBytes)
@@ -25,6 +18,35 @@ public enum DailyCSV {
             }
             out.append(0x0a)
         }
+        return out
+    }
+
+    /// The same bytes, read in place from `rollup`.
+    public static func render(date: CivilDate, rollup: Rollup, rows: ArraySlice<UInt32>, counterNames: [String]) -> [UInt8] {
+        var out = header(counterNames)
+        out.reserveCapacity(out.count + rows.count * 40)
+        let dateBytes = Array(date.description.utf8)
+        for row in rows {
+            out.append(contentsOf: dateBytes)
+            out.append(UInt8(ascii: ","))
+            rollup.withCampaign(ofRow: row) { CSVField.append($0, to: &out) }
+            for counter in 0..<rollup.counterCount {
+                out.append(UInt8(ascii: ","))
+                out.append(contentsOf: String(rollup.count(ofRow: row, counter: counter)).utf8)
+            }
+            out.append(0x0a)
+        }
+        return out
+    }
+
+    private static func header(_ counterNames: [String]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.append(contentsOf: "date,campaign_id".utf8)
+        for name in counterNames {
+            out.append(UInt8(ascii: ","))
+            CSVField.append(Array(name.utf8), to: &out)
+        }
+        out.append(0x0a)
         return out
     }
 }

@@ -14,9 +14,12 @@ public struct DailyCSVWriter: Sendable {
     /// - Returns: the names of the files written, in day order.
     @discardableResult
     public func write(_ rollup: Rollup, to directory: String) throws(WriteError) -> [String] {
-        let files = rollup.rowsByDay().map { day, rows in
+        let counterNames = self.counterNames
+        let files = rollup.rowsInOrder().map { day, rows in
             let date = CivilDate(daysSinceEpoch: day)
-            return (name: "\(date).csv", bytes: DailyCSV.render(date: date, rows: rows, counterNames: counterNames))
+            return (name: "\(date).csv", render: {
+                DailyCSV.render(date: date, rollup: rollup, rows: rows, counterNames: counterNames)
+            })
         }
         try writer.replace(files, in: directory)
         return files.map(\.name)
