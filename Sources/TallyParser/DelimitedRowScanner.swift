@@ -26,6 +26,7 @@ struct DelimitedRowScanner {
                 let start = i
                 var doubled = false
                 while true {
+                    i = Self.next(row, from: i, UInt8(ascii: "\""), UInt8(ascii: "\""))
                     guard i < n else { return false }  // the quote is never closed
                     if row[i] == UInt8(ascii: "\"") {
                         if i + 1 < n, row[i + 1] == UInt8(ascii: "\"") {
@@ -42,16 +43,35 @@ struct DelimitedRowScanner {
                 guard i == n || row[i] == delimiter else { return false }
             } else {
                 let start = i
-                while i < n, row[i] != delimiter {
-                    if row[i] == UInt8(ascii: "\"") { return false }
-                    i += 1
-                }
+                i = Self.next(row, from: i, delimiter, UInt8(ascii: "\""))
+                if i < n, row[i] == UInt8(ascii: "\"") { return false }
                 body(index, FieldSpan(start: start, end: i, doubled: false))
             }
             if i == n { return true }
             i += 1  // past the delimiter
             index += 1
         }
+    }
+
+    /// The index of the first `a` or `b` at or after `start`, or `row.count`: eight bytes at a
+    /// time (the has-zero-byte test, whose lowest set bit is exact), then byte by byte.
+    @inline(__always)
+    static func next(_ row: UnsafeRawBufferPointer, from start: Int, _ a: UInt8, _ b: UInt8) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let wordA = ones &* UInt64(a)
+        let wordB = ones &* UInt64(b)
+        var i = start
+        while i + 8 <= row.count {
+            let word = row.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let x = word ^ wordA
+            let y = word ^ wordB
+            let found = (((x &- ones) & ~x) | ((y &- ones) & ~y)) & highs
+            if found != 0 { return i + found.trailingZeroBitCount >> 3 }
+            i += 8
+        }
+        while i < row.count, row[i] != a, row[i] != b { i += 1 }
+        return i
     }
 
     /// The field's bytes with each `""` made `"`, in `scratch` (valid until its next use).
