@@ -15,6 +15,7 @@ struct InputRollup {
     let buffer: UnsafeMutableRawBufferPointer
     /// Decode on a second thread while this one parses (when cores outnumber inputs).
     let pipelined: Bool
+    let progress: RunProgress
 
     /// - Returns: the report, and if the input is good its rollup and its rejected lines.
     func run(_ location: InputLocation, rejects: RejectsFile?) -> (InputReport, Rollup?, RejectsFile.Part?) {
@@ -66,6 +67,7 @@ struct InputRollup {
                 let pump = ChunkPump(source: opened.source, bufferSize: buffer.count)
                 try pump.forEachChunk { chunk in
                     decodedBytes += chunk.count
+                    progress.read(chunk.count)
                     splitter.consume(chunk, handle)
                 }
             } else {
@@ -73,6 +75,7 @@ struct InputRollup {
                     let count = try opened.source.read(into: buffer)
                     if count == 0 { break }
                     decodedBytes += count
+                    progress.read(count)
                     splitter.consume(UnsafeRawBufferPointer(rebasing: buffer[..<count]), handle)
                 }
             }

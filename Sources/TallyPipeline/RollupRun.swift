@@ -14,6 +14,8 @@ import TallyWriter
 public struct RollupRun: Sendable {
     public let configuration: RunConfiguration
     public let fileSystem: any FileSystem
+    /// Updated as the run goes, for a progress bar.
+    public let progress = RunProgress()
 
     /// Decoded bytes are read this many at a time.
     static let readSize = 1 << 20
@@ -49,6 +51,7 @@ public struct RollupRun: Sendable {
         }
         report.warnings += expansion.duplicates.map { "\($0): named more than once; read once" }
 
+        progress.setInputsTotal(expansion.inputs.count)
         let (inputReports, rollup, rejectParts) = rollUp(expansion.inputs, calendar: calendar, rejects: rejects)
         report.inputs += inputReports
         for input in report.inputs where input.status == .ok {
@@ -92,13 +95,15 @@ public struct RollupRun: Sendable {
         let parts = Mutex([Int: PartBox]())
         let workerRollups = Mutex([Rollup]())
         let configuration = self.configuration
+        let progress = self.progress
 
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.readSize, alignment: 64)
             defer { buffer.deallocate() }
             // Cores left over when inputs are fewer than jobs decode while the worker parses.
             let pipelined = configuration.jobs >= 2 * workers
-            let job = InputRollup(configuration: configuration, calendar: calendar, buffer: buffer, pipelined: pipelined)
+            let job = InputRollup(
+                configuration: configuration, calendar: calendar, buffer: buffer, pipelined: pipelined, progress: progress)
             let mine = Rollup(counterCount: EventKind.allCases.count)
             while true {
                 let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
@@ -107,6 +112,7 @@ public struct RollupRun: Sendable {
                 if let rollup { mine.merge(rollup) }
                 if let part { parts.withLock { $0[index] = PartBox(part: part) } }
                 reports.withLock { $0[index] = report }
+                progress.inputDone()
             }
             workerRollups.withLock { $0.append(mine) }
         }

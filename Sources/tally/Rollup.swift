@@ -41,10 +41,14 @@ struct Rollup: ParsableCommand {
         configuration.jobs = jobs
         input.apply(to: &configuration)
         configuration.rejectsPath = output.rejects
+        let run = RollupRun(configuration: configuration)
+        let bar = ProgressBar(run.progress)
         let report: RunReport
         do {
-            report = try RollupRun(configuration: configuration).run()
+            report = try run.run()
+            bar?.finish()
         } catch {
+            bar?.finish()
             throw ValidationError("Unknown time zone '\(configuration.timeZone)'.")
         }
         let status = output.emit(report, configuration: configuration)

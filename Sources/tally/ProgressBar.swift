@@ -1,0 +1,36 @@
+import Dispatch
+import Foundation
+import TallyPipeline
+
+/// A one-line progress display on standard error, only when standard error is a terminal:
+/// cron and pipes never see it. Redrawn twice a second from a timer; erased when the run ends.
+final class ProgressBar: @unchecked Sendable {
+    private let timer: DispatchSourceTimer
+    private let queue = DispatchQueue(label: "tally.progress")
+    private let started = Date()
+
+    /// Returns nil when standard error is not a terminal.
+    init?(_ progress: RunProgress) {
+        guard isatty(STDERR_FILENO) != 0 else { return nil }
+        timer = DispatchSource.makeTimerSource(queue: queue)
+        timer.schedule(deadline: .now() + .milliseconds(500), repeating: .milliseconds(500))
+        let started = self.started
+        timer.setEventHandler {
+            let seconds = max(Date().timeIntervalSince(started), 0.001)
+            let megabytes = Double(progress.bytesRead) / 1_000_000
+            let line = String(
+                format: "tally: %d/%d inputs, %.0f MB read, %.0f MB/s",
+                progress.inputsDone, progress.inputsTotal, megabytes, megabytes / seconds)
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+        }
+        timer.resume()
+    }
+
+    /// Stops redrawing and erases the line, so that what follows starts on a clean line.
+    func finish() {
+        timer.cancel()
+        // A redraw may be running on the timer's queue: wait for it before erasing.
+        queue.sync {}
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}
