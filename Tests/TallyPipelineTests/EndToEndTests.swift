@@ -78,6 +78,19 @@ extension EndToEndTests {
         #expect(try files(in: out).isEmpty)
     }
 
+    @Test func aDecompressionBombIsOneOverlongLine() throws {
+        // 8 MB of one byte, no newline, from a tiny gzip member: streamed, never held whole.
+        let dir = temporaryDirectory("bomb")
+        let bytes = DifferentialTests.gzipMember([UInt8](repeating: UInt8(ascii: "a"), count: 8 << 20))
+        #expect(bytes.count < 64 << 10)
+        try Data(bytes).write(to: URL(fileURLWithPath: dir + "/bomb.gz"))
+        let (report, out) = try runRollup([dir + "/bomb.gz"])
+        #expect(report.exitStatus == .ok)
+        #expect(report.accounting.lines == 1)
+        #expect(report.accounting.rejected(.lineTooLong) == 1)
+        #expect(try files(in: out).isEmpty)
+    }
+
     @Test func emptyFilesAreReportedNotFailed() throws {
         let dir = temporaryDirectory("empty")
         writeFile(dir + "/empty.log", "")
