@@ -60,11 +60,6 @@ public final class ByteInterner: @unchecked Sendable {
         return try arena.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
     }
 
-    /// The bytes of string `id`, copied.
-    public func bytes(of id: UInt32) -> [UInt8] {
-        Array(arena[offsets[Int(id)]..<offsets[Int(id) + 1]])
-    }
-
     /// Whether string `a` sorts before string `b`, bytewise.
     public func precedes(_ a: UInt32, _ b: UInt32) -> Bool {
         let aStart = offsets[Int(a)], aCount = offsets[Int(a) + 1] - aStart

@@ -89,11 +89,6 @@ public final class Rollup: @unchecked Sendable {
         public var counts: [UInt64]
     }
 
-    /// The days with at least one key, ascending.
-    public func days() -> [Int32] {
-        Set(keys.map(Self.day(of:))).sorted()
-    }
-
     /// Every row, grouped by day (ascending) and, within a day, in bytewise campaign order.
     /// Rows are indices for `withCampaign(ofRow:)` and `count(ofRow:counter:)`: 4 bytes a key,
     /// so a writer never holds a second copy of the table.

@@ -58,7 +58,6 @@ public struct RollupRun: Sendable {
             report.accounting.merge(input.accounting)
             report.warnings += input.warnings.map { "\(input.location): \($0)" }
         }
-        report.totals = rollup.totals()
         if let limit = configuration.maxRejectRate, report.accounting.lines > 0,
             Double(report.accounting.rejected) > limit * Double(report.accounting.lines)
         {

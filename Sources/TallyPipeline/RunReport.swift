@@ -8,8 +8,6 @@ public struct RunReport: Sendable {
     public var inputs: [InputReport] = []
     /// The lines of the inputs that are in the rollup (status `ok`).
     public var accounting = LineAccounting()
-    /// The sum of each counter over the rollup, by `EventKind.rawValue`.
-    public var totals: [UInt64] = []
     /// Files written in the output directory, in day order.
     public var daysWritten: [String] = []
     public var writeError: WriteError?

@@ -5,23 +5,7 @@ import TallyAggregator
 /// `date,campaign_id,` then one column per counter, LF line ends, rows in the order given
 /// (the rollup hands them out sorted bytewise by campaign), UTF-8 without a BOM.
 public enum DailyCSV {
-    public static func render(date: CivilDate, rows: [Rollup.Row], counterNames: [String]) -> [UInt8] {
-        var out = header(counterNames)
-        let dateBytes = Array(date.description.utf8)
-        for row in rows {
-            out.append(contentsOf: dateBytes)
-            out.append(UInt8(ascii: ","))
-            CSVField.append(row.campaign, to: &out)
-            for value in row.counts {
-                out.append(UInt8(ascii: ","))
-                out.append(contentsOf: String(value).utf8)
-            }
-            out.append(0x0a)
-        }
-        return out
-    }
-
-    /// The same bytes, read in place from `rollup`.
+    /// The file for `date`: `rows` (from `Rollup.rowsInOrder()`) read in place from `rollup`.
     public static func render(date: CivilDate, rollup: Rollup, rows: ArraySlice<UInt32>, counterNames: [String]) -> [UInt8] {
         var out = header(counterNames)
         out.reserveCapacity(out.count + rows.count * 40)

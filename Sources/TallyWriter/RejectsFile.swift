@@ -107,8 +107,9 @@ public final class RejectsFile: Sendable {
     /// `RejectsFile.commit` reports it.
     public final class Part {
         let path: String
-        let source: String
         let fileSystem: any FileSystem
+        /// The source's name as written in every record, escaped once.
+        private let sourceField: [UInt8]
         private var fd: Int32 = -1
         private var encoder: GzipEncoder?
         private var finished = false
@@ -119,8 +120,10 @@ public final class RejectsFile: Sendable {
 
         init(path: String, source: String, fileSystem: any FileSystem) {
             self.path = path
-            self.source = source
             self.fileSystem = fileSystem
+            var field: [UInt8] = []
+            Self.appendEscaped(Array(source.utf8), to: &field)
+            sourceField = field
         }
 
         /// Records rejected line `number`; `text` is nil when the line was never held.
@@ -129,7 +132,7 @@ public final class RejectsFile: Sendable {
             do throws(WriteError) {
                 if encoder == nil { try open() }
                 line.removeAll(keepingCapacity: true)
-                Self.appendEscaped(Array(source.utf8)[...], to: &line)
+                line.append(contentsOf: sourceField)
                 line.append(0x09)
                 line.append(contentsOf: String(number).utf8)
                 line.append(0x09)

@@ -25,7 +25,7 @@ extension RollupTests {
         add(rollup, 1, "a", 0)
         #expect(snapshot(rollup) == ["1 B [1, 0, 0]", "1 a [1, 0, 0]", "1 b [0, 2, 0]", "1 é [0, 0, 1]", "2 b [1, 0, 0]"])
         #expect(rollup.totals() == [3, 2, 1])
-        #expect(rollup.days() == [1, 2])
+        #expect(rollup.rowsInOrder().map(\.day) == [1, 2])
     }
 
     @Test func tablesGrowWithoutLosingCounts() {

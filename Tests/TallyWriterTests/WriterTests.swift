@@ -33,9 +33,9 @@ extension CSVFieldTests {
         for (name, counter) in [("b", 0), ("=x", 1), ("a,1", 2), ("b", 0)] {
             Array(name.utf8).withUnsafeBytes { rollup.add(day: 20_778, campaign: $0, counter: counter) }
         }
-        let (day, rows) = rollup.rowsByDay()[0]
+        let (day, rows) = rollup.rowsInOrder()[0]
         let text = String(
-            decoding: DailyCSV.render(date: CivilDate(daysSinceEpoch: day), rows: rows,
+            decoding: DailyCSV.render(date: CivilDate(daysSinceEpoch: day), rollup: rollup, rows: rows,
                 counterNames: ["impressions", "clicks", "video_views"]), as: UTF8.self)
         #expect(text == """
             date,campaign_id,impressions,clicks,video_views
