@@ -27,13 +27,10 @@ public struct RunReport: Sendable {
             case .io: return .ioError
             }
         }
-        let errors = failedInputs.compactMap(\.error)
-        if errors.contains(where: { if case .io = $0 { true } else { false } }) { return .ioError }
-        // Missing or unreadable inputs are 66; damaged, binary or refused formats are 65.
-        if errors.contains(where: { $0 == .notFound || { if case .unreadable = $0 { true } else { false } }($0) }) {
-            return .noInput
-        }
-        if !errors.isEmpty || rejectRateExceeded { return .dataError }
+        let kinds = Set(failedInputs.compactMap(\.error?.kind))
+        if kinds.contains(.io) { return .ioError }
+        if kinds.contains(.missing) { return .noInput }
+        if kinds.contains(.badData) || rejectRateExceeded { return .dataError }
         return .ok
     }
 }

@@ -21,6 +21,8 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
     case notFound
     /// The path exists but cannot be opened or listed (permissions, not a file).
     case unreadable(String)
+    /// A directory named as input holds no file to read: the night's logs did not arrive?
+    case noFiles
     /// The content is damaged: a gzip header, CRC, length or stream that does not check out.
     case corrupt(String)
     /// The content is compressed in a format tally does not read (bzip2, xz, zstd, ...).
@@ -31,10 +33,29 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The operating system failed a read.
     case io(String)
 
+    /// Whose fault it is, which decides the exit status.
+    public enum Kind: Sendable {
+        /// Not there, not readable, or nothing in it (66).
+        case missing
+        /// There, but damaged or in a refused format (65).
+        case badData
+        /// The operating system failed (74).
+        case io
+    }
+
+    public var kind: Kind {
+        switch self {
+        case .notFound, .unreadable, .noFiles: .missing
+        case .corrupt, .unsupportedCompression, .binary: .badData
+        case .io: .io
+        }
+    }
+
     public var description: String {
         switch self {
         case .notFound: "no such file or directory"
         case .unreadable(let why): "cannot read: \(why)"
+        case .noFiles: "no input files in this directory"
         case .corrupt(let why): "corrupt gzip: \(why)"
         case .unsupportedCompression(let name):
             "\(name)-compressed input is not supported; decompress it first or recompress it with gzip"

@@ -68,7 +68,11 @@ public struct InputExpander {
                 continue
             }
             if Self.isDirectory(info) {
+                let before = (result.inputs.count, result.problems.count, result.duplicates.count)
                 walk(directory: name, into: &result, seen: &seen)
+                if (result.inputs.count, result.problems.count, result.duplicates.count) == before {
+                    result.problems.append(Problem(location: .file(name), error: .noFiles))
+                }
             } else {
                 add(name, info, into: &result, seen: &seen)
             }

@@ -71,6 +71,13 @@ extension InputOpenerTests {
         #expect(expansion.problems.map(\.error) == [.notFound])
     }
 
+    @Test func aDirectoryWithNothingToReadIsAProblem() throws {
+        _ = try write("nothing/.keep", [1])
+        let expansion = InputExpander().expand([directory.path + "/nothing"])
+        #expect(expansion.inputs.isEmpty)
+        #expect(expansion.problems.map(\.error) == [.noFiles])
+    }
+
     @Test func theOutputDirectoryIsNeverReadAsInput() throws {
         let log = try write("logs/a.jsonl", [1])
         _ = try write("logs/out/2026-11-21.csv", [1])
