@@ -5,7 +5,7 @@ import TallyPipeline
 /// A one-line progress display on standard error, only when standard error is a terminal:
 /// cron and pipes never see it. Redrawn twice a second from a timer; erased when the run ends.
 final class ProgressBar: @unchecked Sendable {
-    private let timer: DispatchSourceTimer
+    private let timer: any DispatchSourceTimer
     private let queue = DispatchQueue(label: "tally.progress")
     private let started = Date()
 
