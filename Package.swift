@@ -34,11 +34,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Helpers shared by the test targets; not part of the product.
+        .target(name: "TallyTestSupport", path: "Tests/TallyTestSupport"),
         .testTarget(name: "TallyReaderTests", dependencies: ["TallyReader"]),
         .testTarget(name: "TallyParserTests", dependencies: ["TallyParser"]),
-        .testTarget(name: "TallyAggregatorTests", dependencies: ["TallyAggregator"]),
+        .testTarget(name: "TallyAggregatorTests", dependencies: ["TallyAggregator", "TallyTestSupport"]),
         .testTarget(name: "TallyWriterTests", dependencies: ["TallyWriter", "TallyAggregator"]),
-        .testTarget(name: "TallyPipelineTests", dependencies: ["TallyPipeline", "TallyAggregator"]),
+        .testTarget(
+            name: "TallyPipelineTests", dependencies: ["TallyPipeline", "TallyAggregator", "TallyTestSupport"]),
     ]
 )
 
