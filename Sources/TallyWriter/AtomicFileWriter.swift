@@ -42,6 +42,7 @@ public struct AtomicFileWriter: Sendable {
             for (index, file) in files.enumerated() {
                 let temporary = "\(prefix).\(file.name).tally-\(unique)-\(index).tmp"
                 let fd = try fileSystem.createFile(temporary)
+                TemporaryFiles.created(temporary)
                 staged.append((temporary, prefix + file.name))
                 do throws(WriteError) {
                     try fileSystem.write(fd, file.render(), path: temporary)
@@ -53,15 +54,22 @@ public struct AtomicFileWriter: Sendable {
                 try fileSystem.close(fd, path: temporary)
             }
         } catch {
-            for file in staged { fileSystem.remove(file.temporary) }
+            for file in staged {
+                fileSystem.remove(file.temporary)
+                TemporaryFiles.gone(file.temporary)
+            }
             throw error
         }
         for (position, file) in staged.enumerated() {
             do {
                 try fileSystem.rename(file.temporary, to: file.target)
+                TemporaryFiles.gone(file.temporary)
             } catch {
                 // Files renamed already are complete and new; the rest keep their old content.
-                for rest in staged[position...] { fileSystem.remove(rest.temporary) }
+                for rest in staged[position...] {
+                    fileSystem.remove(rest.temporary)
+                    TemporaryFiles.gone(rest.temporary)
+                }
                 throw error
             }
         }

@@ -63,6 +63,8 @@ public final class RejectsFile: Sendable {
         if fileSystem.isDirectory(path) { throw .cannotCreate(path: path, reason: "is a directory") }
         let temporary = "\(directory)/.\(baseName).tally-\(unique).tmp"
         let fd = try fileSystem.createFile(temporary)
+        TemporaryFiles.created(temporary)
+        defer { TemporaryFiles.gone(temporary) }
         do throws(WriteError) {
             let header = Part(path: "", source: "", fileSystem: fileSystem)
             let fileSystem = self.fileSystem
@@ -153,6 +155,7 @@ public final class RejectsFile: Sendable {
             let fd = try fileSystem.createFile(path)
             self.fd = fd
             created = true
+            TemporaryFiles.created(path)
             let fileSystem = self.fileSystem
             let path = self.path
             encoder = GzipEncoder { (bytes) throws(WriteError) in try fileSystem.write(fd, bytes, path: path) }
@@ -185,7 +188,10 @@ public final class RejectsFile: Sendable {
                 if fd >= 0 { try? fileSystem.close(fd, path: path) }
             }
             encoder = nil
-            if created { fileSystem.remove(path) }
+            if created {
+                fileSystem.remove(path)
+                TemporaryFiles.gone(path)
+            }
         }
 
         static func appendEscaped<C: Collection<UInt8>>(_ bytes: C, to out: inout [UInt8]) {

@@ -41,6 +41,7 @@ struct Rollup: ParsableCommand {
         configuration.jobs = jobs
         input.apply(to: &configuration)
         configuration.rejectsPath = output.rejects
+        SignalCleanup.install()
         let run = RollupRun(configuration: configuration)
         let bar = ProgressBar(run.progress)
         let report: RunReport

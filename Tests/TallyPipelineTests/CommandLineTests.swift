@@ -77,6 +77,29 @@ extension CommandLineTests {
         #expect(try runTally(["rollup", fixtures.path + "/logs", "--out", out, "--max-reject-rate", "2"]).status == 64)
     }
 
+    @Test func aSignalStopsTheRunWithoutChangingOutput() throws {
+        let out = temporaryDirectory("cli")
+        _ = try runTally(["rollup", fixtures.path + "/logs", "--out", out])
+        let before = try files(in: out)
+        // tally waits on a pipe that stays open, as a stuck upstream would leave it, until cron's SIGTERM.
+        let process = Process()
+        process.executableURL = repositoryRoot.appendingPathComponent(".build/debug/tally")
+        process.arguments = ["rollup", "-", "--out", out]
+        let input = Pipe()
+        let err = Pipe()
+        process.standardInput = input
+        process.standardError = err
+        try process.run()
+        input.fileHandleForWriting.write(Data("{\"ts\":1795219200,\"event\":\"imp\",\"campaign_id\":\"c\"}\n".utf8))
+        // Time to start and install its handlers (a debug build starts in well under 0.1 s).
+        Thread.sleep(forTimeInterval: 1.0)
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 143)
+        #expect(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("signal 15"))
+        #expect(try files(in: out) == before)
+    }
+
     @Test func standardInputIsReadWithADash() throws {
         let out = temporaryDirectory("cli")
         let data = try Data(contentsOf: fixtures.appendingPathComponent("logs/ad-server-a-20261120.jsonl.gz"))

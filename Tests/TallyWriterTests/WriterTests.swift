@@ -88,6 +88,33 @@ extension AtomicFileWriterTests {
         #expect(try contents() == ["a.csv": "new a", "b.csv": "old b"])
     }
 
+    @Test func temporaryFilesAreKnownUntilRenamed() throws {
+        // What a signal handler removes: every temporary file between its creation and its rename.
+        final class Watching: FileSystem, @unchecked Sendable {
+            let real = PosixFileSystem()
+            var seenWhileWriting: [String: Bool] = [:]
+            func createDirectory(_ path: String) throws(WriteError) { try real.createDirectory(path) }
+            func createFile(_ path: String) throws(WriteError) -> Int32 { try real.createFile(path) }
+            func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(WriteError) {
+                try real.write(fd, bytes, path: path)
+            }
+            func sync(_ fd: Int32, path: String) throws(WriteError) {
+                seenWhileWriting[path] = TemporaryFiles.contains(path)
+                try real.sync(fd, path: path)
+            }
+            func close(_ fd: Int32, path: String) throws(WriteError) { try real.close(fd, path: path) }
+            func rename(_ from: String, to: String) throws(WriteError) { try real.rename(from, to: to) }
+            func remove(_ path: String) { real.remove(path) }
+            func isDirectory(_ path: String) -> Bool { real.isDirectory(path) }
+            func syncDirectory(_ path: String) throws(WriteError) { try real.syncDirectory(path) }
+        }
+        let watching = Watching()
+        try AtomicFileWriter(fileSystem: watching).replace([("a.csv", [1]), ("b.csv", [2])], in: directory)
+        #expect(watching.seenWhileWriting.count == 2)
+        #expect(watching.seenWhileWriting.values.allSatisfy { $0 })
+        #expect(watching.seenWhileWriting.keys.allSatisfy { !TemporaryFiles.contains($0) })
+    }
+
     @Test func aTargetThatIsADirectoryStopsBeforeAnyRename() throws {
         try AtomicFileWriter().replace([("a.csv", Array("old a".utf8))], in: directory)
         try FileManager.default.createDirectory(atPath: directory + "/b.csv", withIntermediateDirectories: true)

@@ -1,0 +1,27 @@
+import Dispatch
+import Foundation
+import TallyWriter
+
+/// On SIGINT, SIGTERM or SIGHUP: remove the run's temporary files, say so, and exit 128 + the
+/// signal number, as shells do. Old output files are untouched: they are only ever replaced by a
+/// rename, which either happened or did not.
+enum SignalCleanup {
+    /// Kept alive for the life of the process; written once, before any signal can arrive.
+    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+
+    static func install() {
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+            // Ignore the default action so that the dispatch source receives the signal instead.
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                TemporaryFiles.removeAll()
+                FileHandle.standardError.write(
+                    Data("tally: stopped by signal \(signalNumber); no output was changed by halves\n".utf8))
+                exit(128 + signalNumber)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+}
