@@ -3,8 +3,8 @@ import Foundation
 import TallyWriter
 
 /// On SIGINT, SIGTERM or SIGHUP: remove the run's temporary files, say so, and exit 128 + the
-/// signal number, as shells do. Old output files are untouched: they are only ever replaced by a
-/// rename, which either happened or did not.
+/// signal number, as shells do. Every output file stays whole: outputs are only ever replaced by
+/// a rename, which either happened or did not.
 enum SignalCleanup {
     /// Kept alive for the life of the process; written once, before any signal can arrive.
     nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
@@ -17,7 +17,7 @@ enum SignalCleanup {
             source.setEventHandler {
                 TemporaryFiles.removeAll()
                 FileHandle.standardError.write(
-                    Data("tally: stopped by signal \(signalNumber); no output was changed by halves\n".utf8))
+                    Data("tally: stopped by signal \(signalNumber); temporary files removed, no output left half written\n".utf8))
                 exit(128 + signalNumber)
             }
             source.resume()
