@@ -62,10 +62,10 @@ public struct RollupRun: Sendable {
             Double(report.accounting.rejected) > limit * Double(report.accounting.lines)
         {
             report.rejectRateExceeded = true
-            let share = Double(report.accounting.rejected) / Double(report.accounting.lines)
+            let percent = (Double(report.accounting.rejected) / Double(report.accounting.lines) * 10_000).rounded() / 100
             report.warnings.append(
                 "\(report.accounting.rejected) of \(report.accounting.lines) lines rejected "
-                    + "(\(share)), over --max-reject-rate \(limit)")
+                    + "(\(percent)%), over --max-reject-rate \(limit)")
         }
 
         if rollup.keyCount > 0 {
