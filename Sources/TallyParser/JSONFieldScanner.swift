@@ -39,7 +39,7 @@ struct JSONFieldScanner {
         fields = schema.fieldTable()
     }
 
-    /// Scans `line` (no newline, no trailing CR). Returns nil if it is not one valid JSON object.
+    /// Scans `line` (no newline, no trailing CR) into `values`; false if it is not one valid JSON object.
     mutating func scan(_ line: UnsafeRawBufferPointer, into values: inout (Value, Value, Value)) -> Bool {
         guard let base = line.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
         var cursor = Cursor(p: base, end: base + line.count)
