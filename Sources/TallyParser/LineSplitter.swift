@@ -75,13 +75,7 @@ public struct LineSplitter: ~Copyable {
                     continue
                 }
                 append(base + start, count: count)
-                let total = carryCount
-                carryCount = 0
-                if isTooLong(carry, count: total) {
-                    try body(.tooLong)
-                } else {
-                    try body(.line(UnsafeRawBufferPointer(start: carry, count: total)))
-                }
+                try body(takeCarry())
             } else if isTooLong(base + start, count: count) {
                 try body(.tooLong)
             } else {
@@ -99,14 +93,16 @@ public struct LineSplitter: ~Copyable {
             try body(.tooLong)
         } else if carryCount > 0 {
             lineNumber += 1
-            let count = carryCount
-            carryCount = 0
-            if isTooLong(carry, count: count) {
-                try body(.tooLong)
-            } else {
-                try body(.line(UnsafeRawBufferPointer(start: carry, count: count)))
-            }
+            try body(takeCarry())
         }
+    }
+
+    /// The carried line as a piece, leaving the carry empty. Its bytes stay in `carry` until the
+    /// next `append`, which is after the caller's body has returned.
+    private mutating func takeCarry() -> Piece {
+        let count = carryCount
+        carryCount = 0
+        return isTooLong(carry, count: count) ? .tooLong : .line(UnsafeRawBufferPointer(start: carry, count: count))
     }
 
     /// Longer than the cap, not counting a final CR.

@@ -23,6 +23,9 @@ public struct AtomicFileWriter: Sendable {
         self.fileSystem = fileSystem
     }
 
+    /// Receives a file's bytes, in order, as they are made.
+    public typealias Sink = (UnsafeRawBufferPointer) throws(WriteError) -> Void
+
     /// Writes `files` (name within `directory`, bytes) into `directory`, creating it if needed.
     public func replace(_ files: [(name: String, bytes: [UInt8])], in directory: String) throws(WriteError) {
         try replace(files.map { file in (file.name, { file.bytes }) }, in: directory)
@@ -31,6 +34,22 @@ public struct AtomicFileWriter: Sendable {
     /// Writes `files` into `directory`, making each file's bytes only when it is written, so
     /// that one file's bytes are in memory at a time.
     public func replace(_ files: [(name: String, render: () -> [UInt8])], in directory: String) throws(WriteError) {
+        try replace(
+            files.map { file in
+                (file.name, { (sink: Sink) throws(WriteError) in
+                    let written = file.render().withUnsafeBytes { raw in
+                        Result { () throws(WriteError) in try sink(raw) }
+                    }
+                    try written.get()
+                })
+            }, in: directory)
+    }
+
+    /// Writes `files` into `directory`, each streamed by its `write` closure into a sink, so
+    /// that a file of any size passes through a fixed buffer.
+    public func replace(
+        _ files: [(name: String, write: (Sink) throws(WriteError) -> Void)], in directory: String
+    ) throws(WriteError) {
         try fileSystem.createDirectory(directory)
         let prefix = directory.hasSuffix("/") ? directory : directory + "/"
         var staged: [(temporary: String, target: String)] = []
@@ -45,7 +64,8 @@ public struct AtomicFileWriter: Sendable {
                 TemporaryFiles.created(temporary)
                 staged.append((temporary, prefix + file.name))
                 do throws(WriteError) {
-                    try fileSystem.write(fd, file.render(), path: temporary)
+                    let fileSystem = self.fileSystem
+                    try file.write { (bytes) throws(WriteError) in try fileSystem.write(fd, bytes, path: temporary) }
                     try fileSystem.sync(fd, path: temporary)
                 } catch {
                     try? fileSystem.close(fd, path: temporary)

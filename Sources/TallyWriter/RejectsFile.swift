@@ -53,42 +53,35 @@ public final class RejectsFile: Sendable {
             path: "\(directory)/.\(baseName).tally-\(unique)-\(index).part", source: source, fileSystem: fileSystem)
     }
 
-    /// Writes the header and the kept parts, in order, as the new rejects file; removes the parts.
+    /// Writes the header and the kept parts, in order, as the new rejects file (atomically, like
+    /// the day files); removes the parts.
     public func commit(_ parts: [Part]) throws(WriteError) {
         defer { for part in parts { part.discard() } }
         for part in parts {
             part.finish()
             if let error = part.error { throw error }
         }
-        if fileSystem.isDirectory(path) { throw .cannotCreate(path: path, reason: "is a directory") }
-        let temporary = "\(directory)/.\(baseName).tally-\(unique).tmp"
-        let fd = try fileSystem.createFile(temporary)
-        TemporaryFiles.created(temporary)
-        defer { TemporaryFiles.gone(temporary) }
-        do throws(WriteError) {
-            let header = Part(path: "", source: "", fileSystem: fileSystem)
-            let fileSystem = self.fileSystem
-            try header.encodeHeader { (bytes) throws(WriteError) in try fileSystem.write(fd, bytes, path: temporary) }
-            for part in parts where part.recorded > 0 {
-                try copy(part.path, into: fd, path: temporary)
-            }
-            try fileSystem.sync(fd, path: temporary)
-            try fileSystem.close(fd, path: temporary)
-        } catch {
-            try? fileSystem.close(fd, path: temporary)
-            fileSystem.remove(temporary)
-            throw error
-        }
-        do throws(WriteError) {
-            try fileSystem.rename(temporary, to: path)
-        } catch {
-            fileSystem.remove(temporary)
-            throw error
-        }
-        try fileSystem.syncDirectory(directory)
+        let header = Self.headerMember()
+        try AtomicFileWriter(fileSystem: fileSystem).replace(
+            [(baseName, { (sink: AtomicFileWriter.Sink) throws(WriteError) in
+                try header.withUnsafeBytes { raw in Result { () throws(WriteError) in try sink(raw) } }.get()
+                for part in parts where part.recorded > 0 {
+                    try self.copy(part.path, to: sink)
+                }
+            })], in: directory)
     }
 
-    private func copy(_ source: String, into fd: Int32, path: String) throws(WriteError) {
+    /// The header line as a gzip member of its own, so the file has one even with no rejects.
+    static func headerMember() -> [UInt8] {
+        var member: [UInt8] = []
+        let encoder = GzipEncoder { bytes in member.append(contentsOf: bytes) }
+        // Appending to an array cannot fail; the encoder's sink only throws for files.
+        try! encoder.write(Array("source\tline\treason\ttext\n".utf8))
+        try! encoder.finish()
+        return member
+    }
+
+    private func copy(_ source: String, to sink: AtomicFileWriter.Sink) throws(WriteError) {
         let input = open(source, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else { throw .io(path: source, reason: String(cString: strerror(errno))) }
         defer { close(input) }
@@ -99,7 +92,7 @@ public final class RejectsFile: Sendable {
             if n < 0, errno == EINTR { continue }
             guard n >= 0 else { throw .io(path: source, reason: String(cString: strerror(errno))) }
             if n == 0 { return }
-            try fileSystem.write(fd, UnsafeRawBufferPointer(rebasing: buffer[..<n]), path: path)
+            try sink(UnsafeRawBufferPointer(rebasing: buffer[..<n]))
         }
     }
 
@@ -159,12 +152,6 @@ public final class RejectsFile: Sendable {
             let fileSystem = self.fileSystem
             let path = self.path
             encoder = GzipEncoder { (bytes) throws(WriteError) in try fileSystem.write(fd, bytes, path: path) }
-        }
-
-        func encodeHeader(to sink: @escaping (UnsafeRawBufferPointer) throws(WriteError) -> Void) throws(WriteError) {
-            let encoder = GzipEncoder(sink: sink)
-            try encoder.write(Array("source\tline\treason\ttext\n".utf8))
-            try encoder.finish()
         }
 
         /// Ends the member and closes the file.
