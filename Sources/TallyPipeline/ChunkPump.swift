@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import Synchronization
 import TallyReader
 
 /// Reads a source on a thread of its own into a ring of buffers, so that decoding (zlib's
@@ -23,7 +22,6 @@ final class ChunkPump: @unchecked Sendable {
     private let free: DispatchSemaphore
     private let filled = DispatchSemaphore(value: 0)
     private let done = DispatchSemaphore(value: 0)
-    private let stopped = Atomic<Bool>(false)
     /// Touched by the parsing thread only.
     private var consumerIndex = 0
 
@@ -45,12 +43,11 @@ final class ChunkPump: @unchecked Sendable {
         slots.deallocate()
     }
 
-    /// The reader's loop: fill the next free buffer; stop after the end, an error, or `stop()`.
+    /// The reader's loop: fill the next free buffer; stop after the end or an error.
     private func produce(_ source: any ByteSource) {
         var index = 0
         while true {
             free.wait()
-            if stopped.load(ordering: .acquiring) { break }
             let slot = index % buffers.count
             do {
                 slots[slot] = Slot(count: try source.read(into: buffers[slot]), error: nil)
@@ -81,11 +78,13 @@ final class ChunkPump: @unchecked Sendable {
         }
     }
 
-    /// Waits for the reader's thread to end, so the buffers outlive it.
+    /// Waits for the reader's thread to end, so the buffers outlive it. The parser only stops at
+    /// the slot that holds the end or the error, after which the reader stops too.
     private func finish() {
-        stopped.store(true, ordering: .releasing)
-        free.signal()
         done.wait()
+        // Give back the last slot (the end or the error), which the loop above never frees:
+        // libdispatch refuses to free a semaphore whose count is below its initial value.
+        free.signal()
     }
 }
 
