@@ -46,9 +46,7 @@ extension RunReport {
 
     /// Writes `summaryJSON()` to `path`, atomically like every output.
     public func writeSummary(to path: String, fileSystem: any FileSystem = PosixFileSystem()) throws(WriteError) {
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let (directory, name) = AtomicFileWriter.split(path)
         try AtomicFileWriter(fileSystem: fileSystem).replace([(name, Array(summaryJSON()))], in: directory)
     }
 

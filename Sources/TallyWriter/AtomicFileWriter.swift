@@ -23,6 +23,13 @@ public struct AtomicFileWriter: Sendable {
         self.fileSystem = fileSystem
     }
 
+    /// A file path as the directory to write in and the name within it (`.` for a bare name).
+    public static func split(_ path: String) -> (directory: String, name: String) {
+        guard let slash = path.lastIndex(of: "/") else { return (".", path) }
+        let directory = slash == path.startIndex ? "/" : String(path[..<slash])
+        return (directory, String(path[path.index(after: slash)...]))
+    }
+
     /// Receives a file's bytes, in order, as they are made.
     public typealias Sink = (UnsafeRawBufferPointer) throws(WriteError) -> Void
 

@@ -32,14 +32,8 @@ public final class RejectsFile: Sendable {
         self.fileSystem = fileSystem
     }
 
-    var directory: String {
-        let parent = PosixFileSystem.parent(of: path)
-        return parent.isEmpty ? "." : parent
-    }
-
-    private var baseName: String {
-        path.split(separator: "/").last.map(String.init) ?? path
-    }
+    var directory: String { AtomicFileWriter.split(path).directory }
+    private var baseName: String { AtomicFileWriter.split(path).name }
 
     /// Makes sure the file can be written at all, before any input is read.
     public func prepare() throws(WriteError) {
