@@ -37,7 +37,7 @@ let package = Package(
         // Helpers shared by the test targets; not part of the product.
         .target(name: "TallyTestSupport", path: "Tests/TallyTestSupport"),
         .testTarget(name: "TallyReaderTests", dependencies: ["TallyReader"]),
-        .testTarget(name: "TallyParserTests", dependencies: ["TallyParser"]),
+        .testTarget(name: "TallyParserTests", dependencies: ["TallyParser", "TallyTestSupport"]),
         .testTarget(name: "TallyAggregatorTests", dependencies: ["TallyAggregator", "TallyTestSupport"]),
         .testTarget(name: "TallyWriterTests", dependencies: ["TallyWriter", "TallyAggregator"]),
         .testTarget(

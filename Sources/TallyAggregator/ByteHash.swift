@@ -8,22 +8,24 @@ enum ByteHash {
 
     @inline(__always)
     static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        var h = UInt64(truncatingIfNeeded: bytes.count) &* k0
-        var i = 0
         let n = bytes.count
-        while i + 8 <= n {
-            h = mix(h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            i += 8
-        }
-        if i < n {
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n {
-                tail |= UInt64(bytes[i]) << shift
-                shift += 8
-                i += 1
+        var h = UInt64(truncatingIfNeeded: n) &* k0
+        if n >= 8 {
+            var i = 0
+            while n - i > 8 {
+                h = mix(h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                i += 8
             }
-            h = mix(h ^ tail)
+            // The last eight bytes, overlapping bytes already mixed when n is not a multiple
+            // of 8: no byte-at-a-time tail (the length is in `h`, so no two strings collide by it).
+            h = mix(h ^ bytes.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
+        } else if n >= 4 {
+            let low = UInt64(bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
+            let high = UInt64(bytes.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))
+            h = mix(h ^ (low | high << 32))
+        } else if n > 0 {
+            let first = UInt64(bytes[0]), middle = UInt64(bytes[n >> 1]), last = UInt64(bytes[n - 1])
+            h = mix(h ^ (first | middle << 8 | last << 16))
         }
         return finish(h)
     }

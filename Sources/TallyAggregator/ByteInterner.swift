@@ -70,12 +70,21 @@ public final class ByteInterner: @unchecked Sendable {
         }
     }
 
+    @inline(__always)
     private func equals(_ id: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
         let start = offsets[id]
         let count = offsets[id + 1] - start
         guard count == bytes.count else { return false }
-        if count == 0 { return true }
-        return arena.withUnsafeBytes { memcmp($0.baseAddress! + start, bytes.baseAddress!, count) == 0 }
+        return arena.withUnsafeBytes { arena in
+            let stored = UnsafeRawBufferPointer(rebasing: arena[start..<start + count])
+            // Campaign ids are short: two overlapping words compare 8 to 16 bytes without a call.
+            if count >= 8, count <= 16 {
+                return stored.loadUnaligned(as: UInt64.self) == bytes.loadUnaligned(as: UInt64.self)
+                    && stored.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+                        == bytes.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            }
+            return count == 0 || memcmp(stored.baseAddress!, bytes.baseAddress!, count) == 0
+        }
     }
 
     private func grow() {

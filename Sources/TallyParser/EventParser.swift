@@ -61,6 +61,7 @@ public struct EventParser {
     private var typeDecoder = EscapeDecoder()
     private var campaignDecoder = EscapeDecoder()
     private var timeDecoder = EscapeDecoder()
+    private var hourCache = TimeParser.HourCache()
     private let fieldScratch = [ScratchBuffer(), ScratchBuffer(), ScratchBuffer()]
 
     /// Problems with a CSV or TSV header, such as a field with no column, for the run's warnings.
@@ -103,13 +104,14 @@ public struct EventParser {
         }
         if let last = line.last, last == 0x0d { line = UnsafeRawBufferPointer(rebasing: line.dropLast()) }
         if Self.isBlank(line) { return .blank }
-        if memchr(line.baseAddress!, 0, line.count) != nil { return .rejected(.nulByte) }
         switch state {
         case .json:
             return parseJSON(line)
         case .delimited(let scanner, let columns):
+            if Self.hasNul(line) { return .rejected(.nulByte) }
             return parseRow(line, scanner: scanner, columns: columns)
         case .undecided:
+            if Self.hasNul(line) { return .rejected(.nulByte) }
             switch requestedFormat == .auto ? Self.guessFormat(line) : requestedFormat {
             case .csv: return readHeader(line, delimiter: UInt8(ascii: ","))
             case .tsv: return readHeader(line, delimiter: 0x09)
@@ -118,6 +120,10 @@ public struct EventParser {
                 return parseJSON(line)
             }
         }
+    }
+
+    static func hasNul(_ line: UnsafeRawBufferPointer) -> Bool {
+        memchr(line.baseAddress!, 0, line.count) != nil
     }
 
     static func isBlank(_ line: UnsafeRawBufferPointer) -> Bool {
@@ -141,7 +147,8 @@ public struct EventParser {
 
     private mutating func parseJSON(_ line: UnsafeRawBufferPointer) -> LineOutcome {
         var values = (JSONFieldScanner.Value(), JSONFieldScanner.Value(), JSONFieldScanner.Value())
-        guard json.scan(line, into: &values) else { return .rejected(.malformed) }
+        // A raw NUL is never valid JSON, so lines that scan need no separate search for one.
+        guard json.scan(line, into: &values) else { return .rejected(Self.hasNul(line) ? .nulByte : .malformed) }
         let (time, type, campaign) = values
         if time.isMissing || type.isMissing || campaign.isMissing { return .rejected(.missingField) }
 
@@ -170,7 +177,7 @@ public struct EventParser {
         switch time.kind {
         case .string:
             guard let text = Self.string(line, time, &timeDecoder) else { return .rejected(.malformed) }
-            parsedTime = timeParser.parse(text: text)
+            parsedTime = timeParser.parse(text: text, cache: &hourCache)
         case .number:
             parsedTime = timeParser.parse(number: Self.slice(line, time))
         case .null, .other:
@@ -253,7 +260,7 @@ public struct EventParser {
         if time.isEmpty || type.isEmpty { return .rejected(.missingField) }
         guard let kind = typeNames.lookup(type, foldingCase: true) else { return .ignored }
         if let reason = Self.checkCampaign(campaign) { return .rejected(reason) }
-        return Self.event(timeParser.parse(text: time), kind, campaign)
+        return Self.event(timeParser.parse(text: time, cache: &hourCache), kind, campaign)
     }
 
     private func cell(_ line: UnsafeRawBufferPointer, _ span: DelimitedRowScanner.FieldSpan, _ field: Field)

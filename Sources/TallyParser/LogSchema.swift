@@ -102,18 +102,54 @@ final class ByteTable<Value>: @unchecked Sendable {
         var entry = starts[n]
         let end = starts[n + 1]
         while entry < end {
-            let name = bytes + offsets[entry]
-            var i = 0
-            while i < n {
-                var byte = key[i]
-                if fold, byte &- 0x41 < 26 { byte |= 0x20 }
-                if byte != name[i] { break }
-                i += 1
+            if Self.equal(key.baseAddress!, UnsafeRawPointer(bytes + offsets[entry]), n, fold: fold) {
+                return values[entry]
             }
-            if i == n { return values[entry] }
             entry += 1
         }
         return nil
+    }
+
+    /// Whether the `n` bytes at `key` (folded to lower case if `fold`) are the `n` at `name`,
+    /// compared a word at a time: the last word overlaps the one before it rather than
+    /// being read byte by byte.
+    @inline(__always)
+    private static func equal(_ key: UnsafeRawPointer, _ name: UnsafeRawPointer, _ n: Int, fold: Bool) -> Bool {
+        @inline(__always)
+        func word(_ p: UnsafeRawPointer, _ at: Int) -> UInt64 { p.loadUnaligned(fromByteOffset: at, as: UInt64.self) }
+        @inline(__always)
+        func half(_ p: UnsafeRawPointer, _ at: Int) -> UInt64 {
+            UInt64(p.loadUnaligned(fromByteOffset: at, as: UInt32.self))
+        }
+        @inline(__always)
+        func folded(_ x: UInt64) -> UInt64 { fold ? lowercasedASCII(x) : x }
+        if n >= 8 {
+            var i = 0
+            while n - i > 8 {
+                if folded(word(key, i)) != word(name, i) { return false }
+                i += 8
+            }
+            return folded(word(key, n - 8)) == word(name, n - 8)
+        }
+        if n >= 4 {
+            return folded(half(key, 0) | half(key, n - 4) << 32) == half(name, 0) | half(name, n - 4) << 32
+        }
+        for i in 0..<n where folded(UInt64(key.load(fromByteOffset: i, as: UInt8.self))) != UInt64(name.load(fromByteOffset: i, as: UInt8.self)) {
+            return false
+        }
+        return true
+    }
+
+    /// `x` with each byte that is an ASCII capital letter made lower case, all eight at once.
+    @inline(__always)
+    static func lowercasedASCII(_ x: UInt64) -> UInt64 {
+        let lows: UInt64 = 0x7f7f_7f7f_7f7f_7f7f
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        // For each byte b below 0x80: b + 0x3f reaches 0x80 from "A" (0x41) up, and b + 0x25
+        // from "[" (0x5b) up; the sums stay within their bytes.
+        let seven = x & lows
+        let capitals = (seven &+ ones &* 0x3f) & ~(seven &+ ones &* 0x25) & ~x & (ones &* 0x80)
+        return x | capitals >> 2
     }
 }
 

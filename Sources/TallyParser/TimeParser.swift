@@ -78,18 +78,62 @@ public struct TimeParser: Sendable {
         seconds >= earliest && seconds < end ? .instant(seconds) : .outOfRange
     }
 
+    /// The last date and hour parsed, so that a run of lines in one hour (logs are written in
+    /// time order) skips the calendar arithmetic: one per parser, since it changes on every miss.
+    public struct HourCache {
+        /// Bytes 0..<8 and 5..<13 of the cached text: `YYYY-MM-DDTHH` in two overlapping words.
+        fileprivate var head: UInt64 = 0
+        fileprivate var tail: UInt64 = 0
+        /// Seconds since the epoch of that date and hour, before the zone offset; nil if none yet.
+        fileprivate var hourStart: Int64?
+
+        public init() {}
+    }
+
+    /// `parse(text:)`, with the date and hour taken from `cache` when the text starts with the
+    /// same 13 bytes as the last text that filled it. Same results, always.
+    @inline(__always)
+    public func parse(text t: UnsafeRawBufferPointer, cache: inout HourCache) -> Result {
+        guard t.count >= 20, t[4] == UInt8(ascii: "-") else { return parse(text: t) }
+        let head = t.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
+        let tail = t.loadUnaligned(fromByteOffset: 5, as: UInt64.self)
+        if let hourStart = cache.hourStart, head == cache.head, tail == cache.tail {
+            return parseMinutesAndZone(t, hourStart: hourStart)
+        }
+        guard let hourStart = Self.dateAndHour(t) else { return .bad }
+        cache.head = head
+        cache.tail = tail
+        cache.hourStart = hourStart
+        return parseMinutesAndZone(t, hourStart: hourStart)
+    }
+
     private func parseISO(_ t: UnsafeRawBufferPointer) -> Result {
+        guard let hourStart = Self.dateAndHour(t) else { return .bad }
+        return parseMinutesAndZone(t, hourStart: hourStart)
+    }
+
+    /// Checks `YYYY-MM-DDTHH` (bytes 0..<13) and gives the seconds from the epoch to that hour,
+    /// as if in UTC. The caller has checked that there are at least 19 bytes.
+    private static func dateAndHour(_ t: UnsafeRawBufferPointer) -> Int64? {
         guard
-            let year = Self.number(t, 0, 4), t[4] == UInt8(ascii: "-"),
-            let month = Self.number(t, 5, 2), t[7] == UInt8(ascii: "-"),
-            let day = Self.number(t, 8, 2),
+            let year = number(t, 0, 4), t[4] == UInt8(ascii: "-"),
+            let month = number(t, 5, 2), t[7] == UInt8(ascii: "-"),
+            let day = number(t, 8, 2),
             t[10] == UInt8(ascii: "T") || t[10] == UInt8(ascii: "t") || t[10] == UInt8(ascii: " "),
-            let hour = Self.number(t, 11, 2), t[13] == UInt8(ascii: ":"),
-            let minute = Self.number(t, 14, 2), t[16] == UInt8(ascii: ":"),
-            let second = Self.number(t, 17, 2)
-        else { return .bad }
-        guard month >= 1, month <= 12, day >= 1, day <= Self.daysIn(month: month, year: year),
-            hour <= 23, minute <= 59, second <= 60
+            let hour = number(t, 11, 2)
+        else { return nil }
+        guard month >= 1, month <= 12, day >= 1, day <= daysIn(month: month, year: year), hour <= 23 else {
+            return nil
+        }
+        return daysFromCivil(year: year, month: month, day: day) * 86_400 + Int64(hour * 3600)
+    }
+
+    /// Checks and adds the rest of an ISO time after its hour: `:MM:SS[.fraction]` and the zone.
+    @inline(__always)
+    private func parseMinutesAndZone(_ t: UnsafeRawBufferPointer, hourStart: Int64) -> Result {
+        guard
+            t[13] == UInt8(ascii: ":"), let minute = Self.number(t, 14, 2), t[16] == UInt8(ascii: ":"),
+            let second = Self.number(t, 17, 2), minute <= 59, second <= 60
         else { return .bad }
         var i = 19
         if i < t.count, t[i] == UInt8(ascii: ".") || t[i] == UInt8(ascii: ",") {
@@ -121,10 +165,7 @@ public struct TimeParser: Sendable {
         }
         guard i == t.count else { return .bad }
         // A leap second (:60) belongs to the minute it ends, so it stays on its day.
-        let seconds =
-            Self.daysFromCivil(year: year, month: month, day: day) * 86_400
-            + Int64(hour * 3600 + minute * 60 + min(second, 59)) - Int64(offset)
-        return check(seconds)
+        return check(hourStart + Int64(minute * 60 + min(second, 59)) - Int64(offset))
     }
 
     @inline(__always)

@@ -2,7 +2,8 @@
 // TallyParser into one module, so it sees their internals.
 //
 // For any bytes: no crash or memory error (ASan), the same outcomes whatever the chunk
-// boundaries, and every counted event sane (campaign non-empty valid UTF-8, time in range).
+// boundaries, every counted event sane (campaign non-empty valid UTF-8, time in range), and
+// the JSON scanner's and time parser's fast paths giving what their plain paths give.
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func parserFuzzOne(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
@@ -15,7 +16,28 @@ public func parserFuzzOne(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     let whole = outcomes(body, chunk: max(1, body.count), maxLine: maxLine)
     let pieces = outcomes(body, chunk: chunk, maxLine: maxLine)
     if whole != pieces { fatalError("chunking changed the outcomes: \(whole) vs \(pieces)") }
+    compareFastPaths(body)
     return 0
+}
+
+private var fastScanner = JSONFieldScanner(schema: .standard)
+private var carefulScanner = JSONFieldScanner(schema: .standard, usesShortcuts: false)
+private var hourCache = TimeParser.HourCache()
+
+private func compareFastPaths(_ body: UnsafeRawBufferPointer) {
+    let time = TimeParser()
+    for line in body.split(separator: 0x0a, omittingEmptySubsequences: false) {
+        let bytes = UnsafeRawBufferPointer(rebasing: line)
+        var a = (JSONFieldScanner.Value(), JSONFieldScanner.Value(), JSONFieldScanner.Value())
+        var b = a
+        let fastValid = fastScanner.scan(bytes, into: &a)
+        let carefulValid = carefulScanner.scan(bytes, into: &b)
+        if fastValid != carefulValid { fatalError("scanner paths disagree on validity: \(Array(bytes))") }
+        if fastValid, "\(a)" != "\(b)" { fatalError("scanner paths disagree on values: \(Array(bytes))") }
+        if time.parse(text: bytes, cache: &hourCache) != time.parse(text: bytes) {
+            fatalError("the hour cache changed a time: \(Array(bytes))")
+        }
+    }
 }
 
 private func outcomes(_ body: UnsafeRawBufferPointer, chunk: Int, maxLine: Int) -> [String] {

@@ -1,0 +1,174 @@
+import TallyTestSupport
+import Testing
+
+@testable import TallyParser
+
+/// The parser's fast paths (SIMD string stops, the compact-member walk, skipping lookups once
+/// the preferred names are found, the hour cache, word-wise name compares) each have a plain
+/// path beside them. These tests feed both the same random and damaged input and require the
+/// same answers, so a fast path can only ever be faster, never different.
+@Suite struct FastPathTests {}
+
+extension FastPathTests {
+    // MARK: - String stops
+
+    @Test func sse2AndPortableStopMasksAgree() {
+        var rng = SplitMix(seed: 11)
+        // Bytes around every class boundary that matters: controls, quote, backslash, high bytes.
+        let interesting: [UInt8] = [0x00, 0x09, 0x0a, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x5b, 0x5c, 0x5d, 0x7f, 0x80, 0x9f, 0xa2, 0xdc, 0xff]
+        for _ in 0..<20_000 {
+            let block = (0..<16).map { _ in
+                Bool.random(using: &rng) ? interesting.randomElement(using: &rng)! : UInt8.random(in: 0...255, using: &rng)
+            }
+            block.withUnsafeBufferPointer { p in
+                let fast = StringStopFinder.stopsOf16(p.baseAddress!)
+                let portable = StringStopFinder.stopsOf16SWAR(p.baseAddress!)
+                var quotes: UInt32 = 0
+                var others: UInt32 = 0
+                for (i, byte) in block.enumerated() {
+                    if byte == 0x22 { quotes |= 1 << UInt32(i) }
+                    if byte == 0x5c || byte < 0x20 { others |= 1 << UInt32(i) }
+                }
+                #expect(fast.quotes == quotes && fast.others == others, "\(block)")
+                #expect(portable.quotes == quotes && portable.others == others, "\(block)")
+            }
+        }
+    }
+
+    @Test func stopsAreFoundAtEveryOffsetOfLinesOfEveryLength() {
+        var rng = SplitMix(seed: 12)
+        let finder = StringStopFinder()
+        for length in 0..<300 {
+            let line = (0..<length).map { _ -> UInt8 in
+                switch Int.random(in: 0..<20, using: &rng) {
+                case 0: 0x22
+                case 1: 0x5c
+                case 2: UInt8.random(in: 0..<0x20, using: &rng)
+                default: UInt8.random(in: 0x20...0xff, using: &rng)
+                }
+            }
+            let stops = line.indices.filter { line[$0] == 0x22 || line[$0] == 0x5c || line[$0] < 0x20 }
+            line.withUnsafeBufferPointer { p in
+                finder.index(p.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: length)
+                #expect(finder.hasEscapesOrControls == line.contains { $0 == 0x5c || $0 < 0x20 })
+                for offset in 0...length {
+                    #expect(finder.first(atOrAfter: offset) == (stops.first { $0 >= offset } ?? length))
+                }
+                var reader = finder.reader(from: 0)
+                for stop in stops { #expect(reader.next() == stop) }
+                #expect(reader.next() == length)
+            }
+        }
+    }
+
+    // MARK: - JSON scanning
+
+    @Test func theJSONFastPathsGiveWhatTheCarefulWalkGives() {
+        var rng = SplitMix(seed: 13)
+        var fast = JSONFieldScanner(schema: .standard)
+        var careful = JSONFieldScanner(schema: .standard, usesShortcuts: false)
+        let seeds = [
+            #"{"ts":"2026-11-20T16:00:00.036Z","event":"impression","campaign_id":"cmp-03777","creative_id":"crv-037773","ua":"WeatherNow/3.4.1 (Android 14; Pixel 8)","price":0.0375,"deal_id":null}"#,
+            #"{"ts": "2026-11-20T16:00:00Z", "event": "click", "campaign_id": 123, "n": -1.5e3, "ok": true}"#,
+            #"{"campaign":"a","cid":"b","campaign_id":"c","time":1795219200,"type":"imp","ts":"x","event":"clk"}"#,
+            #"{"url":"https:\/\/example.com\/a?b=\"c\"","event_type":"imp","campaign_id":"\u0041x","ts":1795219200123}"#,
+            #"{"geo":{"country":"US","ll":[1.5,2]},"ts":"2026-11-20T16:00:00Z","event":"video_view","campaign_id":"v"}"#,
+            #"  {  "ts" : 1795219200 ,"event":"imp" , "campaign_id":"c" }  "#,
+            #"{}"#,
+        ]
+        let alphabet = Array(#"{}[]:,"\ 0123456789-+.eEnulltrufals"#.utf8) + [0x00, 0x09, 0x7f, 0xc3, 0xa9]
+        for seed in seeds {
+            for _ in 0..<4_000 {
+                var line = Array(seed.utf8)
+                for _ in 0..<Int.random(in: 0...3, using: &rng) where !line.isEmpty {
+                    let at = Int.random(in: 0..<line.count, using: &rng)
+                    switch Int.random(in: 0..<4, using: &rng) {
+                    case 0: line[at] = alphabet.randomElement(using: &rng)!
+                    case 1: line.insert(alphabet.randomElement(using: &rng)!, at: at)
+                    case 2: line.remove(at: at)
+                    default: line.removeLast(Int.random(in: 0...min(3, line.count), using: &rng))
+                    }
+                }
+                line.withUnsafeBytes { bytes in
+                    var a = (JSONFieldScanner.Value(), JSONFieldScanner.Value(), JSONFieldScanner.Value())
+                    var b = a
+                    let fastValid = fast.scan(bytes, into: &a)
+                    let carefulValid = careful.scan(bytes, into: &b)
+                    let text = String(decoding: line, as: UTF8.self)
+                    #expect(fastValid == carefulValid, "\(text)")
+                    if fastValid && carefulValid {
+                        #expect(Self.same(a.0, b.0) && Self.same(a.1, b.1) && Self.same(a.2, b.2), "\(text)")
+                    }
+                }
+            }
+        }
+    }
+
+    private static func same(_ a: JSONFieldScanner.Value, _ b: JSONFieldScanner.Value) -> Bool {
+        a.kind == b.kind && a.start == b.start && a.end == b.end && a.hasEscape == b.hasEscape && a.rank == b.rank
+    }
+
+    // MARK: - Times
+
+    @Test func theHourCacheGivesWhatAFreshParseGives() {
+        var rng = SplitMix(seed: 14)
+        let parser = TimeParser()
+        var cache = TimeParser.HourCache()
+        let seeds = [
+            "2026-11-20T16:00:00.036Z", "2026-11-20T16:59:59Z", "2026-11-20T16:07:05+05:30", "2026-11-20 16:07:05-0800",
+            "2026-02-28T23:59:60.5z", "2024-02-29T00:00:00+14", "2100-12-31T23:59:59Z", "1999-12-31T23:59:59Z",
+        ]
+        let alphabet = Array("0123456789-:T .Zz+".utf8)
+        for _ in 0..<40_000 {
+            var text = Array(seeds.randomElement(using: &rng)!.utf8)
+            // Mostly small changes after the hour, so the cache is hit; sometimes before it.
+            for _ in 0..<Int.random(in: 0...2, using: &rng) {
+                let at = Int.random(in: 0..<text.count, using: &rng)
+                if Int.random(in: 0..<3, using: &rng) == 0 {
+                    text.remove(at: at)
+                } else {
+                    text[at] = alphabet.randomElement(using: &rng)!
+                }
+            }
+            text.withUnsafeBytes { bytes in
+                #expect(parser.parse(text: bytes, cache: &cache) == parser.parse(text: bytes),
+                    "\(String(decoding: text, as: UTF8.self))")
+            }
+        }
+    }
+
+    // MARK: - Names
+
+    @Test func wordWiseLowerCasingMatchesBytewise() {
+        var rng = SplitMix(seed: 15)
+        for _ in 0..<20_000 {
+            let bytes = (0..<8).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+            let expected = bytes.map { $0 >= 0x41 && $0 <= 0x5a ? $0 | 0x20 : $0 }
+            let lowered = withUnsafeBytes(of: ByteTable<Int>.lowercasedASCII(word)) { Array($0) }
+            #expect(lowered == expected)
+        }
+    }
+
+    @Test func namesOfEveryLengthAreFoundWithAndWithoutFolding() {
+        var names: [String] = []
+        for n in 1...40 {
+            let letters = (0..<n).map { i -> UInt8 in UInt8(0x61 + (i * 7 + n) % 26) }
+            names.append(String(decoding: letters, as: UTF8.self))
+        }
+        let table = ByteTable<Int>(names.enumerated().map { ($0.element, $0.offset) })
+        for (index, name) in names.enumerated() {
+            let lower = Array(name.utf8)
+            let upper = Array(name.uppercased().utf8)
+            lower.withUnsafeBytes { #expect(table.lookup($0) == index) }
+            upper.withUnsafeBytes { #expect(table.lookup($0, foldingCase: true) == index) }
+            upper.withUnsafeBytes { #expect(table.lookup($0) == nil) }
+            // One byte changed, in each place, is not a match.
+            for at in 0..<lower.count {
+                var other = lower
+                other[at] ^= 0x01
+                other.withUnsafeBytes { #expect(table.lookup($0) != index) }
+            }
+        }
+    }
+}
