@@ -17,7 +17,13 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        .target(name: "TallyReader", dependencies: ["CZlib"]),
+        // For gzip's CRC-32 only: zlib inflates, libdeflate checks (see GzipDecoder).
+        .systemLibrary(
+            name: "CLibdeflate",
+            pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"])]
+        ),
+        .target(name: "TallyReader", dependencies: ["CZlib", "CLibdeflate"]),
         .target(name: "TallyParser"),
         .target(name: "TallyAggregator"),
         // The writer uses zlib too, to compress the rejected-lines file.

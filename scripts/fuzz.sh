@@ -31,7 +31,7 @@ for name in "${targets[@]}"; do
   mkdir -p "$corpus"
   case $name in
     gzip)
-      build gzip TallyReader GzipFuzz.swift -I Sources/CZlib -lz
+      build gzip TallyReader GzipFuzz.swift -I Sources/CZlib -I Sources/CLibdeflate -lz -ldeflate
       # Seeds: small gzip files in the shapes of the corpus (members, headers, padding).
       if [ -z "$(ls -A "$corpus")" ]; then
         head -c 3000 fixtures/gzip/payload.jsonl > "$out/seed.txt"

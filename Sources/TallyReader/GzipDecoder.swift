@@ -1,10 +1,15 @@
+import CLibdeflate
+
 /// Strict, streaming gzip decoding: every member, every trailer, nothing after the end.
 ///
 /// Real producers write gzip in many shapes: `cat a.gz b.gz`, pigz, bgzip's BGZF blocks with an
-/// empty end block, zopfli, headers with FNAME, FCOMMENT, FEXTRA or FHCRC. They all reach
-/// zlib the same way: member after member, each checked by zlib against its CRC-32 and ISIZE
-/// (zlib also refuses reserved FLG bits and a wrong FHCRC). What zlib leaves to the caller is
-/// the space between and after members, which this type decides:
+/// empty end block, zopfli, headers with FNAME, FCOMMENT, FEXTRA or FHCRC. This type reads each
+/// member's header and trailer itself (RFC 1952) and has zlib inflate the raw deflate data
+/// between them; the CRC-32 of the output is computed with libdeflate, which uses the CPU's
+/// carry-less multiply and is several times faster than zlib 1.2's tables (the check is a
+/// sixth of all decoding work otherwise). It refuses what zlib's own gzip mode refuses: a
+/// method other than deflate, reserved flag bits, a wrong header CRC, a wrong CRC-32 or ISIZE.
+/// And it decides the space between and after members:
 ///
 /// - another member must start with the gzip magic `1f 8b`;
 /// - zero bytes after the last member are padding (tape and block devices write it) and are
@@ -18,15 +23,18 @@ public final class GzipDecoder: ByteSource {
     private let inflater = InflateStream()
 
     // Invariant: 0 <= inputStart <= inputEnd <= input.count. Bytes in
-    // input[inputStart..<inputEnd] are read from upstream and not yet given to zlib.
+    // input[inputStart..<inputEnd] are read from upstream and not yet used.
     private let input: UnsafeMutableRawBufferPointer
     private var inputStart = 0
     private var inputEnd = 0
     private var upstreamEnded = false
 
-    private enum Phase { case inMember, betweenMembers, finished }
-    private var phase = Phase.inMember
+    private enum Phase { case header, body, trailer, betweenMembers, finished }
+    private var phase = Phase.header
     private var membersDone = 0
+    /// The CRC-32 and the length (mod 2^32, as ISIZE has it) of the current member's output.
+    private var crc: UInt32 = 0
+    private var size: UInt32 = 0
 
     /// - Parameters:
     ///   - upstream: the compressed bytes, starting at the first member's magic.
@@ -51,29 +59,90 @@ public final class GzipDecoder: ByteSource {
                 return produced
             case .betweenMembers:
                 try startNextMemberOrFinish()
-            case .inMember:
+            case .header:
+                try readHeader()
+                inflater.reset()
+                crc = 0
+                size = 0
+                phase = .body
+            case .trailer:
+                try readTrailer()
+                membersDone += 1
+                phase = .betweenMembers
+            case .body:
                 if inputStart == inputEnd {
                     guard try refill() else {
                         throw .corrupt("stream cut short in member \(membersDone + 1)")
                     }
                 }
+                let output = UnsafeMutableRawBufferPointer(rebasing: buffer[produced...])
                 let step = inflater.inflate(
-                    input: UnsafeRawBufferPointer(rebasing: input[inputStart..<inputEnd]),
-                    output: UnsafeMutableRawBufferPointer(rebasing: buffer[produced...]))
+                    input: UnsafeRawBufferPointer(rebasing: input[inputStart..<inputEnd]), output: output)
                 inputStart += step.consumed
-                produced += step.produced
+                if step.produced > 0 {
+                    // Checked while the bytes are still in cache; `produced` is far below 4 GiB.
+                    crc = UInt32(libdeflate_crc32(crc, output.baseAddress, step.produced))
+                    size &+= UInt32(truncatingIfNeeded: step.produced)
+                    produced += step.produced
+                }
                 switch step.status {
                 case .progress:
                     break
-                case .memberEnd:
-                    membersDone += 1
-                    phase = .betweenMembers
+                case .streamEnd:
+                    phase = .trailer
                 case .dataError(let reason):
                     throw .corrupt("\(reason) in member \(membersDone + 1)")
                 }
             }
         }
         return produced
+    }
+
+    // MARK: - Headers and trailers (RFC 1952, section 2.3)
+
+    private enum Flag {
+        static let headerCRC: UInt8 = 0x02, extra: UInt8 = 0x04, name: UInt8 = 0x08, comment: UInt8 = 0x10
+        static let reserved: UInt8 = 0xe0
+    }
+
+    /// Reads a member's header up to its deflate data, checking what zlib's gzip mode checks.
+    private func readHeader() throws(InputError) {
+        let member = membersDone + 1
+        var headerCRC: UInt32 = 0
+        func byte() throws(InputError) -> UInt8 {
+            guard try ensureAvailable(1) else { throw .corrupt("stream cut short in the header of member \(member)") }
+            let value = input[inputStart]
+            withUnsafeBytes(of: value) { headerCRC = UInt32(libdeflate_crc32(headerCRC, $0.baseAddress, 1)) }
+            inputStart += 1
+            return value
+        }
+        guard try byte() == 0x1f, try byte() == 0x8b else { throw .corrupt("member \(member) has no gzip magic") }
+        guard try byte() == 8 else { throw .corrupt("unknown compression method in member \(member)") }
+        let flags = try byte()
+        guard flags & Flag.reserved == 0 else { throw .corrupt("reserved header flags set in member \(member)") }
+        for _ in 0..<6 { _ = try byte() }  // MTIME, XFL, OS: nothing to check
+        if flags & Flag.extra != 0 {
+            let length = Int(try byte()) | Int(try byte()) << 8
+            for _ in 0..<length { _ = try byte() }
+        }
+        if flags & Flag.name != 0 { while try byte() != 0 {} }
+        if flags & Flag.comment != 0 { while try byte() != 0 {} }
+        if flags & Flag.headerCRC != 0 {
+            let expected = UInt16(truncatingIfNeeded: headerCRC)
+            let stored = UInt16(try byte()) | UInt16(try byte()) << 8
+            guard stored == expected else { throw .corrupt("header CRC mismatch in member \(member)") }
+        }
+    }
+
+    /// Reads and checks a member's trailer: the CRC-32 and the length of its output.
+    private func readTrailer() throws(InputError) {
+        let member = membersDone + 1
+        guard try ensureAvailable(8) else { throw .corrupt("stream cut short in the trailer of member \(member)") }
+        let storedCRC = UInt32(littleEndian: input.loadUnaligned(fromByteOffset: inputStart, as: UInt32.self))
+        let storedSize = UInt32(littleEndian: input.loadUnaligned(fromByteOffset: inputStart + 4, as: UInt32.self))
+        inputStart += 8
+        guard storedCRC == crc else { throw .corrupt("incorrect data check (CRC-32) in member \(member)") }
+        guard storedSize == size else { throw .corrupt("incorrect length check (ISIZE) in member \(member)") }
     }
 
     /// Decides what follows a member: another member, zero padding to the end, or the end.
@@ -90,8 +159,7 @@ public final class GzipDecoder: ByteSource {
         guard try ensureAvailable(2), input[inputStart] == 0x1f, input[inputStart + 1] == 0x8b else {
             throw .corrupt("unexpected data after member \(membersDone)")
         }
-        inflater.reset()
-        phase = .inMember
+        phase = .header
     }
 
     private func consumeZeroPaddingToEnd() throws(InputError) {

@@ -1,8 +1,11 @@
 // libFuzzer harness for the gzip reader: built by scripts/fuzz.sh together with the sources of
 // TallyReader into one module, so it sees their internals.
 //
-// For any bytes: no crash or memory error (ASan), memory bounded by the decoder's buffers, and
-// the same answer (the same bytes, or a refusal) whatever the read sizes on either side.
+// For any bytes: no crash or memory error (ASan), memory bounded by the decoder's buffers,
+// the same answer (the same bytes, or a refusal) whatever the read sizes on either side, and
+// the answer zlib's own gzip mode gives (tally reads headers and trailers itself).
+
+import CZlib
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func gzipFuzzOne(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
@@ -11,12 +14,51 @@ public func gzipFuzzOne(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     let big = decode(bytes, inputStep: .max, outputChunk: 1 << 16)
     let small = decode(bytes, inputStep: 1 + Int(bytes.count % 509), outputChunk: 1 + Int(bytes.count % 4093))
     if big != small { fatalError("read sizes changed the answer: \(big) vs \(small)") }
+    let zlib = zlibGzipMode(bytes)
+    if big != zlib, zlib != .tooBig { fatalError("zlib's gzip mode answers otherwise: \(big) vs \(zlib)") }
     return 0
+}
+
+/// The reference: zlib decoding gzip itself (16 + 15), member after member; after a member,
+/// nothing but zero bytes is padding, as GzipDecoder has it.
+private func zlibGzipMode(_ bytes: [UInt8]) -> Answer {
+    var stream = z_stream()
+    guard tally_inflateInit2(&stream, 16 + MAX_WBITS) == Z_OK else { fatalError("inflateInit2") }
+    defer { inflateEnd(&stream) }
+    var out: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    return bytes.withUnsafeBufferPointer { input -> Answer in
+        var position = 0
+        while true {
+            stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress! + position)
+            stream.avail_in = UInt32(input.count - position)
+            let code = chunk.withUnsafeMutableBufferPointer { buffer -> Int32 in
+                stream.next_out = buffer.baseAddress
+                stream.avail_out = UInt32(buffer.count)
+                return inflate(&stream, Z_NO_FLUSH)
+            }
+            position = input.count - Int(stream.avail_in)
+            out.append(contentsOf: chunk[..<(chunk.count - Int(stream.avail_out))])
+            if out.count > 64 << 20 { return .tooBig }
+            switch code {
+            case Z_OK:
+                continue
+            case Z_STREAM_END:
+                if position == input.count || input[position...].allSatisfy({ $0 == 0 }) { return .bytes(out) }
+                inflateReset(&stream)
+            default:
+                // Z_BUF_ERROR here means the input ended inside a member.
+                return .refused
+            }
+        }
+    }
 }
 
 private enum Answer: Equatable {
     case bytes([UInt8])
     case refused
+    /// Past the bomb limit: the reference stops there and gives no answer.
+    case tooBig
 }
 
 private func decode(_ bytes: [UInt8], inputStep: Int, outputChunk: Int) -> Answer {
