@@ -1,3 +1,12 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+#if arch(x86_64)
+import _Builtin_intrinsics.intel
+#endif
+
 /// Splits one CSV or TSV row into fields, RFC 4180 style, in place.
 ///
 /// A quoted field may hold the delimiter and doubled quotes (`""`). A quote inside an unquoted
@@ -51,6 +60,142 @@ struct DelimitedRowScanner {
             i += 1  // past the delimiter
             index += 1
         }
+    }
+
+    /// Where the fields numbered `wanted` lie, checking the quoting of the whole row, 64 bytes
+    /// at a time: the work of `forEachField` done with bitmaps of delimiters and quotes rather
+    /// than byte by byte.
+    ///
+    /// With `inside` the running parity of quotes (a prefix XOR), a quote that makes it odd
+    /// opens and one that makes it even closes, and delimiters where it is odd are text. The
+    /// row is well formed when every opening quote starts a field or directly follows a closing
+    /// one (a doubled `""`), every closing quote is followed by a delimiter, the end of the row
+    /// or an opening quote, and the parity is even at the end.
+    ///
+    /// - Returns: nil if the row has a NUL, for the caller to report; else whether the row is
+    ///   well formed and, if so, the spans (each nil if the row has too few fields), which are
+    ///   the ones `forEachField` gives.
+    @inline(__always)
+    func spans(_ row: UnsafeRawBufferPointer, _ wanted: (Int, Int, Int))
+        -> (wellFormed: Bool, spans: (FieldSpan?, FieldSpan?, FieldSpan?))?
+    {
+        var spans: (FieldSpan?, FieldSpan?, FieldSpan?) = (nil, nil, nil)
+        guard let base = row.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return (true, spans) }
+        let n = row.count
+        let last = max(wanted.0, wanted.1, wanted.2)
+        @inline(__always)
+        func found(_ index: Int, _ start: Int, _ end: Int) {
+            var span = FieldSpan(start: start, end: end, doubled: false)
+            // (A quoted field of a well-formed row has both its quotes, so end - start >= 2.)
+            if end - start >= 2, base[start] == UInt8(ascii: "\"") {
+                // Quoted: the text between the quotes; any quote inside it is half of a `""`.
+                span.start += 1
+                span.end -= 1
+                span.doubled = memchr(base + span.start, 0x22, span.end - span.start) != nil
+            }
+            if index == wanted.0 { spans.0 = span }
+            if index == wanted.1 { spans.1 = span }
+            if index == wanted.2 { spans.2 = span }
+        }
+        var index = 0
+        var fieldStart = 0
+        var insideBefore: UInt64 = 0  // all ones if the parity before this word is odd
+        var lastWasFieldStart: UInt64 = 1  // the row's start counts as after a delimiter
+        var lastWasClosing: UInt64 = 0
+        var malformed: UInt64 = 0
+        var i = 0
+        while i < n {
+            let (delimiters, quotes, nuls) = classify64(base + i, count: min(64, n - i))
+            if nuls != 0 { return nil }
+            var separators = delimiters
+            // Words with no quote, none open and none just closed need no quote checks.
+            if quotes | insideBefore | lastWasClosing != 0 {
+                let inside = Self.prefixXOR(quotes) ^ insideBefore
+                let opening = quotes & inside
+                let closing = quotes & ~inside
+                separators = delimiters & ~inside
+                let afterSeparator = separators &<< 1 | lastWasFieldStart
+                let afterClosing = closing &<< 1 | lastWasClosing
+                let end: UInt64 = n - i < 64 ? 1 &<< UInt64(n - i) : 0
+                malformed |= opening & ~(afterSeparator | afterClosing)
+                malformed |= afterClosing & ~(delimiters | opening | end)
+                insideBefore = inside >> 63 == 0 ? 0 : ~0
+                lastWasClosing = closing >> 63
+            } else {
+                lastWasClosing = 0
+            }
+            lastWasFieldStart = separators >> 63
+            var bits = separators
+            while bits != 0, index <= last {
+                let end = i + bits.trailingZeroBitCount
+                bits &= bits &- 1
+                found(index, fieldStart, end)
+                index += 1
+                fieldStart = end + 1
+            }
+            i += 64
+        }
+        guard malformed == 0, insideBefore == 0 else { return (false, spans) }
+        if index <= last { found(index, fieldStart, n) }
+        return (true, spans)
+    }
+
+    /// Bit i set where bit i of `x` or any bit below it is set an odd number of times.
+    @inline(__always)
+    static func prefixXOR(_ x: UInt64) -> UInt64 {
+        var y = x
+        y ^= y &<< 1
+        y ^= y &<< 2
+        y ^= y &<< 4
+        y ^= y &<< 8
+        y ^= y &<< 16
+        y ^= y &<< 32
+        return y
+    }
+
+    /// For the `count` (1...64) bytes at `p`: bitmaps of the delimiters, the quotes and the NULs.
+    @inline(__always)
+    private func classify64(_ p: UnsafePointer<UInt8>, count: Int) -> (UInt64, UInt64, UInt64) {
+        if count == 64 { return classify64Whole(p) }
+        // The row's last bytes: copied so that nothing past the row is read.
+        var block: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+        let (delimiters, quotes, nuls) = withUnsafeMutableBytes(of: &block) { raw in
+            raw.copyMemory(from: UnsafeRawBufferPointer(start: p, count: count))
+            return classify64Whole(raw.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        }
+        let inRow: UInt64 = 1 &<< UInt64(count) &- 1
+        return (delimiters & inRow, quotes & inRow, nuls & inRow)
+    }
+
+    @inline(__always)
+    private func classify64Whole(_ p: UnsafePointer<UInt8>) -> (UInt64, UInt64, UInt64) {
+        let a = classify16(p), b = classify16(p + 16), c = classify16(p + 32), d = classify16(p + 48)
+        @inline(__always)
+        func join(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: UInt32) -> UInt64 {
+            UInt64(a) | UInt64(b) << 16 | UInt64(c) << 32 | UInt64(d) << 48
+        }
+        return (join(a.0, b.0, c.0, d.0), join(a.1, b.1, c.1, d.1), join(a.2, b.2, c.2, d.2))
+    }
+
+    /// Bitmaps of the delimiters, quotes and NULs among the 16 bytes at `p`.
+    @inline(__always)
+    private func classify16(_ p: UnsafePointer<UInt8>) -> (UInt32, UInt32, UInt32) {
+        #if arch(x86_64)
+        let v = _mm_loadu_si128(UnsafeRawPointer(p).assumingMemoryBound(to: __m128i.self))
+        @inline(__always)
+        func mask(_ byte: UInt8) -> UInt32 {
+            UInt32(truncatingIfNeeded: _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(Int8(bitPattern: byte)))))
+        }
+        return (mask(delimiter), mask(0x22), mask(0))
+        #else
+        var masks: (UInt32, UInt32, UInt32) = (0, 0, 0)
+        for i in 0..<16 {
+            if p[i] == delimiter { masks.0 |= 1 << UInt32(i) }
+            if p[i] == 0x22 { masks.1 |= 1 << UInt32(i) }
+            if p[i] == 0 { masks.2 |= 1 << UInt32(i) }
+        }
+        return masks
+        #endif
     }
 
     /// The index of the first `a` or `b` at or after `start`, or `row.count`: eight bytes at a

@@ -108,7 +108,6 @@ public struct EventParser {
         case .json:
             return parseJSON(line)
         case .delimited(let scanner, let columns):
-            if Self.hasNul(line) { return .rejected(.nulByte) }
             return parseRow(line, scanner: scanner, columns: columns)
         case .undecided:
             if Self.hasNul(line) { return .rejected(.nulByte) }
@@ -246,12 +245,11 @@ public struct EventParser {
         var timeSpan: DelimitedRowScanner.FieldSpan?
         var typeSpan: DelimitedRowScanner.FieldSpan?
         var campaignSpan: DelimitedRowScanner.FieldSpan?
-        let wellFormed = scanner.forEachField(line) { index, span in
-            if index == columns.time { timeSpan = span }
-            if index == columns.type { typeSpan = span }
-            if index == columns.campaign { campaignSpan = span }
+        guard let (wellFormed, spans) = scanner.spans(line, (columns.time, columns.type, columns.campaign)) else {
+            return .rejected(.nulByte)
         }
         guard wellFormed else { return .rejected(.malformed) }
+        (timeSpan, typeSpan, campaignSpan) = spans
         guard let timeSpan, let typeSpan, let campaignSpan else { return .rejected(.missingField) }
         let time = cell(line, timeSpan, .time)
         let type = cell(line, typeSpan, .type)

@@ -4,7 +4,7 @@ import Testing
 @testable import TallyParser
 
 /// The parser's fast paths (SIMD string stops, the compact-member walk, skipping lookups once
-/// the preferred names are found, the hour cache, word-wise name compares) each have a plain
+/// the preferred names are found, row bitmaps, the hour cache, word-wise name compares) each have a plain
 /// path beside them. These tests feed both the same random and damaged input and require the
 /// same answers, so a fast path can only ever be faster, never different.
 @Suite struct FastPathTests {}
@@ -106,6 +106,54 @@ extension FastPathTests {
 
     private static func same(_ a: JSONFieldScanner.Value, _ b: JSONFieldScanner.Value) -> Bool {
         a.kind == b.kind && a.start == b.start && a.end == b.end && a.hasEscape == b.hasEscape && a.rank == b.rank
+    }
+
+    // MARK: - CSV and TSV rows
+
+    @Test(arguments: [UInt8(ascii: ","), 0x09])
+    func rowBitmapsGiveWhatTheFieldWalkGives(delimiter: UInt8) {
+        var rng = SplitMix(seed: 16)
+        let scanner = DelimitedRowScanner(delimiter: delimiter)
+        let seeds = [
+            #"2026-11-20T16:00:00.139Z,impression,cmp-04282,crv-042823,"Mozilla/5.0 (KHTML, like Gecko) Chrome",GB,0.0255,"#,
+            #""2026-11-20T16:00:00Z","click","cmp ""quoted"" id",x,"",,"a,b""c""",end"#,
+            #"a,b"#,
+        ]
+        // Long rows too, so that quotes, delimiters and damage fall on 64-byte word boundaries.
+        let long = String(repeating: #"field,"quoted, with ""doubles""","#, count: 6)
+        let alphabet: [UInt8] = [delimiter, delimiter, 0x22, 0x22, 0x00, 0x20, 0x61, 0x2c, 0x09]
+        for seed in seeds + [long] {
+            let original = Array(seed.utf8).map { $0 == UInt8(ascii: ",") ? delimiter : $0 }
+            for _ in 0..<6_000 {
+                var row = original
+                for _ in 0..<Int.random(in: 0...3, using: &rng) where !row.isEmpty {
+                    let at = Int.random(in: 0..<row.count, using: &rng)
+                    switch Int.random(in: 0..<3, using: &rng) {
+                    case 0: row[at] = alphabet.randomElement(using: &rng)!
+                    case 1: row.insert(alphabet.randomElement(using: &rng)!, at: at)
+                    default: row.remove(at: at)
+                    }
+                }
+                let wanted = (Int.random(in: -1...4, using: &rng), Int.random(in: 0...8, using: &rng), 2)
+                row.withUnsafeBytes { bytes in
+                    var walked: [Int: DelimitedRowScanner.FieldSpan] = [:]
+                    let wellFormed = scanner.forEachField(bytes) { index, span in walked[index] = span }
+                    let text = String(decoding: row, as: UTF8.self)
+                    guard let fast = scanner.spans(bytes, wanted) else {
+                        #expect(row.contains(0), "\(text)")
+                        return
+                    }
+                    #expect(!row.contains(0), "\(text)")
+                    #expect(fast.wellFormed == wellFormed, "\(text)")
+                    guard wellFormed, fast.wellFormed else { return }
+                    for (index, span) in [(wanted.0, fast.spans.0), (wanted.1, fast.spans.1), (wanted.2, fast.spans.2)] {
+                        let expected = walked[index]
+                        #expect(span?.start == expected?.start && span?.end == expected?.end
+                            && span?.doubled == expected?.doubled, "\(text) field \(index)")
+                    }
+                }
+            }
+        }
     }
 
     // MARK: - Times

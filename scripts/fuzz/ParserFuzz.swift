@@ -37,6 +37,22 @@ private func compareFastPaths(_ body: UnsafeRawBufferPointer) {
         if time.parse(text: bytes, cache: &hourCache) != time.parse(text: bytes) {
             fatalError("the hour cache changed a time: \(Array(bytes))")
         }
+        for delimiter in [UInt8(ascii: ","), 0x09] {
+            let scanner = DelimitedRowScanner(delimiter: delimiter)
+            var walked: [Int: DelimitedRowScanner.FieldSpan] = [:]
+            let wellFormed = scanner.forEachField(bytes) { index, span in walked[index] = span }
+            guard let fast = scanner.spans(bytes, (0, 1, 7)) else {
+                if !bytes.contains(0) { fatalError("row bitmaps saw a NUL that is not there: \(Array(bytes))") }
+                continue
+            }
+            if fast.wellFormed != wellFormed { fatalError("row bitmaps disagree on quoting: \(Array(bytes))") }
+            if wellFormed {
+                for (index, span) in [(0, fast.spans.0), (1, fast.spans.1), (7, fast.spans.2)]
+                where "\(String(describing: span))" != "\(String(describing: walked[index]))" {
+                    fatalError("row bitmaps disagree on field \(index): \(Array(bytes))")
+                }
+            }
+        }
     }
 }
 
