@@ -49,21 +49,38 @@ final class StringStopFinder {
             i += 64
             w += 1
         }
-        // The last bytes of the line (maybe none): copied so that nothing past the line is read.
-        var block: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
-        let rest = count - i
-        let (quotes, escapesOrControls) = withUnsafeMutableBytes(of: &block) { raw in
-            raw.copyMemory(from: UnsafeRawBufferPointer(start: base + i, count: rest))
-            let p = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            let (q0, e0) = Self.stopsOf16(p), (q1, e1) = Self.stopsOf16(p + 16)
-            let (q2, e2) = Self.stopsOf16(p + 32), (q3, e3) = Self.stopsOf16(p + 48)
-            let inLine: UInt64 = 1 &<< UInt64(rest) &- 1
-            return (
-                (UInt64(q0) | UInt64(q1) << 16 | UInt64(q2) << 32 | UInt64(q3) << 48) & inLine,
-                (UInt64(e0) | UInt64(e1) << 16 | UInt64(e2) << 32 | UInt64(e3) << 48) & inLine
-            )
+        // The last 0 to 63 bytes: whole 16-byte blocks, then the 16 bytes that end the line,
+        // of which only the new ones count, so that nothing past the line is read.
+        var quotes: UInt64 = 0
+        var escapesOrControls: UInt64 = 0
+        var j = 0
+        while count - i - j >= 16 {
+            let (q, e) = Self.stopsOf16(base + i + j)
+            quotes |= UInt64(q) &<< UInt64(j)
+            escapesOrControls |= UInt64(e) &<< UInt64(j)
+            j += 16
         }
-        words[w] = quotes | escapesOrControls | 1 &<< UInt64(rest)
+        let left = count - i - j
+        if left > 0 {
+            let (q, e): (UInt32, UInt32)
+            if count >= 16 {
+                let overlap = UInt32(16 - left)
+                (q, e) = Self.stopsOf16(base + count - 16)
+                quotes |= UInt64(q &>> overlap) &<< UInt64(j)
+                escapesOrControls |= UInt64(e &>> overlap) &<< UInt64(j)
+            } else {
+                // A line shorter than a block: copied into one, zero-padded.
+                var block: (UInt64, UInt64) = (0, 0)
+                (q, e) = withUnsafeMutableBytes(of: &block) { raw in
+                    raw.copyMemory(from: UnsafeRawBufferPointer(start: base, count: count))
+                    return Self.stopsOf16(raw.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                }
+                let inLine: UInt32 = 1 &<< UInt32(count) &- 1
+                quotes = UInt64(q & inLine)
+                escapesOrControls = UInt64(e & inLine)
+            }
+        }
+        words[w] = quotes | escapesOrControls | 1 &<< UInt64(count - i)
         hasEscapesOrControls = (others | escapesOrControls) != 0
     }
 
