@@ -12,11 +12,14 @@ import Darwin
 /// and for top-level keys that name a wanted field it remembers where the value lies. Values are
 /// decoded later, and only those three.
 ///
-/// Two things keep it near the speed of reading the bytes. Top-level strings end where
-/// `StringStopFinder` (16 bytes at a time) says the first quote, backslash or control byte is;
-/// only a string with a backslash or a control byte is walked byte by byte. And once each field
-/// has been found under its preferred name, later keys are not looked up: the first occurrence
-/// of the preferred name wins, so nothing after it can change the result.
+/// Three things keep it fast. `StringStopFinder` marks, 16 bytes at a time, every quote,
+/// backslash and control byte of the line, so a top-level string ends at the next mark and only
+/// a string with a backslash or a control byte is walked byte by byte. Members written the usual
+/// way (`"key":"text"`, a number or null, each followed by `,` or `}`) are read by
+/// `scanCompactMembers` a quote at a time, checking only the bytes between strings; any other
+/// member (whitespace, escapes, nesting, `true`) goes through the careful walk. And once each
+/// field has been found under its preferred name, later keys are not looked up: the first
+/// occurrence of the preferred name wins, so nothing after it can change the result.
 struct JSONFieldScanner {
     enum ValueKind: UInt8 {
         case string, number, null, other
