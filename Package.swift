@@ -42,10 +42,10 @@ let package = Package(
         ),
         // Helpers shared by the test targets; not part of the product.
         .target(name: "TallyTestSupport", path: "Tests/TallyTestSupport"),
-        .testTarget(name: "TallyReaderTests", dependencies: ["TallyReader"]),
+        .testTarget(name: "TallyReaderTests", dependencies: ["TallyReader", "TallyTestSupport"]),
         .testTarget(name: "TallyParserTests", dependencies: ["TallyParser", "TallyTestSupport"]),
         .testTarget(name: "TallyAggregatorTests", dependencies: ["TallyAggregator", "TallyTestSupport"]),
-        .testTarget(name: "TallyWriterTests", dependencies: ["TallyWriter", "TallyAggregator"]),
+        .testTarget(name: "TallyWriterTests", dependencies: ["TallyWriter", "TallyAggregator", "TallyTestSupport"]),
         .testTarget(
             name: "TallyPipelineTests", dependencies: ["TallyPipeline", "TallyAggregator", "TallyTestSupport"]),
     ]

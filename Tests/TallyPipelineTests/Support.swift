@@ -1,14 +1,13 @@
 import Foundation
 import TallyPipeline
+import TallyTestSupport
 
 let repositoryRoot = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let fixtures = repositoryRoot.appendingPathComponent("fixtures")
 
 func temporaryDirectory(_ label: String) -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("tally-\(label)-\(UUID())").path
-    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
+    ScratchDirectories.make(label)
 }
 
 /// Every file in `directory` by name, with its bytes.

@@ -1,4 +1,5 @@
 import Foundation
+import TallyTestSupport
 import Testing
 
 @testable import TallyAggregator
@@ -48,7 +49,7 @@ extension CSVFieldTests {
 }
 
 @Suite struct AtomicFileWriterTests {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tally-writer-\(UUID())").path
+    let directory = ScratchDirectories.make("writer")
 
     func contents() throws -> [String: String] {
         var result: [String: String] = [:]
