@@ -154,40 +154,18 @@ struct DelimitedRowScanner {
     }
 
     /// For the `count` (1...64) bytes at `p`: bitmaps of the delimiters, the quotes and the NULs.
-    /// `rowStart` is where the row begins: the last block is read as the 16 bytes that end at
-    /// `p + count` when the row has that many, so that nothing past the row is read.
+    /// `rowStart` is where the row begins, so that nothing outside the row is read.
     @inline(__always)
     private func classify64(_ p: UnsafePointer<UInt8>, count: Int, rowStart: UnsafePointer<UInt8>)
         -> (UInt64, UInt64, UInt64)
     {
         if count == 64 { return classify64Whole(p) }
         var masks: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        @inline(__always)
-        func add(_ block: (UInt32, UInt32, UInt32), at j: Int, droppingFirst dropped: UInt32 = 0) {
-            masks.0 |= UInt64(block.0 &>> dropped) &<< UInt64(j)
-            masks.1 |= UInt64(block.1 &>> dropped) &<< UInt64(j)
-            masks.2 |= UInt64(block.2 &>> dropped) &<< UInt64(j)
-        }
-        var j = 0
-        while count - j >= 16 {
-            add(classify16(p + j), at: j)
-            j += 16
-        }
-        let left = count - j
-        if left > 0 {
-            let end = p + count
-            if end - rowStart >= 16 {
-                add(classify16(end - 16), at: j, droppingFirst: UInt32(16 - left))
-            } else {
-                // A row shorter than a block: copied into one, zero-padded.
-                var block: (UInt64, UInt64) = (0, 0)
-                let whole = withUnsafeMutableBytes(of: &block) { raw in
-                    raw.copyMemory(from: UnsafeRawBufferPointer(start: p + j, count: left))
-                    return classify16(raw.baseAddress!.assumingMemoryBound(to: UInt8.self))
-                }
-                let inRow: UInt32 = 1 &<< UInt32(left) &- 1
-                add((whole.0 & inRow, whole.1 & inRow, whole.2 & inRow), at: j)
-            }
+        forEachTailBlock(p, count: count, lineStart: rowStart) { block, at, dropped, valid in
+            let (d, q, z) = classify16(block)
+            masks.0 |= UInt64(d &>> dropped & valid) &<< UInt64(at)
+            masks.1 |= UInt64(q &>> dropped & valid) &<< UInt64(at)
+            masks.2 |= UInt64(z &>> dropped & valid) &<< UInt64(at)
         }
         return masks
     }

@@ -242,15 +242,13 @@ public struct EventParser {
     private mutating func parseRow(
         _ line: UnsafeRawBufferPointer, scanner: DelimitedRowScanner, columns: Columns
     ) -> LineOutcome {
-        var timeSpan: DelimitedRowScanner.FieldSpan?
-        var typeSpan: DelimitedRowScanner.FieldSpan?
-        var campaignSpan: DelimitedRowScanner.FieldSpan?
         guard let (wellFormed, spans) = scanner.spans(line, (columns.time, columns.type, columns.campaign)) else {
             return .rejected(.nulByte)
         }
         guard wellFormed else { return .rejected(.malformed) }
-        (timeSpan, typeSpan, campaignSpan) = spans
-        guard let timeSpan, let typeSpan, let campaignSpan else { return .rejected(.missingField) }
+        guard let timeSpan = spans.0, let typeSpan = spans.1, let campaignSpan = spans.2 else {
+            return .rejected(.missingField)
+        }
         let time = cell(line, timeSpan, .time)
         let type = cell(line, typeSpan, .type)
         let campaign = cell(line, campaignSpan, .campaign)

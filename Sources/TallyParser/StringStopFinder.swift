@@ -49,36 +49,13 @@ final class StringStopFinder {
             i += 64
             w += 1
         }
-        // The last 0 to 63 bytes: whole 16-byte blocks, then the 16 bytes that end the line,
-        // of which only the new ones count, so that nothing past the line is read.
+        // The last 0 to 63 bytes.
         var quotes: UInt64 = 0
         var escapesOrControls: UInt64 = 0
-        var j = 0
-        while count - i - j >= 16 {
-            let (q, e) = Self.stopsOf16(base + i + j)
-            quotes |= UInt64(q) &<< UInt64(j)
-            escapesOrControls |= UInt64(e) &<< UInt64(j)
-            j += 16
-        }
-        let left = count - i - j
-        if left > 0 {
-            let (q, e): (UInt32, UInt32)
-            if count >= 16 {
-                let overlap = UInt32(16 - left)
-                (q, e) = Self.stopsOf16(base + count - 16)
-                quotes |= UInt64(q &>> overlap) &<< UInt64(j)
-                escapesOrControls |= UInt64(e &>> overlap) &<< UInt64(j)
-            } else {
-                // A line shorter than a block: copied into one, zero-padded.
-                var block: (UInt64, UInt64) = (0, 0)
-                (q, e) = withUnsafeMutableBytes(of: &block) { raw in
-                    raw.copyMemory(from: UnsafeRawBufferPointer(start: base, count: count))
-                    return Self.stopsOf16(raw.baseAddress!.assumingMemoryBound(to: UInt8.self))
-                }
-                let inLine: UInt32 = 1 &<< UInt32(count) &- 1
-                quotes = UInt64(q & inLine)
-                escapesOrControls = UInt64(e & inLine)
-            }
+        forEachTailBlock(base + i, count: count - i, lineStart: base) { block, at, dropped, valid in
+            let (q, e) = Self.stopsOf16(block)
+            quotes |= UInt64(q &>> dropped & valid) &<< UInt64(at)
+            escapesOrControls |= UInt64(e &>> dropped & valid) &<< UInt64(at)
         }
         words[w] = quotes | escapesOrControls | 1 &<< UInt64(count - i)
         hasEscapesOrControls = (others | escapesOrControls) != 0

@@ -77,6 +77,8 @@ extension FastPathTests {
             #"{}"#,
         ]
         let alphabet = Array(#"{}[]:,"\ 0123456789-+.eEnulltrufals"#.utf8) + [0x00, 0x09, 0x7f, 0xc3, 0xa9]
+        var valid = 0
+        var invalid = 0
         for seed in seeds {
             for _ in 0..<4_000 {
                 var line = Array(seed.utf8)
@@ -96,12 +98,15 @@ extension FastPathTests {
                     let carefulValid = careful.scan(bytes, into: &b)
                     let text = String(decoding: line, as: UTF8.self)
                     #expect(fastValid == carefulValid, "\(text)")
+                    if carefulValid { valid += 1 } else { invalid += 1 }
                     if fastValid && carefulValid {
                         #expect(Self.same(a.0, b.0) && Self.same(a.1, b.1) && Self.same(a.2, b.2), "\(text)")
                     }
                 }
             }
         }
+        // Both answers must be common, or the comparison above proves little.
+        #expect(valid > 5_000 && invalid > 5_000, "valid \(valid), invalid \(invalid)")
     }
 
     private static func same(_ a: JSONFieldScanner.Value, _ b: JSONFieldScanner.Value) -> Bool {
@@ -122,6 +127,8 @@ extension FastPathTests {
         // Long rows too, so that quotes, delimiters and damage fall on 64-byte word boundaries.
         let long = String(repeating: #"field,"quoted, with ""doubles""","#, count: 6)
         let alphabet: [UInt8] = [delimiter, delimiter, 0x22, 0x22, 0x00, 0x20, 0x61, 0x2c, 0x09]
+        var wellFormedRows = 0
+        var malformedRows = 0
         for seed in seeds + [long] {
             let original = Array(seed.utf8).map { $0 == UInt8(ascii: ",") ? delimiter : $0 }
             for _ in 0..<6_000 {
@@ -145,6 +152,7 @@ extension FastPathTests {
                     }
                     #expect(!row.contains(0), "\(text)")
                     #expect(fast.wellFormed == wellFormed, "\(text)")
+                    if wellFormed { wellFormedRows += 1 } else { malformedRows += 1 }
                     guard wellFormed, fast.wellFormed else { return }
                     for (index, span) in [(wanted.0, fast.spans.0), (wanted.1, fast.spans.1), (wanted.2, fast.spans.2)] {
                         let expected = walked[index]
@@ -154,6 +162,7 @@ extension FastPathTests {
                 }
             }
         }
+        #expect(wellFormedRows > 3_000 && malformedRows > 3_000, "well formed \(wellFormedRows), malformed \(malformedRows)")
     }
 
     // MARK: - Times
@@ -167,6 +176,7 @@ extension FastPathTests {
             "2026-02-28T23:59:60.5z", "2024-02-29T00:00:00+14", "2100-12-31T23:59:59Z", "1999-12-31T23:59:59Z",
         ]
         let alphabet = Array("0123456789-:T .Zz+".utf8)
+        var instants = 0
         for _ in 0..<40_000 {
             var text = Array(seeds.randomElement(using: &rng)!.utf8)
             // Mostly small changes after the hour, so the cache is hit; sometimes before it.
@@ -179,10 +189,12 @@ extension FastPathTests {
                 }
             }
             text.withUnsafeBytes { bytes in
-                #expect(parser.parse(text: bytes, cache: &cache) == parser.parse(text: bytes),
-                    "\(String(decoding: text, as: UTF8.self))")
+                let fresh = parser.parse(text: bytes)
+                #expect(parser.parse(text: bytes, cache: &cache) == fresh, "\(String(decoding: text, as: UTF8.self))")
+                if case .instant = fresh { instants += 1 }
             }
         }
+        #expect(instants > 10_000 && instants < 30_000, "\(instants) of 40,000 times parsed")
     }
 
     // MARK: - Names
