@@ -22,3 +22,19 @@ extension Rollup {
         }
     }
 }
+
+extension Rollup {
+    /// Adds every count of one input's counting table into this rollup: the same counts as if
+    /// each event had been added here, since keys and counters are the same.
+    ///
+    /// - Complexity: O(keys of `table`).
+    public func merge(_ table: CountingTable) {
+        precondition(table.counterCount == counterCount, "merging tables with different counters")
+        table.forEachKey { day, campaign, counts in
+            let id = campaigns.intern(campaign)
+            for counter in 0..<counterCount where counts[counter] != 0 {
+                add(day: day, campaignID: id, counter: counter, amount: counts[counter])
+            }
+        }
+    }
+}

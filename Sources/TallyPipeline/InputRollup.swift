@@ -3,10 +3,10 @@ import TallyParser
 import TallyReader
 import TallyWriter
 
-/// Reads one input to its end into a rollup of its own.
+/// Reads one input to its end into a counting table of its own.
 ///
 /// The counts of an input stay apart until its last byte has been checked (a gzip member's CRC
-/// can fail at the very end), and are merged into the run's only then: a damaged input
+/// can fail at the very end), and are merged into the run's rollup only then: a damaged input
 /// contributes nothing, wherever the damage is.
 struct InputRollup {
     let configuration: RunConfiguration
@@ -17,8 +17,8 @@ struct InputRollup {
     let pipelined: Bool
     let progress: RunProgress
 
-    /// - Returns: the report, and if the input is good its rollup and its rejected lines.
-    func run(_ location: InputLocation, rejects: RejectsFile?) -> (InputReport, Rollup?, RejectsFile.Part?) {
+    /// - Returns: the report, and if the input is good its counts and its rejected lines.
+    func run(_ location: InputLocation, rejects: RejectsFile?) -> (InputReport, CountingTable?, RejectsFile.Part?) {
         var report = InputReport(location: location, status: .ok)
         let opened: OpenedInput
         do {
@@ -33,7 +33,7 @@ struct InputRollup {
             report.status = .empty
             return (report, nil, nil)
         }
-        let rollup = Rollup(counterCount: EventKind.allCases.count)
+        let counts = CountingTable(counterCount: EventKind.allCases.count)
         var parser = EventParser(
             format: configuration.format, schema: configuration.schema, timeParser: configuration.timeParser)
         var splitter = LineSplitter(maxLineBytes: configuration.maxLineBytes)
@@ -48,7 +48,7 @@ struct InputRollup {
             let outcome = parser.parse(piece)
             switch outcome {
             case .event(let event):
-                rollup.add(day: calendar.day(of: event.instant), campaign: event.campaign, counter: event.kind.rawValue)
+                counts.add(day: calendar.day(of: event.instant), campaign: event.campaign, counter: event.kind.rawValue)
             case .rejected(let reason):
                 if let rejects {
                     if rejected == nil { rejected = rejects.makePart(source: location.description) }
@@ -92,6 +92,6 @@ struct InputRollup {
         if decodedBytes == 0 { report.status = .empty }
         report.format = parser.format
         report.warnings = parser.headerProblems
-        return (report, rollup, rejected)
+        return (report, counts, rejected)
     }
 }

@@ -1,0 +1,244 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Counts per (day, campaign) for one input: the table the hot path counts into, one slot read
+/// per event.
+///
+/// `Rollup` is compact (a campaign's bytes once, 8 bytes a key, counters in dense rows), but a
+/// count there is a chain of dependent reads: the interner's slot, the campaign's hash and
+/// offset, its bytes, the key table's slot, the key, the row. Once the decoded text streams
+/// through the core's cache those tables are no longer in it, and each read waits for the one
+/// before. Here one 32-byte slot holds everything a lookup compares: a tag from the hash, the
+/// day, the length and the first 16 bytes of the campaign. Campaign ids are mostly that short,
+/// so a hit reads one slot, then adds to a dense row of counters that nothing waits for.
+/// (On the bench's JSON Lines, the chain cost about 13% of the zlib floor's time; see the
+/// README's performance section.)
+///
+/// The table is folded into a `Rollup` once its input has been read to its checked end
+/// (`Rollup.merge(_:)`), and is then dropped, so its extra bytes a key are paid per input, not
+/// per run.
+///
+/// Storage. Row `r` has day `days[r]`, campaign `arena[starts[r] ..< starts[r] + lengths[r]]`
+/// and counters `counts[r * counterCount ..< (r + 1) * counterCount]`; rows are the truth.
+/// `slots` indexes them: open addressing, linear probing, at most 3/4 full, rebuilt from the rows
+/// when it grows. Invariant: a slot with `row != 0` describes row `row - 1` exactly (its day,
+/// length, and `head`/`tail` are the first 16 bytes of its campaign, zero-padded).
+public final class CountingTable: @unchecked Sendable {
+    private struct Slot {
+        /// The high half of the key's hash.
+        var tag: UInt32 = 0
+        /// The row plus one; 0 marks an empty slot.
+        var row: UInt32 = 0
+        var day: Int32 = 0
+        var length: UInt32 = 0
+        /// Bytes 0..<8 and 8..<16 of the campaign, little-endian, zero past its end.
+        var head: UInt64 = 0
+        var tail: UInt64 = 0
+    }
+
+    /// An event whose count waits for the next `add` (see there).
+    private struct Waiting {
+        var isSet = false
+        var hash: UInt64 = 0
+        var day: Int32 = 0
+        var length: UInt32 = 0
+        var head: UInt64 = 0
+        var tail: UInt64 = 0
+        var counter = 0
+        var amount: UInt64 = 0
+    }
+
+    public let counterCount: Int
+    private var waiting = Waiting()
+    /// The waiting event's campaign when it is longer than 16 bytes.
+    private var waitingBytes: UnsafeMutableRawPointer
+    private var waitingCapacity = 64
+    /// The sum of the early reads, kept so that the compiler keeps the reads.
+    private var earlyReads: UInt32 = 0
+    private var slots: UnsafeMutablePointer<Slot>
+    private var mask: Int
+    private var counts: UnsafeMutablePointer<UInt64>
+    private var countsCapacity: Int
+    private var days: [Int32] = []
+    private var starts: [Int] = []
+    private var lengths: [UInt32] = []
+    private var arena: [UInt8] = []
+
+    public init(counterCount: Int) {
+        precondition(counterCount > 0)
+        self.counterCount = counterCount
+        let slotCount = 1024
+        slots = .allocate(capacity: slotCount)
+        slots.initialize(repeating: Slot(), count: slotCount)
+        mask = slotCount - 1
+        countsCapacity = 256 * counterCount
+        counts = .allocate(capacity: countsCapacity)
+        waitingBytes = .allocate(byteCount: waitingCapacity, alignment: 16)
+    }
+
+    deinit {
+        slots.deallocate()
+        counts.deallocate()
+        waitingBytes.deallocate()
+    }
+
+    /// Distinct (day, campaign) keys held.
+    public var keyCount: Int {
+        settle()
+        return days.count
+    }
+
+    /// Adds `amount` to counter `counter` of (`day`, `campaign`).
+    ///
+    /// The count is made one call late: this call reads the new event's slot, so that the
+    /// memory read starts now, then makes the count of the event before, whose slot has had a
+    /// whole line's parsing to arrive. Every read of the table makes the waiting count first.
+    /// - Complexity: O(campaign.count) expected; one slot read for a campaign of up to 16 bytes.
+    public func add(day: Int32, campaign: UnsafeRawBufferPointer, counter: Int, amount: UInt64 = 1) {
+        precondition(counter >= 0 && counter < counterCount, "no such counter")
+        precondition(campaign.count < Int(UInt32.max), "campaign too long")
+        let hash = ByteHash.hash(campaign, seed: UInt32(bitPattern: day))
+        // The early read. Its value is only summed, never trusted: the waiting count made
+        // below may still change this slot.
+        earlyReads &+= slots[Int(truncatingIfNeeded: hash) & mask].row
+        if waiting.isSet { count(waiting, waitingBytes) }
+        let (head, tail) = Self.leadingWords(campaign)
+        waiting = Waiting(
+            isSet: true, hash: hash, day: day, length: UInt32(truncatingIfNeeded: campaign.count),
+            head: head, tail: tail, counter: counter, amount: amount)
+        if campaign.count > 16 {
+            if campaign.count > waitingCapacity {
+                waitingBytes.deallocate()
+                waitingCapacity = max(campaign.count, waitingCapacity * 2)
+                waitingBytes = .allocate(byteCount: waitingCapacity, alignment: 16)
+            }
+            waitingBytes.copyMemory(from: campaign.baseAddress!, byteCount: campaign.count)
+        }
+    }
+
+    /// Makes the waiting count, if any.
+    private func settle() {
+        if waiting.isSet { count(waiting, waitingBytes) }
+        waiting.isSet = false
+    }
+
+    /// Adds one event's count: finds its row, or makes one.
+    /// - Parameter longBytes: the campaign's bytes when it is longer than 16 (`event.head` and
+    ///   `event.tail` hold shorter ones whole).
+    @inline(__always)
+    private func count(_ event: Waiting, _ longBytes: UnsafeMutableRawPointer) {
+        let tag = UInt32(truncatingIfNeeded: event.hash >> 32)
+        var index = Int(truncatingIfNeeded: event.hash) & mask
+        while true {
+            let slot = slots[index]
+            if slot.row == 0 { break }
+            if slot.tag == tag, slot.day == event.day, slot.length == event.length, slot.head == event.head,
+                slot.tail == event.tail,
+                event.length <= 16 || equalsArena(row: Int(slot.row) - 1, longBytes, count: Int(event.length))
+            {
+                counts[(Int(slot.row) - 1) * counterCount + event.counter] &+= event.amount
+                return
+            }
+            index = (index + 1) & mask
+        }
+        let row: Int
+        if event.length > 16 {
+            row = appendRow(day: event.day, campaign: UnsafeRawBufferPointer(start: longBytes, count: Int(event.length)))
+        } else {
+            var words = (event.head, event.tail)
+            row = withUnsafeBytes(of: &words) {
+                appendRow(day: event.day, campaign: UnsafeRawBufferPointer(rebasing: $0[..<Int(event.length)]))
+            }
+        }
+        counts[row * counterCount + event.counter] = event.amount
+        slots[index] = Slot(
+            tag: tag, row: UInt32(row + 1), day: event.day, length: event.length, head: event.head, tail: event.tail)
+        if days.count * 4 > (mask + 1) * 3 { growSlots() }
+    }
+
+    /// Calls `body` with each key's day, campaign bytes and counters, in the order keys were first seen.
+    public func forEachKey(_ body: (Int32, UnsafeRawBufferPointer, UnsafeBufferPointer<UInt64>) -> Void) {
+        settle()
+        forEachRow { row, day, campaign in
+            body(day, campaign, UnsafeBufferPointer(start: counts + row * counterCount, count: counterCount))
+        }
+    }
+
+    /// Whether row `row`'s campaign is `campaign`, byte for byte (for campaigns longer than 16 bytes).
+    private func equalsArena(row: Int, _ campaign: UnsafeRawPointer, count: Int) -> Bool {
+        arena.withUnsafeBytes { memcmp($0.baseAddress! + starts[row], campaign, count) == 0 }
+    }
+
+    /// A new row of zeros for (day, campaign); returns its index.
+    private func appendRow(day: Int32, campaign: UnsafeRawBufferPointer) -> Int {
+        let row = days.count
+        precondition(row < Int(UInt32.max) - 1, "too many distinct keys")
+        if (row + 1) * counterCount > countsCapacity {
+            let grown = UnsafeMutablePointer<UInt64>.allocate(capacity: countsCapacity * 2)
+            grown.update(from: counts, count: row * counterCount)
+            counts.deallocate()
+            counts = grown
+            countsCapacity *= 2
+        }
+        (counts + row * counterCount).initialize(repeating: 0, count: counterCount)
+        days.append(day)
+        starts.append(arena.count)
+        lengths.append(UInt32(campaign.count))
+        arena.append(contentsOf: campaign)
+        return row
+    }
+
+    /// Doubles the slots and indexes every row again. Hashes are recomputed from the rows: a
+    /// slot keeps only half of its hash.
+    private func growSlots() {
+        let slotCount = (mask + 1) * 2
+        slots.deallocate()
+        slots = .allocate(capacity: slotCount)
+        slots.initialize(repeating: Slot(), count: slotCount)
+        mask = slotCount - 1
+        forEachRow { row, day, campaign in
+            let hash = ByteHash.hash(campaign, seed: UInt32(bitPattern: day))
+            var index = Int(truncatingIfNeeded: hash) & mask
+            while slots[index].row != 0 { index = (index + 1) & mask }
+            let (head, tail) = Self.leadingWords(campaign)
+            slots[index] = Slot(
+                tag: UInt32(truncatingIfNeeded: hash >> 32), row: UInt32(row + 1), day: day,
+                length: UInt32(campaign.count), head: head, tail: tail)
+        }
+    }
+
+    private func forEachRow(_ body: (Int, Int32, UnsafeRawBufferPointer) -> Void) {
+        arena.withUnsafeBytes { arena in
+            for row in 0..<days.count {
+                body(row, days[row], UnsafeRawBufferPointer(rebasing: arena[starts[row]..<starts[row] + Int(lengths[row])]))
+            }
+        }
+    }
+
+    /// The first 16 bytes of `bytes` as two little-endian words, zero past its end, read
+    /// without touching a byte outside it.
+    @inline(__always)
+    static func leadingWords(_ bytes: UnsafeRawBufferPointer) -> (UInt64, UInt64) {
+        let n = bytes.count
+        if n >= 16 {
+            return (bytes.loadUnaligned(as: UInt64.self), bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        }
+        if n >= 8 {
+            // Bytes 8..<n are the top of the last eight bytes.
+            let last = bytes.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            return (bytes.loadUnaligned(as: UInt64.self), n == 8 ? 0 : last >> UInt64((16 - n) * 8))
+        }
+        if n >= 4 {
+            // Bytes 4..<n are the top of the last four bytes.
+            let low = UInt64(bytes.loadUnaligned(as: UInt32.self))
+            let high = UInt64(bytes.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))
+            return (low | (high >> UInt64((8 - n) * 8)) << 32, 0)
+        }
+        var word: UInt64 = 0
+        for i in 0..<n { word |= UInt64(bytes[i]) << UInt64(i * 8) }
+        return (word, 0)
+    }
+}

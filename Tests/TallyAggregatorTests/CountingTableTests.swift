@@ -1,0 +1,101 @@
+import Testing
+import TallyTestSupport
+
+@testable import TallyAggregator
+
+/// The counting table is checked against `Rollup`, the plain way to count: same events, same counts.
+@Suite struct CountingTableTests {
+    /// Campaigns of every length around the table's 4-, 8- and 16-byte word edges, with zero
+    /// and high bytes, and pairs that agree in all the bytes a slot holds.
+    static let campaigns: [[UInt8]] = {
+        var all: [[UInt8]] = [[], [0], [0, 0], Array("a".utf8), Array("a\0".utf8), Array("a\0\0\0\0\0\0\0\0".utf8)]
+        var random = SplitMix(seed: 7)
+        for length in [1, 2, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 23, 24, 31, 40, 100] {
+            for _ in 0..<6 {
+                all.append((0..<length).map { _ in UInt8(truncatingIfNeeded: random.next()) })
+            }
+        }
+        // Equal in the first 16 bytes, different after them, or in length only.
+        let prefix = Array("campaign-abcdefgh".utf8.prefix(16))
+        all += [prefix + [1], prefix + [2], prefix + [1, 0], prefix + Array(repeating: 9, count: 30)]
+        all += [prefix + Array(repeating: 9, count: 29) + [8]]
+        return all
+    }()
+
+    static func snapshot(_ rollup: Rollup) -> [String] {
+        rollup.rowsByDay().flatMap { day, rows in rows.map { "\(day) \($0.campaign) \($0.counts)" } }
+    }
+
+    static func snapshot(_ table: CountingTable) -> [String] {
+        var keys: [String] = []
+        table.forEachKey { day, campaign, counts in keys.append("\(day) \(Array(campaign)) \(Array(counts))") }
+        return keys.sorted()
+    }
+}
+
+extension CountingTableTests {
+    @Test(arguments: [1, 7, 5_000])
+    func countsWhatRollupCounts(events: Int) {
+        var random = SplitMix(seed: UInt64(events))
+        let table = CountingTable(counterCount: 3)
+        let rollup = Rollup(counterCount: 3)
+        for _ in 0..<events {
+            let campaign = Self.campaigns[Int(random.next() % UInt64(Self.campaigns.count))]
+            let day = Int32(truncatingIfNeeded: Int(random.next() % 5) - 2) &* 20_000
+            let counter = Int(random.next() % 3)
+            let amount = random.next() % 4 + 1
+            campaign.withUnsafeBytes {
+                table.add(day: day, campaign: $0, counter: counter, amount: amount)
+                rollup.add(day: day, campaign: $0, counter: counter, amount: amount)
+            }
+        }
+        #expect(table.keyCount == rollup.keyCount)
+        let merged = Rollup(counterCount: 3)
+        merged.merge(table)
+        #expect(Self.snapshot(merged) == Self.snapshot(rollup))
+        #expect(merged.totals() == rollup.totals())
+    }
+
+    @Test func keysThatShareTheirFirstBytesStayApart() {
+        let table = CountingTable(counterCount: 1)
+        for (i, campaign) in Self.campaigns.enumerated() {
+            for _ in 0...i { campaign.withUnsafeBytes { table.add(day: 1, campaign: $0, counter: 0) } }
+        }
+        let distinct = Set(Self.campaigns)
+        #expect(table.keyCount == distinct.count)
+        var seen: [[UInt8]: UInt64] = [:]
+        table.forEachKey { _, campaign, counts in seen[Array(campaign)] = counts[0] }
+        for (i, campaign) in Self.campaigns.enumerated() {
+            let expected = Self.campaigns.enumerated().filter { $0.element == campaign }.map { UInt64($0.offset + 1) }.reduce(0, +)
+            #expect(seen[campaign] == expected, "campaign \(i)")
+        }
+    }
+
+    @Test func growsWithoutLosingCounts() {
+        let table = CountingTable(counterCount: 3)
+        for i in 0..<50_000 {
+            Array("campaign-\(i % 9001)".utf8).withUnsafeBytes { table.add(day: Int32(i % 3), campaign: $0, counter: i % 3) }
+        }
+        #expect(table.keyCount == 9001 * 3)
+        var total: UInt64 = 0
+        table.forEachKey { _, _, counts in total += counts.reduce(0, +) }
+        #expect(total == 50_000)
+    }
+
+    @Test func leadingWordsReadOnlyTheBytesGiven() {
+        // Each campaign lies between 0xff bytes: words that took in a byte outside it would
+        // differ from the ones built byte by byte.
+        for length in 0...24 {
+            var buffer = [UInt8](repeating: 0xff, count: 64)
+            for i in 0..<length { buffer[32 - length + i] = UInt8(i + 1) }
+            let (head, tail) = buffer.withUnsafeBytes {
+                CountingTable.leadingWords(UnsafeRawBufferPointer(rebasing: $0[(32 - length)..<32]))
+            }
+            var expected: (UInt64, UInt64) = (0, 0)
+            for i in 0..<min(length, 16) {
+                if i < 8 { expected.0 |= UInt64(i + 1) << UInt64(i * 8) } else { expected.1 |= UInt64(i + 1) << UInt64((i - 8) * 8) }
+            }
+            #expect(head == expected.0 && tail == expected.1, "length \(length)")
+        }
+    }
+}
