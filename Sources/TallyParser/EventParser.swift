@@ -170,7 +170,8 @@ public struct EventParser {
         case .null, .other:
             return .rejected(.badCampaign)
         }
-        if let reason = Self.checkCampaign(campaignBytes) { return .rejected(reason) }
+        // A raw NUL makes the line fail to scan, so only an escape (`\u0000`) can put one here.
+        if let reason = Self.checkCampaign(campaignBytes, mayHoldNul: campaign.hasEscape) { return .rejected(reason) }
 
         let parsedTime: TimeParser.Result
         switch time.kind {
@@ -196,9 +197,10 @@ public struct EventParser {
         return value.hasEscape ? decoder.decode(body) : body
     }
 
-    private static func checkCampaign(_ bytes: UnsafeRawBufferPointer) -> RejectReason? {
+    /// - Parameter mayHoldNul: false where the caller has ruled out a NUL byte already.
+    private static func checkCampaign(_ bytes: UnsafeRawBufferPointer, mayHoldNul: Bool) -> RejectReason? {
         if bytes.isEmpty { return .emptyCampaign }
-        if memchr(bytes.baseAddress!, 0, bytes.count) != nil { return .nulByte }
+        if mayHoldNul, memchr(bytes.baseAddress!, 0, bytes.count) != nil { return .nulByte }
         if !UTF8Validation.isValid(bytes) { return .invalidUTF8 }
         return nil
     }
@@ -255,7 +257,8 @@ public struct EventParser {
         // An empty cell is CSV's null; an empty campaign is named as such.
         if time.isEmpty || type.isEmpty { return .rejected(.missingField) }
         guard let kind = typeNames.lookup(type, foldingCase: true) else { return .ignored }
-        if let reason = Self.checkCampaign(campaign) { return .rejected(reason) }
+        // `spans` has refused a row with a NUL byte anywhere.
+        if let reason = Self.checkCampaign(campaign, mayHoldNul: false) { return .rejected(reason) }
         return Self.event(timeParser.parse(text: time, cache: &hourCache), kind, campaign)
     }
 
