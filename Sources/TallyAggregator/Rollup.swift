@@ -1,4 +1,9 @@
-/// Counts per (day, campaign): the whole state of a rollup, for one input or for a whole run.
+/// Counts per (day, campaign): the whole state of a rollup, compact, for a whole run (or any
+/// partial result that is kept or merged).
+///
+/// The hot path does not count here: each input is counted into a `CountingTable`, which is
+/// built for one memory read per event and costs more bytes a key, and merged into the run's
+/// rollup when the input has been read to its checked end.
 ///
 /// A key is a local day (days since 1970-01-01 in the run's time zone) and an interned campaign;
 /// its value is a fixed set of counters (impressions, clicks, video views: the caller decides
@@ -11,7 +16,7 @@
 /// counters 8 each, and its share of the slots 8 to 16: about 40 to 50 bytes with three counters,
 /// plus the campaign's bytes once per campaign.
 ///
-/// Not thread-safe: each worker fills its own and they are merged (`merge(_:)`) on one thread.
+/// Not thread-safe: the run's rollup is merged into under a lock.
 public final class Rollup: @unchecked Sendable {
     public let counterCount: Int
     public let campaigns: ByteInterner

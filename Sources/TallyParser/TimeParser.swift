@@ -98,6 +98,7 @@ public struct TimeParser: Sendable {
         let head = t.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
         let tail = t.loadUnaligned(fromByteOffset: 5, as: UInt64.self)
         if let hourStart = cache.hourStart, head == cache.head, tail == cache.tail {
+            if let seconds = Self.minutesAndSecondsInUTC(t) { return check(hourStart + seconds) }
             return parseMinutesAndZone(t, hourStart: hourStart)
         }
         guard let hourStart = Self.dateAndHour(t) else { return .bad }
@@ -126,6 +127,39 @@ public struct TimeParser: Sendable {
             return nil
         }
         return daysFromCivil(year: year, month: month, day: day) * 86_400 + Int64(hour * 3600)
+    }
+
+    /// The seconds after the hour of a time that ends `:MM:SS[.fraction]Z`, the usual shape,
+    /// read with word operations; nil for any other ending (an offset, say, or a mistake),
+    /// which `parseMinutesAndZone` then reads byte by byte. Where both answer, they agree.
+    /// The caller has checked that there are at least 20 bytes.
+    @inline(__always)
+    private static func minutesAndSecondsInUTC(_ t: UnsafeRawBufferPointer) -> Int64? {
+        // Bytes 12...19: the hour's last digit, then `:MM:SS` and the byte after.
+        let word = t.loadUnaligned(fromByteOffset: 12, as: UInt64.self)
+        // Bytes 1 and 4 are colons; the high nibbles of bytes 2, 3, 5, 6 are 3, and stay 3
+        // after adding 6, which is exactly 0x30...0x39. (A carry out of a byte that is not
+        // a digit fails the first test already.)
+        let highNibbles: UInt64 = 0x00f0_f000_f0f0_0000
+        let digitHighs: UInt64 = 0x0030_3000_3030_0000
+        guard word & 0x0000_00ff_0000_ff00 == 0x0000_003a_0000_3a00,
+            word & highNibbles == digitHighs,
+            (word &+ 0x0006_0600_0606_0000) & highNibbles == digitHighs
+        else { return nil }
+        let digits = word &- digitHighs
+        func digit(_ byte: UInt64) -> Int64 { Int64(truncatingIfNeeded: digits >> (byte * 8) & 0xff) }
+        let minute = digit(2) * 10 + digit(3)
+        let second = digit(5) * 10 + digit(6)
+        guard minute <= 59, second <= 60 else { return nil }
+        var i = 19
+        if t[i] == UInt8(ascii: ".") || t[i] == UInt8(ascii: ",") {
+            i += 1
+            while i < t.count, t[i] &- 0x30 < 10 { i += 1 }
+            guard i > 20 else { return nil }
+        }
+        guard i == t.count - 1, t[i] | 0x20 == UInt8(ascii: "z") else { return nil }
+        // A leap second (:60) belongs to the minute it ends, as in `parseMinutesAndZone`.
+        return minute * 60 + min(second, 59)
     }
 
     /// Checks and adds the rest of an ISO time after its hour: `:MM:SS[.fraction]` and the zone.

@@ -167,6 +167,7 @@ extension FastPathTests {
 
     // MARK: - Times
 
+    /// The cached path also reads the usual `:MM:SS[.fff]Z` ending with word operations.
     @Test func theHourCacheGivesWhatAFreshParseGives() {
         var rng = SplitMix(seed: 14)
         let parser = TimeParser()
