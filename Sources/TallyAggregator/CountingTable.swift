@@ -19,7 +19,8 @@ import Darwin
 ///
 /// The table is folded into a `Rollup` once its input has been read to its checked end
 /// (`Rollup.merge(_:)`), and is then dropped, so its extra bytes a key are paid per input, not
-/// per run.
+/// per run. An input with more keys than `keyLimit` spills the table into a compact `Rollup`
+/// of its own each time it fills, so memory stays that of the compact form plus one full table.
 ///
 /// Storage. Row `r` has day `days[r]`, campaign `arena[starts[r] ..< starts[r] + lengths[r]]`
 /// and counters `counts[r * counterCount ..< (r + 1) * counterCount]`; rows are the truth.
@@ -52,6 +53,9 @@ public final class CountingTable: @unchecked Sendable {
     }
 
     public let counterCount: Int
+    public let keyLimit: Int
+    /// Keys spilled when the table was full; merged with the table's own (`Rollup.merge(_:)`).
+    private(set) var spilled: Rollup?
     private var waiting = Waiting()
     /// The waiting event's campaign when it is longer than 16 bytes.
     private var waitingBytes: UnsafeMutableRawPointer
@@ -67,9 +71,12 @@ public final class CountingTable: @unchecked Sendable {
     private var lengths: [UInt32] = []
     private var arena: [UInt8] = []
 
-    public init(counterCount: Int) {
-        precondition(counterCount > 0)
+    /// - Parameter keyLimit: how many keys the table holds before it spills them into a
+    ///   compact `Rollup` and starts again; this bounds its slots at 1 MiB by default.
+    public init(counterCount: Int, keyLimit: Int = 24_576) {
+        precondition(counterCount > 0 && keyLimit > 0)
         self.counterCount = counterCount
+        self.keyLimit = keyLimit
         let slotCount = 1024
         slots = .allocate(capacity: slotCount)
         slots.initialize(repeating: Slot(), count: slotCount)
@@ -85,8 +92,8 @@ public final class CountingTable: @unchecked Sendable {
         waitingBytes.deallocate()
     }
 
-    /// Distinct (day, campaign) keys held.
-    public var keyCount: Int {
+    /// Distinct (day, campaign) keys held in the table, not counting spilled ones.
+    var keyCount: Int {
         settle()
         return days.count
     }
@@ -144,6 +151,11 @@ public final class CountingTable: @unchecked Sendable {
             }
             index = (index + 1) & mask
         }
+        if days.count == keyLimit {
+            spill()
+            // Every slot is empty now, the first one probed included.
+            index = Int(truncatingIfNeeded: event.hash) & mask
+        }
         let row: Int
         if event.length > 16 {
             row = appendRow(day: event.day, campaign: UnsafeRawBufferPointer(start: longBytes, count: Int(event.length)))
@@ -159,12 +171,28 @@ public final class CountingTable: @unchecked Sendable {
         if days.count * 4 > (mask + 1) * 3 { growSlots() }
     }
 
-    /// Calls `body` with each key's day, campaign bytes and counters, in the order keys were first seen.
+    /// Calls `body` with each key the table holds (not the spilled ones: see `spilled`) and its
+    /// day, campaign bytes and counters, in the order keys were first seen.
     public func forEachKey(_ body: (Int32, UnsafeRawBufferPointer, UnsafeBufferPointer<UInt64>) -> Void) {
         settle()
         forEachRow { row, day, campaign in
             body(day, campaign, UnsafeBufferPointer(start: counts + row * counterCount, count: counterCount))
         }
+    }
+
+    /// Moves every key into `spilled` (made on first use) and empties the table, keeping its
+    /// memory. Not through `forEachKey`: this runs inside a count, which must not be made twice.
+    private func spill() {
+        let spilled = self.spilled ?? Rollup(counterCount: counterCount)
+        self.spilled = spilled
+        forEachRow { row, day, campaign in
+            spilled.add(day: day, campaign: campaign, counts: UnsafeBufferPointer(start: counts + row * counterCount, count: counterCount))
+        }
+        days.removeAll(keepingCapacity: true)
+        starts.removeAll(keepingCapacity: true)
+        lengths.removeAll(keepingCapacity: true)
+        arena.removeAll(keepingCapacity: true)
+        slots.update(repeating: Slot(), count: mask + 1)
     }
 
     /// Whether row `row`'s campaign is `campaign`, byte for byte (for campaigns longer than 16 bytes).

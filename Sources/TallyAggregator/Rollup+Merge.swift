@@ -27,14 +27,19 @@ extension Rollup {
     /// Adds every count of one input's counting table into this rollup: the same counts as if
     /// each event had been added here, since keys and counters are the same.
     ///
-    /// - Complexity: O(keys of `table`).
+    /// - Complexity: O(keys of `table`, spilled ones included).
     public func merge(_ table: CountingTable) {
         precondition(table.counterCount == counterCount, "merging tables with different counters")
-        table.forEachKey { day, campaign, counts in
-            let id = campaigns.intern(campaign)
-            for counter in 0..<counterCount where counts[counter] != 0 {
-                add(day: day, campaignID: id, counter: counter, amount: counts[counter])
-            }
+        // The table's own keys first: that makes its waiting count, which may spill.
+        table.forEachKey { day, campaign, counts in add(day: day, campaign: campaign, counts: counts) }
+        if let spilled = table.spilled { merge(spilled) }
+    }
+
+    /// Adds one key's counters, one for each of `counterCount`; zeros make no row.
+    func add(day: Int32, campaign: UnsafeRawBufferPointer, counts: UnsafeBufferPointer<UInt64>) {
+        let id = campaigns.intern(campaign)
+        for counter in 0..<counterCount where counts[counter] != 0 {
+            add(day: day, campaignID: id, counter: counter, amount: counts[counter])
         }
     }
 }

@@ -34,10 +34,11 @@ import TallyTestSupport
 }
 
 extension CountingTableTests {
-    @Test(arguments: [1, 7, 5_000])
-    func countsWhatRollupCounts(events: Int) {
+    /// With a small key limit the table spills again and again, and must still lose nothing.
+    @Test(arguments: [(1, 24_576), (7, 24_576), (5_000, 24_576), (5_000, 50), (5_000, 1)])
+    func countsWhatRollupCounts(events: Int, keyLimit: Int) {
         var random = SplitMix(seed: UInt64(events))
-        let table = CountingTable(counterCount: 3)
+        let table = CountingTable(counterCount: 3, keyLimit: keyLimit)
         let rollup = Rollup(counterCount: 3)
         for _ in 0..<events {
             let campaign = Self.campaigns[Int(random.next() % UInt64(Self.campaigns.count))]
@@ -49,7 +50,7 @@ extension CountingTableTests {
                 rollup.add(day: day, campaign: $0, counter: counter, amount: amount)
             }
         }
-        #expect(table.keyCount == rollup.keyCount)
+        if rollup.keyCount <= keyLimit { #expect(table.keyCount == rollup.keyCount) }
         let merged = Rollup(counterCount: 3)
         merged.merge(table)
         #expect(Self.snapshot(merged) == Self.snapshot(rollup))
@@ -71,15 +72,17 @@ extension CountingTableTests {
         }
     }
 
-    @Test func growsWithoutLosingCounts() {
-        let table = CountingTable(counterCount: 3)
+    @Test(arguments: [24_576, 10_000])
+    func growsWithoutLosingCounts(keyLimit: Int) {
+        let table = CountingTable(counterCount: 3, keyLimit: keyLimit)
         for i in 0..<50_000 {
             Array("campaign-\(i % 9001)".utf8).withUnsafeBytes { table.add(day: Int32(i % 3), campaign: $0, counter: i % 3) }
         }
-        #expect(table.keyCount == 9001 * 3)
-        var total: UInt64 = 0
-        table.forEachKey { _, _, counts in total += counts.reduce(0, +) }
-        #expect(total == 50_000)
+        let merged = Rollup(counterCount: 3)
+        merged.merge(table)
+        #expect(merged.keyCount == 9001 * 3)
+        #expect(merged.totals().reduce(0, +) == 50_000)
+        #expect((table.spilled != nil) == (9001 * 3 > keyLimit))
     }
 
     @Test func leadingWordsReadOnlyTheBytesGiven() {
