@@ -54,7 +54,8 @@ public struct RollupRun: Sendable {
         report.warnings += expansion.duplicates.map { "\($0): named more than once; read once" }
 
         progress.setInputsTotal(expansion.inputs.count)
-        let (inputReports, rollup, rejectParts) = rollUp(expansion.inputs, calendar: calendar, rejects: rejects)
+        let (inputReports, rollup, rejectParts) = rollUp(
+            expansion.inputs, sizes: expansion.sizes, calendar: calendar, rejects: rejects)
         report.inputs += inputReports
         for input in report.inputs where input.status == .ok {
             report.accounting.merge(input.accounting)
@@ -86,11 +87,20 @@ public struct RollupRun: Sendable {
         return report
     }
 
-    /// Reads `inputs` on the workers. Reports come back in input order.
+    /// Reads `inputs` on the workers, largest first. Reports come back in input order.
+    ///
+    /// Largest first, because the run ends when the last worker does: taken in the order given,
+    /// a large file left for last keeps one worker busy while the others have nothing to do.
+    /// Standard input, whose size is unknown, goes first. The order changes nothing else: the
+    /// merge is exact in any order, and reports and rejected lines are kept in input order.
     private func rollUp(
-        _ inputs: [InputLocation], calendar: LocalDayCalendar, rejects: RejectsFile?
+        _ inputs: [InputLocation], sizes: [InputLocation: Int64], calendar: LocalDayCalendar, rejects: RejectsFile?
     ) -> ([InputReport], Rollup, [RejectsFile.Part]) {
         let workers = max(1, min(configuration.jobs, inputs.count))
+        let order = inputs.indices.sorted { a, b in
+            let (sizeA, sizeB) = (sizes[inputs[a]] ?? .max, sizes[inputs[b]] ?? .max)
+            return sizeA != sizeB ? sizeA > sizeB : a < b
+        }
         let next = Atomic<Int>(0)
         let reports = Mutex([InputReport?](repeating: nil, count: inputs.count))
         let parts = Mutex([Int: PartBox]())
@@ -106,8 +116,9 @@ public struct RollupRun: Sendable {
             let job = InputRollup(
                 configuration: configuration, calendar: calendar, buffer: buffer, pipelined: pipelined, progress: progress)
             while true {
-                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard index < inputs.count else { break }
+                let taken = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard taken < inputs.count else { break }
+                let index = order[taken]
                 let (report, counts, part) = job.run(inputs[index], rejects: rejects)
                 if let counts { total.withLock { $0.merge(counts) } }
                 if let part { parts.withLock { $0[index] = PartBox(part: part) } }

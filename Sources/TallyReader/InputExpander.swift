@@ -24,6 +24,8 @@ public struct InputExpander {
         public var problems: [Problem] = []
         /// Paths left out because they name a file already listed.
         public var duplicates: [String] = []
+        /// The size in bytes of each input that is a file, as listed (for scheduling: largest first).
+        public var sizes: [InputLocation: Int64] = [:]
     }
 
     private struct FileIdentity: Hashable {
@@ -84,6 +86,7 @@ public struct InputExpander {
         let identity = FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
         if seen.insert(identity).inserted {
             result.inputs.append(.file(path))
+            result.sizes[.file(path)] = Int64(info.st_size)
         } else {
             result.duplicates.append(path)
         }

@@ -116,6 +116,27 @@ extension EndToEndTests {
 
     // MARK: - Rejected lines, for a person to read
 
+    /// Inputs are read largest first, but everything the run reports stays in input order.
+    @Test(arguments: [1, 2])
+    func inputsAreReportedInTheOrderGivenWhateverTheirSizes(jobs: Int) throws {
+        let dir = temporaryDirectory("order")
+        let line = "{\"ts\":1795219200,\"event\":\"imp\",\"campaign_id\":\"c\"}\nbad\n"
+        let inputs = [("small", 1), ("large", 40), ("middle", 8), ("tiny", 1)]
+        let paths = inputs.map { name, count in
+            writeFile(dir + "/\(name).jsonl", String(repeating: line, count: count))
+            return dir + "/\(name).jsonl"
+        }
+        var configuration = RunConfiguration(inputs: paths, outputDirectory: dir + "/out")
+        configuration.rejectsPath = dir + "/rejects.tsv.gz"
+        configuration.jobs = jobs
+        let report = try RollupRun(configuration: configuration).run()
+        #expect(report.inputs.map(\.location.description) == paths)
+        #expect(report.accounting.counted == 50)
+        let rejectSources = try gunzip(dir + "/rejects.tsv.gz").split(separator: "\n").dropFirst()
+            .map { String($0.split(separator: "\t")[0]) }
+        #expect(rejectSources == zip(paths, inputs).flatMap { path, input in Array(repeating: path, count: input.1) })
+    }
+
     @Test func rejectedLinesOfGoodInputsAreWrittenAndOnlyThose() throws {
         let dir = temporaryDirectory("rejects")
         let good = dir + "/good.jsonl"
