@@ -9,10 +9,11 @@ import TallyWriter
 ///
 /// Inputs are spread over `jobs` workers. Each worker reads one input at a time into a
 /// counting table of that input's own, merges it into the run's one rollup (under a lock) once
-/// the input has been read to its checked end, and goes on with the next. Memory is thus bounded by the keys,
-/// not the bytes: the run's table and one input's table per worker. (Per-worker tables merged
-/// at the end cost more: two large tables and the growth of one were alive at once, 113 to 116
-/// bytes a key instead of 87 to 97 on a million keys with two workers.)
+/// the input has been read to its checked end, and goes on with the next. Memory is thus
+/// bounded by the keys, not the bytes: the run's rollup and one input's table per worker.
+/// (Per-worker rollups merged at the end cost more: two large tables and the growth of one
+/// were alive at once, 113 to 116 bytes a key instead of about 93 on a million keys with two
+/// workers.)
 public struct RollupRun: Sendable {
     public let configuration: RunConfiguration
     public let fileSystem: any FileSystem
