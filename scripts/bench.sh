@@ -9,8 +9,8 @@
 # Settings (environment):
 #   SIZE             quick (default, 1,000,000 lines), full (24,000,000), or a number of lines
 #   ROUNDS           rounds of measurements, default 3; the table shows medians
-#   TALLY            a tally binary to use; default: `swift build -c release --product tally`
-#                    and .build/release/tally
+#   TALLY            a tally binary to use; default: `make build` (the release build, as
+#                    `make rollup` makes it) and .build/release/tally
 #   TALLY_BENCH_DIR  cache for data and helper binaries, default ~/.cache/tally-bench
 #   PYTHON           python with duckdb for the DuckDB row, default python3
 #
@@ -203,8 +203,8 @@ find_tally() {
     elif ! command -v swift >/dev/null; then
         TALLY_NOTE="swift is not installed; give a binary with TALLY=path"
     else
-        say "tally: swift build -c release --product tally ..."
-        if (cd "$REPO" && swift build -c release --product tally >&2) &&
+        say "tally: make build (the release build) ..."
+        if (cd "$REPO" && make -s build >&2) &&
             [[ -x $REPO/.build/release/tally ]]; then
             TALLY_BIN=$REPO/.build/release/tally
         else
