@@ -441,23 +441,22 @@ table() {
             n = 0; for (r in ok) { split(r, k, SUBSEP); if (k[1] == tool) a[++n] = val[tool, k[2], field] }
             return n ? median(a, n) : -1
         }
-        function ratio(tool, floor,   n, r, a) {
+        # rounds(tool, floor, a): the wall time of tool over that of floor in each round both
+        # finished, into a; returns how many.
+        function rounds(tool, floor, a,   n, r) {
             n = 0
             for (r in ok) { split(r, k, SUBSEP); if (k[1] == tool && ((floor, k[2]) in ok)) a[++n] = val[tool, k[2], "wall"] / val[floor, k[2], "wall"] }
+            return n
+        }
+        function ratio(tool, floor,   n, a) {
+            n = rounds(tool, floor, a)
             return n ? median(a, n) : -1
         }
-        # The lowest and highest of the per-round ratios, to show how much the machine swung.
-        function spread(tool, floor,   n, r, lo, hi, x) {
-            n = 0
-            for (r in ok) {
-                split(r, k, SUBSEP)
-                if (k[1] != tool || !((floor, k[2]) in ok)) continue
-                x = val[tool, k[2], "wall"] / val[floor, k[2], "wall"]
-                if (n == 0 || x < lo) lo = x
-                if (n == 0 || x > hi) hi = x
-                n++
-            }
-            return n > 1 ? sprintf(" [rounds %.2f-%.2f]", lo, hi) : ""
+        # The lowest and highest of those ratios, to show how much the machine swung.
+        function spread(tool, floor,   n, a) {
+            n = rounds(tool, floor, a)
+            median(a, n) # sorts a
+            return n > 1 ? sprintf(" [rounds %.2f-%.2f]", a[1], a[n]) : ""
         }
         $1 == set { # set tool round wall cpu rss_kib status
             tool = $2; round = $3; seen[tool] = 1

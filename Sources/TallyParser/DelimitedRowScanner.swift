@@ -15,7 +15,7 @@ import _Builtin_intrinsics.intel
 struct DelimitedRowScanner {
     /// A field's place in the row, without its quotes. `doubled` says it holds `""` pairs,
     /// which `DelimitedRowScanner.undouble` turns into single quotes.
-    struct FieldSpan {
+    struct FieldSpan: Equatable {
         var start: Int
         var end: Int
         var doubled: Bool

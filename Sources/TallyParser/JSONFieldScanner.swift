@@ -26,7 +26,7 @@ struct JSONFieldScanner {
     }
 
     /// Where a wanted field's value lies in the line. For a string: the bytes between the quotes.
-    struct Value {
+    struct Value: Equatable {
         var kind = ValueKind.other
         var start = 0
         var end = 0

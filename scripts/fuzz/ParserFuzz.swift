@@ -33,7 +33,7 @@ private func compareFastPaths(_ body: UnsafeRawBufferPointer) {
         let fastValid = fastScanner.scan(bytes, into: &a)
         let carefulValid = carefulScanner.scan(bytes, into: &b)
         if fastValid != carefulValid { fatalError("scanner paths disagree on validity: \(Array(bytes))") }
-        if fastValid, !same(a.0, b.0) || !same(a.1, b.1) || !same(a.2, b.2) {
+        if fastValid, a != b {
             fatalError("scanner paths disagree on values: \(Array(bytes))")
         }
         if time.parse(text: bytes, cache: &hourCache) != time.parse(text: bytes) {
@@ -50,7 +50,7 @@ private func compareFastPaths(_ body: UnsafeRawBufferPointer) {
                 continue
             }
             if fast.wellFormed != wellFormed { fatalError("row bitmaps disagree on quoting: \(Array(bytes))") }
-            if wellFormed, !same(fast.spans.0, walked.0) || !same(fast.spans.1, walked.1) || !same(fast.spans.2, walked.2) {
+            if wellFormed, fast.spans != walked {
                 fatalError("row bitmaps disagree on a field: \(Array(bytes))")
             }
         }
@@ -82,12 +82,4 @@ private func outcomes(_ body: UnsafeRawBufferPointer, chunk: Int, maxLine: Int) 
     }
     splitter.finish(record)
     return results
-}
-
-private func same(_ a: JSONFieldScanner.Value, _ b: JSONFieldScanner.Value) -> Bool {
-    a.kind == b.kind && a.start == b.start && a.end == b.end && a.hasEscape == b.hasEscape && a.rank == b.rank
-}
-
-private func same(_ a: DelimitedRowScanner.FieldSpan?, _ b: DelimitedRowScanner.FieldSpan?) -> Bool {
-    a?.start == b?.start && a?.end == b?.end && a?.doubled == b?.doubled
 }
