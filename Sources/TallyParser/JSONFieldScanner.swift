@@ -123,6 +123,10 @@ struct JSONFieldScanner {
     /// in a line with no backslash and no control byte: there every stop in the bitmap is a
     /// quote, so strings are walked a quote at a time and only the bytes between them are read.
     ///
+    /// The commonest joins, `":"` between a key and a string and `","` between members, are each
+    /// checked with one two-byte compare; a quote so checked is then passed in the bitmap
+    /// without asking where it is.
+    ///
     /// - Returns: true after the object's closing `}` (the cursor just past it); false at the
     ///   first member written any other way (the cursor at its start, nothing recorded for it),
     ///   which the careful path then reads. Everything this accepts, the careful path accepts
@@ -137,52 +141,87 @@ struct JSONFieldScanner {
         var p = cursor.p - base
         defer { cursor.p = base + p }
         var quotes = stops.reader(from: p)
+        // Whether base[p] is known to be a quote (the last member ended `,"`): then it is the
+        // next stop, as nothing between the last value and p is one.
+        var keyQuoteSeen = false
         while true {
-            // Each `quotes.next()` below follows one that was below n, so the sentinel at n
-            // has not been passed.
-            let keyStart = quotes.next()
-            guard keyStart == p, p < n else { return false }
+            // Each `quotes.next()` or `skip()` below follows one that was below n, so the
+            // sentinel at n has not been passed.
+            if keyQuoteSeen {
+                quotes.skip()
+            } else {
+                let keyStart = quotes.next()
+                guard keyStart == p, p < n else { return false }
+            }
             let keyEnd = quotes.next()
-            // Room for `:`, a value's first byte and a separator; and the colon.
-            guard n &- keyEnd > 3, base[keyEnd &+ 1] == UInt8(ascii: ":") else { return false }
-            var valueStart = keyEnd &+ 2
-            if base[valueStart] == 0x20 { valueStart &+= 1 }
+            // Room for `:`, a value's first byte and a separator.
+            guard n &- keyEnd > 3 else { return false }
+            let valueStart: Int
             var valueEnd: Int
             let kind: ValueKind
-            switch base[valueStart] {
-            case UInt8(ascii: "\""):
-                // The quote at valueStart is the next stop: only `:` and a space lie between.
-                _ = quotes.next()
+            if Self.pair(base + (keyEnd &+ 1)) == Self.colonQuote {
+                // The quote at keyEnd + 2 is the next stop.
+                quotes.skip()
                 let close = quotes.next()
                 guard close < n else { return false }
+                valueStart = keyEnd &+ 2
                 valueEnd = close &+ 1
                 kind = .string
-            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                var number = Cursor(p: base + valueStart, end: cursor.end)
-                guard number.skipNumber() else { return false }
-                valueEnd = number.p - base
-                kind = .number
-            case UInt8(ascii: "n"):
-                guard n &- valueStart >= 4,
-                    UnsafeRawPointer(base + valueStart).loadUnaligned(as: UInt32.self) == Self.nullWord
-                else { return false }
-                valueEnd = valueStart &+ 4
-                kind = .null
-            default:
-                return false
+            } else {
+                guard base[keyEnd &+ 1] == UInt8(ascii: ":") else { return false }
+                var start = keyEnd &+ 2
+                if base[start] == 0x20 { start &+= 1 }
+                valueStart = start
+                switch base[start] {
+                case UInt8(ascii: "\""):
+                    // The quote at start is the next stop: only `:` and a space lie between.
+                    quotes.skip()
+                    let close = quotes.next()
+                    guard close < n else { return false }
+                    valueEnd = close &+ 1
+                    kind = .string
+                case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    var number = Cursor(p: base + start, end: cursor.end)
+                    guard number.skipNumber() else { return false }
+                    valueEnd = number.p - base
+                    kind = .number
+                case UInt8(ascii: "n"):
+                    guard n &- start >= 4,
+                        UnsafeRawPointer(base + start).loadUnaligned(as: UInt32.self) == Self.nullWord
+                    else { return false }
+                    valueEnd = start &+ 4
+                    kind = .null
+                default:
+                    return false
+                }
             }
             guard valueEnd < n else { return false }
-            let separator = base[valueEnd]
-            guard separator == UInt8(ascii: ",") || separator == UInt8(ascii: "}") else { return false }
             if !allPreferred {
                 let key = UnsafeRawBufferPointer(start: base + p + 1, count: keyEnd &- p &- 1)
                 record(fields.lookup(key), kind, valueStart, valueEnd, false, &values, &allPreferred)
             }
+            if n &- valueEnd > 1, Self.pair(base + valueEnd) == Self.commaQuote {
+                p = valueEnd &+ 1
+                keyQuoteSeen = true
+                continue
+            }
+            let separator = base[valueEnd]
+            guard separator == UInt8(ascii: ",") || separator == UInt8(ascii: "}") else { return false }
             p = valueEnd &+ 1
             if separator == UInt8(ascii: "}") { return true }
             if p < n, base[p] == 0x20 { p &+= 1 }
+            keyQuoteSeen = false
         }
     }
+
+    /// The two bytes at `p` as a little-endian number, to compare with `colonQuote` and the like.
+    @inline(__always)
+    private static func pair(_ p: UnsafePointer<UInt8>) -> UInt16 {
+        UnsafeRawPointer(p).loadUnaligned(as: UInt16.self)
+    }
+
+    /// `:"` and `,"` as little-endian pairs.
+    private static let colonQuote = UInt16(0x223a), commaQuote = UInt16(0x222c)
 
     /// `null` as a little-endian word.
     private static let nullWord = UInt32(0x6c6c_756e)

@@ -98,6 +98,17 @@ final class StringStopFinder {
             bits &= bits &- 1
             return offset
         }
+
+        /// Passes the next stop without computing where it is: for a stop the caller already
+        /// knows, such as a quote it has just seen in the line.
+        @inline(__always)
+        mutating func skip() {
+            while bits == 0 {
+                word &+= 1
+                bits = words[word]
+            }
+            bits &= bits &- 1
+        }
     }
 
     private func grow(to needed: Int) {
