@@ -44,7 +44,10 @@ for name in "${targets[@]}"; do
       fi
       ;;
     parser)
-      build parser TallyParser ParserFuzz.swift
+      # The parser's C kernels (CTallyKernels) as one object, with the same sanitizers.
+      clang -c -O2 -g -fsanitize=fuzzer-no-link,address -I Sources/CTallyKernels/include \
+        Sources/CTallyKernels/tally_kernels.c -o "$out/tally_kernels.o"
+      build parser TallyParser ParserFuzz.swift -I Sources/CTallyKernels/include "$out/tally_kernels.o"
       if [ -z "$(ls -A "$corpus")" ]; then
         # Seeds: the start of each sample log as plain text, after one byte for the harness's
         # choice of chunk size and line cap. (head closing the pipe early is expected: || true.)

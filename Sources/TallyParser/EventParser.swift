@@ -88,6 +88,7 @@ public struct EventParser {
     public mutating func parse(_ piece: LineSplitter.Piece) -> LineOutcome {
         switch piece {
         case .line(let bytes): return parse(line: bytes)
+        case .plainLine(let bytes, let place): return parse(line: bytes, plain: place)
         case .tooLong:
             // A too-long first line still counts as the first: a BOM can only be on it.
             sawFirstLine = true
@@ -95,18 +96,27 @@ public struct EventParser {
         }
     }
 
-    /// - Parameter line: one line without its `\n`.
-    public mutating func parse(line raw: UnsafeRawBufferPointer) -> LineOutcome {
+    /// What the line splitter should index the text for (see `TextIndex`): known once the
+    /// format is.
+    public var textClasses: TextIndex.Classes? {
+        if case .json = state { .json } else { nil }
+    }
+
+    /// - Parameters:
+    ///   - line: one line without its `\n`.
+    ///   - plain: the line's place in the text's index, if the splitter indexed it.
+    public mutating func parse(line raw: UnsafeRawBufferPointer, plain: TextIndex.Line? = nil) -> LineOutcome {
         var line = raw
         if !sawFirstLine {
             sawFirstLine = true
-            if line.starts(with: [0xef, 0xbb, 0xbf]) { line = UnsafeRawBufferPointer(rebasing: line[3...]) }
+            // Without its place in the index, which the BOM would shift.
+            if line.starts(with: [0xef, 0xbb, 0xbf]) { return parse(line: UnsafeRawBufferPointer(rebasing: line[3...])) }
         }
         if let last = line.last, last == 0x0d { line = UnsafeRawBufferPointer(rebasing: line.dropLast()) }
         if Self.isBlank(line) { return .blank }
         switch state {
         case .json:
-            return parseJSON(line)
+            return parseJSON(line, plain: plain)
         case .delimited(let scanner, let columns):
             return parseRow(line, scanner: scanner, columns: columns)
         case .undecided:
@@ -144,10 +154,10 @@ public struct EventParser {
 
     // MARK: - JSON Lines
 
-    private mutating func parseJSON(_ line: UnsafeRawBufferPointer) -> LineOutcome {
+    private mutating func parseJSON(_ line: UnsafeRawBufferPointer, plain: TextIndex.Line? = nil) -> LineOutcome {
         var values = (JSONFieldScanner.Value(), JSONFieldScanner.Value(), JSONFieldScanner.Value())
         // A raw NUL is never valid JSON, so lines that scan need no separate search for one.
-        guard json.scan(line, into: &values) else { return .rejected(Self.hasNul(line) ? .nulByte : .malformed) }
+        guard json.scan(line, plain: plain, into: &values) else { return .rejected(Self.hasNul(line) ? .nulByte : .malformed) }
         let (time, type, campaign) = values
         if time.isMissing || type.isMissing || campaign.isMissing { return .rejected(.missingField) }
 

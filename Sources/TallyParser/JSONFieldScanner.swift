@@ -53,10 +53,17 @@ struct JSONFieldScanner {
     }
 
     /// Scans `line` (no newline, no trailing CR) into `values`; false if it is not one valid JSON object.
-    mutating func scan(_ line: UnsafeRawBufferPointer, into values: inout (Value, Value, Value)) -> Bool {
+    /// - Parameter plain: the line's place in its window's index, if it has one.
+    mutating func scan(
+        _ line: UnsafeRawBufferPointer, plain: TextIndex.Line? = nil, into values: inout (Value, Value, Value)
+    ) -> Bool {
         guard let base = line.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
         var cursor = Cursor(p: base, end: base + line.count)
-        if usesShortcuts { stops.index(base, count: line.count) }
+        if usesShortcuts {
+            if let plain { stops.use(plain, count: line.count) } else { stops.index(base, count: line.count) }
+        }
+        // Where position 0 of the stops is: the line's start, or its window's.
+        let stopsBase = base - stops.origin
         var allPreferred = false
         cursor.skipWhitespace()
         guard cursor.take(UInt8(ascii: "{")) else { return false }
@@ -66,7 +73,7 @@ struct JSONFieldScanner {
             return cursor.p == cursor.end
         }
         while true {
-            if usesShortcuts, scanCompactMembers(&cursor, base, &values, &allPreferred) {
+            if usesShortcuts, scanCompactMembers(&cursor, stopsBase, &values, &allPreferred) {
                 cursor.skipWhitespace()
                 return cursor.p == cursor.end
             }
@@ -75,7 +82,7 @@ struct JSONFieldScanner {
             cursor.skipWhitespace()
             guard cursor.take(UInt8(ascii: "\"")) else { return false }
             let keyStart = cursor.p
-            guard let keyHasEscape = skipString(&cursor, base) else { return false }
+            guard let keyHasEscape = skipString(&cursor, stopsBase) else { return false }
             let key = UnsafeRawBufferPointer(start: keyStart, count: cursor.p - keyStart - 1)
             guard cursor.take(UInt8(ascii: ":"), afterWhitespace: true) else { return false }
             cursor.skipWhitespace()
@@ -86,7 +93,7 @@ struct JSONFieldScanner {
             switch cursor.p.pointee {
             case UInt8(ascii: "\""):
                 cursor.p += 1
-                guard let escaped = skipString(&cursor, base) else { return false }
+                guard let escaped = skipString(&cursor, stopsBase) else { return false }
                 kind = .string
                 valueHasEscape = escaped
             case UInt8(ascii: "n"):
@@ -126,6 +133,9 @@ struct JSONFieldScanner {
     /// The commonest joins, `":"` between a key and a string and `","` between members, are each
     /// checked with one two-byte compare; a quote so checked is then passed in the bitmap
     /// without asking where it is.
+    ///
+    /// `base` is where position 0 of the stops is (the line's start, or its window's), and
+    /// positions here are counted from it.
     ///
     /// - Returns: true after the object's closing `}` (the cursor just past it); false at the
     ///   first member written any other way (the cursor at its start, nothing recorded for it),
@@ -198,7 +208,8 @@ struct JSONFieldScanner {
             guard valueEnd < n else { return false }
             if !allPreferred {
                 let key = UnsafeRawBufferPointer(start: base + p + 1, count: keyEnd &- p &- 1)
-                record(fields.lookup(key), kind, valueStart, valueEnd, false, &values, &allPreferred)
+                let origin = stops.origin
+                record(fields.lookup(key), kind, valueStart &- origin, valueEnd &- origin, false, &values, &allPreferred)
             }
             if n &- valueEnd > 1, Self.pair(base + valueEnd) == Self.commaQuote {
                 p = valueEnd &+ 1
@@ -249,7 +260,8 @@ struct JSONFieldScanner {
         allPreferred = usesShortcuts && values.0.rank == 0 && values.1.rank == 0 && values.2.rank == 0
     }
 
-    /// Skips a top-level string's body after its opening quote, and the closing quote.
+    /// Skips a top-level string's body after its opening quote, and the closing quote. `base`
+    /// is where position 0 of the stops is.
     /// - Returns: whether the string had escapes, or nil if it is not a valid JSON string.
     @inline(__always)
     private func skipString(_ cursor: inout Cursor, _ base: UnsafePointer<UInt8>) -> Bool? {

@@ -19,8 +19,19 @@ public struct LineSplitter: ~Copyable {
     public enum Piece {
         /// A whole line. The bytes are valid only during the call that receives them.
         case line(UnsafeRawBufferPointer)
+        /// A whole line with no backslash or control byte before its end, with its place in
+        /// the bitmaps of the text around it (see `TextIndex`). Valid only during the call.
+        case plainLine(UnsafeRawBufferPointer, TextIndex.Line)
         /// A line longer than the cap; its bytes are gone.
         case tooLong
+
+        /// The line's bytes, if it has any.
+        public var bytes: UnsafeRawBufferPointer? {
+            switch self {
+            case .line(let bytes), .plainLine(let bytes, _): bytes
+            case .tooLong: nil
+            }
+        }
     }
 
     public let maxLineBytes: Int
@@ -31,13 +42,16 @@ public struct LineSplitter: ~Copyable {
     private var carryCapacity: Int
     private var carryCount = 0
     private var discarding = false
+    private let textIndex: TextIndex
 
     /// Lines handed out so far, counting `.tooLong` ones: the number of the last line handed out.
     public private(set) var lineNumber = 0
 
-    public init(maxLineBytes: Int = 1 << 20) {
+    /// - Parameter indexWindow: how many bytes of text are indexed at a time (see `TextIndex`).
+    public init(maxLineBytes: Int = 1 << 20, indexWindow: Int = 1 << 16) {
         precondition(maxLineBytes > 0)
         self.maxLineBytes = maxLineBytes
+        textIndex = TextIndex(capacity: indexWindow)
         carryCapacity = min(maxLineBytes + 1, 1 << 16)
         carry = .allocate(byteCount: carryCapacity, alignment: 16)
     }
@@ -48,20 +62,31 @@ public struct LineSplitter: ~Copyable {
 
     /// Hands every line completed by `chunk` to `body`, in order.
     ///
+    /// - Parameter indexing: what to index the text for, asked before each window of it; nil
+    ///   to find lines one at a time (while the format is not yet known, say).
     /// - Complexity: O(chunk.count), plus a copy of the one line that runs past the chunk's end.
     public mutating func consume(
         _ chunk: UnsafeRawBufferPointer,
+        indexing: () -> TextIndex.Classes? = { nil },
         _ body: (Piece) throws -> Void
     ) rethrows {
-        guard let base = chunk.baseAddress, chunk.count > 0 else { return }
+        guard let base = chunk.baseAddress?.assumingMemoryBound(to: UInt8.self), chunk.count > 0 else { return }
         var start = 0
         let end = chunk.count
         while start < end {
+            if carryCount == 0, !discarding, indexing() != nil,
+                let next = try consumeIndexed(base + start, count: end - start, body)
+            {
+                start += next
+                continue
+            }
+            // One line found with memchr: one that began in an earlier chunk, one longer than
+            // an index window, the last of the chunk, or any line while nothing is indexed.
             guard let newline = memchr(base + start, 0x0a, end - start) else {
                 holdOpenLine(base + start, count: end - start)
                 return
             }
-            let lineEnd = base.distance(to: UnsafeRawPointer(newline))
+            let lineEnd = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(newline))
             let count = lineEnd - start
             lineNumber += 1
             if discarding {
@@ -80,6 +105,47 @@ public struct LineSplitter: ~Copyable {
                 try body(.tooLong)
             } else {
                 try body(.line(UnsafeRawBufferPointer(start: base + start, count: count)))
+            }
+            start = lineEnd + 1
+        }
+    }
+
+    /// Indexes up to a window of the text at `base` and hands out the whole lines in it.
+    ///
+    /// - Returns: how many bytes were used (up to the start of the first line not handed out),
+    ///   or nil if no line ends in the window, for the caller to find that line's end.
+    private mutating func consumeIndexed(
+        _ base: UnsafePointer<UInt8>, count: Int, _ body: (Piece) throws -> Void
+    ) rethrows -> Int? {
+        let window = min(count, textIndex.capacity)
+        textIndex.index(base, count: window)
+        var start = 0
+        while true {
+            let stop = textIndex.nextBreak(atOrAfter: start)
+            if stop == window { return start > 0 ? start : nil }
+            var lineEnd = stop
+            var plain = true
+            if base[stop] == 0x0a {
+                // The usual end.
+            } else if base[stop] == 0x0d, stop + 1 < window, base[stop + 1] == 0x0a {
+                // CRLF: the CR stays on the line, for the parser to strip; it is still a stop.
+                lineEnd = stop + 1
+            } else {
+                // A backslash or a control byte: this line is scanned on its own.
+                guard let newline = memchr(base + stop, 0x0a, window - stop) else {
+                    return start > 0 ? start : nil
+                }
+                lineEnd = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(newline))
+                plain = false
+            }
+            let line = UnsafeRawBufferPointer(start: base + start, count: lineEnd - start)
+            lineNumber += 1
+            if isTooLong(base + start, count: line.count) {
+                try body(.tooLong)
+            } else if plain {
+                try body(.plainLine(line, textIndex.line(at: start)))
+            } else {
+                try body(.line(line))
             }
             start = lineEnd + 1
         }

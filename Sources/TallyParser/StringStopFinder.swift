@@ -12,22 +12,41 @@ import _Builtin_intrinsics.intel
 ///
 /// Invariant: after `index(_:count:)`, bit `i % 64` of `words[i / 64]` is set exactly when byte
 /// `i` of the line is a stop, for `i < count`; bit `count` is set as a sentinel, so a reader
-/// walking the bits always stops by the end; the bits after it are clear.
+/// walking the bits always stops by the end; the bits after it are clear. After `use(_:count:)`
+/// the words are a window's (`TextIndex`) and the same holds with every position shifted by
+/// `origin`, where the line starts: positions given to and by readers are then counted from
+/// the window's start.
 final class StringStopFinder {
-    private var words: UnsafeMutablePointer<UInt64>
+    private var storage: UnsafeMutablePointer<UInt64>
     private var capacity: Int
+    private var words: UnsafePointer<UInt64>
+    /// The bit of the line's first byte.
+    private(set) var origin = 0
     private var wordCount = 0
+    /// The sentinel's bit: `origin` plus the line's length.
     private var count = 0
     /// Whether the line has a backslash or a control byte: if not, every stop is a quote.
     private(set) var hasEscapesOrControls = false
 
     init() {
         capacity = 64
-        words = .allocate(capacity: capacity)
+        storage = .allocate(capacity: capacity)
+        words = UnsafePointer(storage)
     }
 
     deinit {
-        words.deallocate()
+        storage.deallocate()
+    }
+
+    /// Takes the stops of a plain line of `count` bytes from its window's index, which has
+    /// them already (and no backslash or control byte among them).
+    @inline(__always)
+    func use(_ line: TextIndex.Line, count: Int) {
+        words = line.stops
+        origin = line.origin
+        self.count = origin &+ count
+        wordCount = self.count >> 6 &+ 1
+        hasEscapesOrControls = false
     }
 
     /// Marks the stops of the `count` bytes at `base`.
@@ -35,8 +54,11 @@ final class StringStopFinder {
     @inline(__always)
     func index(_ base: UnsafePointer<UInt8>, count: Int) {
         self.count = count
+        origin = 0
         wordCount = count >> 6 + 1
         if wordCount > capacity { grow(to: wordCount) }
+        words = UnsafePointer(storage)
+        let words = storage
         var i = 0
         var w = 0
         var others: UInt64 = 0
@@ -61,8 +83,8 @@ final class StringStopFinder {
         hasEscapesOrControls = (others | escapesOrControls) != 0
     }
 
-    /// The offset of the first stop at or after `offset` (at most `count`), or the line's
-    /// length if there is none.
+    /// The position of the first stop at or after `offset` (at most the sentinel's), or the
+    /// sentinel's if there is none.
     @inline(__always)
     func first(atOrAfter offset: Int) -> Int {
         var w = offset >> 6
@@ -82,9 +104,9 @@ final class StringStopFinder {
         Reader(words: words, word: offset >> 6, bits: words[offset >> 6] & (~0 &<< UInt64(offset & 63)))
     }
 
-    /// Stops in order, ending with the sentinel at the line's length; ask for none after it.
+    /// Stops in order, ending with the sentinel at the line's end; ask for none after it.
     struct Reader {
-        let words: UnsafeMutablePointer<UInt64>
+        let words: UnsafePointer<UInt64>
         var word: Int
         var bits: UInt64
 
@@ -112,9 +134,9 @@ final class StringStopFinder {
     }
 
     private func grow(to needed: Int) {
-        words.deallocate()
+        storage.deallocate()
         capacity = max(needed, capacity * 2)
-        words = .allocate(capacity: capacity)
+        storage = .allocate(capacity: capacity)
     }
 
     /// For the 16 bytes at `p`: bit `i` of `quotes` set if byte `i` is `"`, of `others` if it

@@ -52,9 +52,7 @@ struct InputRollup {
             case .rejected(let reason):
                 if let rejects {
                     if rejected == nil { rejected = rejects.makePart(source: location.description) }
-                    var text: UnsafeRawBufferPointer?
-                    if case .line(let bytes) = piece { text = bytes }
-                    rejected?.record(line: lineNumber, reason: reason.name, text: text)
+                    rejected?.record(line: lineNumber, reason: reason.name, text: piece.bytes)
                 }
             default:
                 break
@@ -68,7 +66,7 @@ struct InputRollup {
                 try pump.forEachChunk { chunk in
                     decodedBytes += chunk.count
                     progress.read(chunk.count)
-                    splitter.consume(chunk, handle)
+                    splitter.consume(chunk, indexing: { parser.textClasses }, handle)
                 }
             } else {
                 while true {
@@ -76,7 +74,8 @@ struct InputRollup {
                     if count == 0 { break }
                     decodedBytes += count
                     progress.read(count)
-                    splitter.consume(UnsafeRawBufferPointer(rebasing: buffer[..<count]), handle)
+                    splitter.consume(
+                        UnsafeRawBufferPointer(rebasing: buffer[..<count]), indexing: { parser.textClasses }, handle)
                 }
             }
             splitter.finish(handle)

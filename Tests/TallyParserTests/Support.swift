@@ -39,16 +39,23 @@ extension EventParser {
     }
 }
 
-/// Parses a whole text as one input, split into chunks of `chunkSize` bytes.
-func parseAll(_ text: [UInt8], chunkSize: Int, maxLineBytes: Int = 1 << 20, format: LogFormat = .auto) -> [Parsed] {
+/// Parses a whole text as one input, split into chunks of `chunkSize` bytes, as tally does:
+/// lines are indexed (`TextIndex`, in windows of `indexWindow` bytes) once the format is known,
+/// unless `indexing` is false.
+func parseAll(
+    _ text: [UInt8], chunkSize: Int, maxLineBytes: Int = 1 << 20, format: LogFormat = .auto,
+    indexing: Bool = true, indexWindow: Int = 1 << 16
+) -> [Parsed] {
     var parser = EventParser(format: format)
-    var splitter = LineSplitter(maxLineBytes: maxLineBytes)
+    var splitter = LineSplitter(maxLineBytes: maxLineBytes, indexWindow: indexWindow)
     var results: [Parsed] = []
     text.withUnsafeBytes { raw in
         var start = 0
         while start < raw.count {
             let end = min(start + chunkSize, raw.count)
-            splitter.consume(UnsafeRawBufferPointer(rebasing: raw[start..<end])) { results.append(Parsed(parser.parse($0))) }
+            splitter.consume(UnsafeRawBufferPointer(rebasing: raw[start..<end]), indexing: { indexing ? parser.textClasses : nil }) {
+                results.append(Parsed(parser.parse($0)))
+            }
             start = end
         }
     }

@@ -2,8 +2,9 @@
 // TallyParser into one module, so it sees their internals.
 //
 // For any bytes: no crash or memory error (ASan), the same outcomes whatever the chunk
-// boundaries, every counted event sane (campaign non-empty valid UTF-8, time in range), and
-// the JSON scanner's and time parser's fast paths giving what their plain paths give.
+// boundaries and with or without the text index, every counted event sane (campaign non-empty
+// valid UTF-8, time in range), and the JSON scanner's and time parser's fast paths giving what
+// their plain paths give.
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func parserFuzzOne(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
@@ -12,10 +13,11 @@ public func parserFuzzOne(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     // The first byte picks a line cap and a chunk size, so both vary with the input.
     let maxLine = 16 + Int(input[0]) * 4
     let chunk = 1 + Int(input[0] % 13)
+    let window = 1 + Int(input[0] % 97) * 3
     let body = UnsafeRawBufferPointer(rebasing: input[1...])
-    let whole = outcomes(body, chunk: max(1, body.count), maxLine: maxLine)
-    let pieces = outcomes(body, chunk: chunk, maxLine: maxLine)
-    if whole != pieces { fatalError("chunking changed the outcomes: \(whole) vs \(pieces)") }
+    let whole = outcomes(body, chunk: max(1, body.count), maxLine: maxLine, indexWindow: nil)
+    let pieces = outcomes(body, chunk: chunk, maxLine: maxLine, indexWindow: window)
+    if whole != pieces { fatalError("chunking or indexing changed the outcomes: \(whole) vs \(pieces)") }
     compareFastPaths(body)
     return 0
 }
@@ -57,9 +59,10 @@ private func compareFastPaths(_ body: UnsafeRawBufferPointer) {
     }
 }
 
-private func outcomes(_ body: UnsafeRawBufferPointer, chunk: Int, maxLine: Int) -> [String] {
+/// - Parameter indexWindow: the text index's window (see `TextIndex`), or nil for none.
+private func outcomes(_ body: UnsafeRawBufferPointer, chunk: Int, maxLine: Int, indexWindow: Int?) -> [String] {
     var parser = EventParser()
-    var splitter = LineSplitter(maxLineBytes: maxLine)
+    var splitter = LineSplitter(maxLineBytes: maxLine, indexWindow: indexWindow ?? 1)
     var results: [String] = []
     let time = TimeParser()
     func record(_ piece: LineSplitter.Piece) {
@@ -77,7 +80,9 @@ private func outcomes(_ body: UnsafeRawBufferPointer, chunk: Int, maxLine: Int) 
     var start = 0
     while start < body.count {
         let end = min(start + chunk, body.count)
-        splitter.consume(UnsafeRawBufferPointer(rebasing: body[start..<end]), record)
+        splitter.consume(
+            UnsafeRawBufferPointer(rebasing: body[start..<end]),
+            indexing: { indexWindow == nil ? nil : parser.textClasses }, record)
         start = end
     }
     splitter.finish(record)

@@ -1,0 +1,99 @@
+#include "tally_kernels.h"
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <immintrin.h>
+
+__attribute__((target("avx2")))
+static void index_json_avx2(const uint8_t *text, size_t blocks, uint64_t *stops, uint64_t *breaks) {
+    const __m256i quote = _mm256_set1_epi8('"');
+    const __m256i backslash = _mm256_set1_epi8('\\');
+    const __m256i control = _mm256_set1_epi8(0x1f);
+    for (size_t b = 0; b < blocks; b++, text += 64) {
+        __m256i lo = _mm256_loadu_si256((const __m256i *)text);
+        __m256i hi = _mm256_loadu_si256((const __m256i *)(text + 32));
+        /* v <= 0x1f (unsigned) exactly when min(v, 0x1f) == v. */
+        __m256i otherLo = _mm256_or_si256(_mm256_cmpeq_epi8(lo, backslash),
+                                          _mm256_cmpeq_epi8(_mm256_min_epu8(lo, control), lo));
+        __m256i otherHi = _mm256_or_si256(_mm256_cmpeq_epi8(hi, backslash),
+                                          _mm256_cmpeq_epi8(_mm256_min_epu8(hi, control), hi));
+        uint64_t quotes = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(lo, quote))
+                        | (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(hi, quote)) << 32;
+        uint64_t others = (uint32_t)_mm256_movemask_epi8(otherLo)
+                        | (uint64_t)(uint32_t)_mm256_movemask_epi8(otherHi) << 32;
+        breaks[b] = others;
+        stops[b] = others | quotes;
+    }
+}
+
+void tally_index_json_blocks_baseline(const uint8_t *text, size_t blocks, uint64_t *stops, uint64_t *breaks) {
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i control = _mm_set1_epi8(0x1f);
+    for (size_t b = 0; b < blocks; b++, text += 64) {
+        uint64_t quotes = 0, others = 0;
+        for (int k = 0; k < 4; k++) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(text + 16 * k));
+            __m128i other = _mm_or_si128(_mm_cmpeq_epi8(v, backslash), _mm_cmpeq_epi8(_mm_min_epu8(v, control), v));
+            quotes |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)) << (16 * k);
+            others |= (uint64_t)(uint16_t)_mm_movemask_epi8(other) << (16 * k);
+        }
+        breaks[b] = others;
+        stops[b] = others | quotes;
+    }
+}
+
+/* AVX2 needs the CPU to have it (CPUID leaf 7) and the OS to save the YMM registers (XCR0). */
+static int detect_avx2(void) {
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
+    if (!(c & bit_OSXSAVE) || !(c & bit_AVX)) return 0;
+    unsigned lo, hi;
+    __asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    if ((lo & 6) != 6) return 0;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    return (b & bit_AVX2) != 0;
+}
+
+/* -1 until first asked; a race only makes two threads detect the same answer. */
+static int avx2 = -1;
+
+int tally_uses_avx2(void) {
+    int known = __atomic_load_n(&avx2, __ATOMIC_RELAXED);
+    if (known < 0) {
+        known = detect_avx2();
+        __atomic_store_n(&avx2, known, __ATOMIC_RELAXED);
+    }
+    return known;
+}
+
+void tally_index_json_blocks(const uint8_t *text, size_t blocks, uint64_t *stops, uint64_t *breaks) {
+    if (tally_uses_avx2()) {
+        index_json_avx2(text, blocks, stops, breaks);
+    } else {
+        tally_index_json_blocks_baseline(text, blocks, stops, breaks);
+    }
+}
+
+#else
+
+void tally_index_json_blocks_baseline(const uint8_t *text, size_t blocks, uint64_t *stops, uint64_t *breaks) {
+    for (size_t b = 0; b < blocks; b++, text += 64) {
+        uint64_t quotes = 0, others = 0;
+        for (int i = 0; i < 64; i++) {
+            uint8_t c = text[i];
+            quotes |= (uint64_t)(c == '"') << i;
+            others |= (uint64_t)(c == '\\' || c < 0x20) << i;
+        }
+        breaks[b] = others;
+        stops[b] = others | quotes;
+    }
+}
+
+int tally_uses_avx2(void) { return 0; }
+
+void tally_index_json_blocks(const uint8_t *text, size_t blocks, uint64_t *stops, uint64_t *breaks) {
+    tally_index_json_blocks_baseline(text, blocks, stops, breaks);
+}
+
+#endif
