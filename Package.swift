@@ -28,7 +28,7 @@ let package = Package(
         // DWARF 4, which valgrind 3.19 (Debian 12's, used to count instructions) can read.
         .target(name: "CTallyKernels", cSettings: [.unsafeFlags(["-gdwarf-4"])]),
         .target(name: "TallyParser", dependencies: ["CTallyKernels"]),
-        .target(name: "TallyAggregator"),
+        .target(name: "TallyAggregator", dependencies: ["CTallyKernels"]),
         // The writer uses zlib too, to compress the rejected-lines file.
         .target(name: "TallyWriter", dependencies: ["TallyAggregator", "CZlib"]),
         .target(

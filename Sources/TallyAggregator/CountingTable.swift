@@ -1,3 +1,5 @@
+import CTallyKernels
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -11,22 +13,24 @@ import Darwin
 /// count there is a chain of dependent reads: the interner's slot, the campaign's hash and
 /// offset, its bytes, the key table's slot, the key, the row. Once the decoded text streams
 /// through the core's cache those tables are no longer in it, and each read waits for the one
-/// before. Here one 32-byte slot holds everything a lookup compares: a tag from the hash, the
-/// day, the length and the first 16 bytes of the campaign. Campaign ids are mostly that short,
-/// so a hit reads one slot, then adds to a dense row of counters that nothing waits for.
-/// (On the bench's 16 JSON Lines files, tally's CPU time over the zlib floor's went from 1.32
-/// to 1.22 with this table; see the README's performance section.)
+/// before. Here one 64-byte slot, one cache line, holds everything a lookup compares (a tag
+/// from the hash, the day, the length and the first 16 bytes of the campaign) and the key's
+/// counters. Campaign ids are mostly that short, so a count is one line read and written; and
+/// that line is prefetched one event ahead. (On the bench's 16 JSON Lines files, tally's CPU
+/// time over the zlib floor's went from 1.32 to 1.22 with the first form of this table, whose
+/// counters were in rows of their own; see the README's performance section.)
 ///
 /// The table is folded into a `Rollup` once its input has been read to its checked end
 /// (`Rollup.merge(_:)`), and is then dropped, so its extra bytes a key are paid per input, not
 /// per run. An input with more keys than `keyLimit` spills the table into a compact `Rollup`
 /// of its own each time it fills, so memory stays that of the compact form plus one full table.
 ///
-/// Storage. Row `r` has day `days[r]`, campaign `arena[starts[r] ..< starts[r] + lengths[r]]`
-/// and counters `counts[r * counterCount ..< (r + 1) * counterCount]`; rows are the truth.
-/// `slots` indexes them: open addressing, linear probing, at most 3/4 full, rebuilt from the rows
-/// when it grows. Invariant: a slot with `row != 0` describes row `row - 1` exactly (its day,
-/// length, and `head`/`tail` are the first 16 bytes of its campaign, zero-padded).
+/// Storage. Row `r` has day `days[r]` and campaign `arena[starts[r] ..< starts[r] + lengths[r]]`,
+/// and its counters are in slot `slotOfRow[r]`. `slots` indexes the rows: open addressing,
+/// linear probing, at most 3/4 full, rebuilt from the rows when it grows. Invariant: a slot
+/// with `row != 0` describes row `row - 1` exactly (its day, length, and `head`/`tail` are the
+/// first 16 bytes of its campaign, zero-padded), `slotOfRow[row - 1]` is that slot, and its
+/// first `counterCount` counters are the row's.
 public final class CountingTable: @unchecked Sendable {
     private struct Slot {
         /// The high half of the key's hash.
@@ -38,7 +42,12 @@ public final class CountingTable: @unchecked Sendable {
         /// Bytes 0..<8 and 8..<16 of the campaign, little-endian, zero past its end.
         var head: UInt64 = 0
         var tail: UInt64 = 0
+        /// The key's counters; the first `counterCount` are used.
+        var counts: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
     }
+
+    /// The most counters a slot holds.
+    public static let maxCounterCount = 4
 
     /// An event whose count waits for the next `add` (see there).
     private struct Waiting {
@@ -60,36 +69,47 @@ public final class CountingTable: @unchecked Sendable {
     /// The waiting event's campaign when it is longer than 16 bytes.
     private var waitingBytes: UnsafeMutableRawPointer
     private var waitingCapacity = 64
-    /// The sum of the early reads, kept so that the compiler keeps the reads.
-    private var earlyReads: UInt32 = 0
+    /// Aligned to 64 bytes, so that no slot straddles two cache lines.
     private var slots: UnsafeMutablePointer<Slot>
     private var mask: Int
-    private var counts: UnsafeMutablePointer<UInt64>
-    private var countsCapacity: Int
+    /// Where a slot's counters are within it.
+    private let countsOffset = MemoryLayout<Slot>.offset(of: \Slot.counts)!
+    private var slotOfRow: [Int] = []
     private var days: [Int32] = []
     private var starts: [Int] = []
     private var lengths: [UInt32] = []
     private var arena: [UInt8] = []
 
-    /// - Parameter keyLimit: how many keys the table holds before it spills them into a
-    ///   compact `Rollup` and starts again; this bounds its slots at 1 MiB by default.
+    /// - Parameters:
+    ///   - counterCount: 1 to `maxCounterCount`.
+    ///   - keyLimit: how many keys the table holds before it spills them into a compact
+    ///     `Rollup` and starts again; this bounds its slots at 2 MiB by default.
     public init(counterCount: Int, keyLimit: Int = 24_576) {
-        precondition(counterCount > 0 && keyLimit > 0)
+        precondition(counterCount > 0 && counterCount <= Self.maxCounterCount && keyLimit > 0)
+        precondition(MemoryLayout<Slot>.stride == 64)
         self.counterCount = counterCount
         self.keyLimit = keyLimit
-        let slotCount = 1024
-        slots = .allocate(capacity: slotCount)
-        slots.initialize(repeating: Slot(), count: slotCount)
-        mask = slotCount - 1
-        countsCapacity = 256 * counterCount
-        counts = .allocate(capacity: countsCapacity)
+        slots = Self.allocateSlots(1024)
+        mask = 1023
         waitingBytes = .allocate(byteCount: waitingCapacity, alignment: 16)
     }
 
     deinit {
         slots.deallocate()
-        counts.deallocate()
         waitingBytes.deallocate()
+    }
+
+    private static func allocateSlots(_ count: Int) -> UnsafeMutablePointer<Slot> {
+        let slots = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Slot>.stride, alignment: 64)
+            .bindMemory(to: Slot.self, capacity: count)
+        slots.initialize(repeating: Slot(), count: count)
+        return slots
+    }
+
+    /// The counters of slot `index`.
+    @inline(__always)
+    private func counters(_ index: Int) -> UnsafeMutablePointer<UInt64> {
+        (UnsafeMutableRawPointer(slots + index) + countsOffset).assumingMemoryBound(to: UInt64.self)
     }
 
     /// Distinct (day, campaign) keys held in the table, not counting spilled ones.
@@ -100,17 +120,15 @@ public final class CountingTable: @unchecked Sendable {
 
     /// Adds `amount` to counter `counter` of (`day`, `campaign`).
     ///
-    /// The count is made one call late: this call reads the new event's slot, so that the
-    /// memory read starts now, then makes the count of the event before, whose slot has had a
-    /// whole line's parsing to arrive. Every read of the table makes the waiting count first.
+    /// The count is made one call late: this call prefetches the new event's slot, then makes
+    /// the count of the event before, whose slot has had a whole line's parsing to arrive.
+    /// Every read of the table makes the waiting count first.
     /// - Complexity: O(campaign.count) expected; one slot read for a campaign of up to 16 bytes.
     public func add(day: Int32, campaign: UnsafeRawBufferPointer, counter: Int, amount: UInt64 = 1) {
         precondition(counter >= 0 && counter < counterCount, "no such counter")
         precondition(campaign.count < Int(UInt32.max), "campaign too long")
         let hash = ByteHash.hash(campaign, seed: UInt32(bitPattern: day))
-        // The early read. Its value is only summed, never trusted: the waiting count made
-        // below may still change this slot.
-        earlyReads &+= slots[Int(truncatingIfNeeded: hash) & mask].row
+        tally_prefetch(slots + (Int(truncatingIfNeeded: hash) & mask))
         if waiting.isSet { count(waiting, waitingBytes) }
         let (head, tail) = Self.leadingWords(campaign)
         waiting = Waiting(
@@ -146,7 +164,7 @@ public final class CountingTable: @unchecked Sendable {
                 slot.tail == event.tail,
                 event.length <= 16 || equalsArena(row: Int(slot.row) - 1, longBytes, count: Int(event.length))
             {
-                counts[(Int(slot.row) - 1) * counterCount + event.counter] &+= event.amount
+                counters(index)[event.counter] &+= event.amount
                 return
             }
             index = (index + 1) & mask
@@ -165,9 +183,10 @@ public final class CountingTable: @unchecked Sendable {
                 appendRow(day: event.day, campaign: UnsafeRawBufferPointer(rebasing: $0[..<Int(event.length)]))
             }
         }
-        counts[row * counterCount + event.counter] = event.amount
         slots[index] = Slot(
             tag: tag, row: UInt32(row + 1), day: event.day, length: event.length, head: event.head, tail: event.tail)
+        counters(index)[event.counter] = event.amount
+        slotOfRow.append(index)
         if days.count * 4 > (mask + 1) * 3 { growSlots() }
     }
 
@@ -176,7 +195,7 @@ public final class CountingTable: @unchecked Sendable {
     public func forEachKey(_ body: (Int32, UnsafeRawBufferPointer, UnsafeBufferPointer<UInt64>) -> Void) {
         settle()
         forEachRow { row, day, campaign in
-            body(day, campaign, UnsafeBufferPointer(start: counts + row * counterCount, count: counterCount))
+            body(day, campaign, UnsafeBufferPointer(start: counters(slotOfRow[row]), count: counterCount))
         }
     }
 
@@ -186,8 +205,9 @@ public final class CountingTable: @unchecked Sendable {
         let spilled = self.spilled ?? Rollup(counterCount: counterCount)
         self.spilled = spilled
         forEachRow { row, day, campaign in
-            spilled.add(day: day, campaign: campaign, counts: UnsafeBufferPointer(start: counts + row * counterCount, count: counterCount))
+            spilled.add(day: day, campaign: campaign, counts: UnsafeBufferPointer(start: counters(slotOfRow[row]), count: counterCount))
         }
+        slotOfRow.removeAll(keepingCapacity: true)
         days.removeAll(keepingCapacity: true)
         starts.removeAll(keepingCapacity: true)
         lengths.removeAll(keepingCapacity: true)
@@ -200,18 +220,10 @@ public final class CountingTable: @unchecked Sendable {
         arena.withUnsafeBytes { memcmp($0.baseAddress! + starts[row], campaign, count) == 0 }
     }
 
-    /// A new row of zeros for (day, campaign); returns its index.
+    /// A new row for (day, campaign), without its slot yet; returns its index.
     private func appendRow(day: Int32, campaign: UnsafeRawBufferPointer) -> Int {
         let row = days.count
         precondition(row < Int(UInt32.max) - 1, "too many distinct keys")
-        if (row + 1) * counterCount > countsCapacity {
-            let grown = UnsafeMutablePointer<UInt64>.allocate(capacity: countsCapacity * 2)
-            grown.update(from: counts, count: row * counterCount)
-            counts.deallocate()
-            counts = grown
-            countsCapacity *= 2
-        }
-        (counts + row * counterCount).initialize(repeating: 0, count: counterCount)
         days.append(day)
         starts.append(arena.count)
         lengths.append(UInt32(campaign.count))
@@ -219,23 +231,21 @@ public final class CountingTable: @unchecked Sendable {
         return row
     }
 
-    /// Doubles the slots and indexes every row again. Hashes are recomputed from the rows: a
-    /// slot keeps only half of its hash.
+    /// Doubles the slots and indexes every row again, counters and all. Hashes are recomputed
+    /// from the rows: a slot keeps only half of its hash.
     private func growSlots() {
+        let old = slots
         let slotCount = (mask + 1) * 2
-        slots.deallocate()
-        slots = .allocate(capacity: slotCount)
-        slots.initialize(repeating: Slot(), count: slotCount)
+        slots = Self.allocateSlots(slotCount)
         mask = slotCount - 1
         forEachRow { row, day, campaign in
             let hash = ByteHash.hash(campaign, seed: UInt32(bitPattern: day))
             var index = Int(truncatingIfNeeded: hash) & mask
             while slots[index].row != 0 { index = (index + 1) & mask }
-            let (head, tail) = Self.leadingWords(campaign)
-            slots[index] = Slot(
-                tag: UInt32(truncatingIfNeeded: hash >> 32), row: UInt32(row + 1), day: day,
-                length: UInt32(campaign.count), head: head, tail: tail)
+            slots[index] = old[slotOfRow[row]]
+            slotOfRow[row] = index
         }
+        old.deallocate()
     }
 
     private func forEachRow(_ body: (Int, Int32, UnsafeRawBufferPointer) -> Void) {
