@@ -149,7 +149,12 @@ struct JSONFieldScanner {
         guard !stops.hasEscapesOrControls else { return false }
         let n = cursor.end - base
         var p = cursor.p - base
-        defer { cursor.p = base + p }
+        // A local copy, which can stay in a register while the loop runs.
+        var found = allPreferred
+        defer {
+            cursor.p = base + p
+            allPreferred = found
+        }
         var quotes = stops.reader(from: p)
         // Whether base[p] is known to be a quote (the last member ended `,"`): then it is the
         // next stop, as nothing between the last value and p is one.
@@ -206,10 +211,10 @@ struct JSONFieldScanner {
                 }
             }
             guard valueEnd < n else { return false }
-            if !allPreferred {
+            if !found {
                 let key = UnsafeRawBufferPointer(start: base + p + 1, count: keyEnd &- p &- 1)
                 let origin = stops.origin
-                record(fields.lookup(key), kind, valueStart &- origin, valueEnd &- origin, false, &values, &allPreferred)
+                record(fields.lookup(key), kind, valueStart &- origin, valueEnd &- origin, false, &values, &found)
             }
             if n &- valueEnd > 1, Self.pair(base + valueEnd) == Self.commaQuote {
                 p = valueEnd &+ 1
