@@ -26,6 +26,47 @@ static void index_json_avx2(const uint8_t *text, size_t blocks, uint64_t *stops,
     }
 }
 
+__attribute__((target("avx2")))
+static void index_delimited_avx2(const uint8_t *text, size_t blocks, uint8_t delimiter,
+                                 uint64_t *delimiters, uint64_t *quotes, uint64_t *breaks) {
+    const __m256i quote = _mm256_set1_epi8('"');
+    const __m256i delimit = _mm256_set1_epi8((char)delimiter);
+    const __m256i control = _mm256_set1_epi8(0x1f);
+    for (size_t b = 0; b < blocks; b++, text += 64) {
+        __m256i lo = _mm256_loadu_si256((const __m256i *)text);
+        __m256i hi = _mm256_loadu_si256((const __m256i *)(text + 32));
+        __m256i delimLo = _mm256_cmpeq_epi8(lo, delimit), delimHi = _mm256_cmpeq_epi8(hi, delimit);
+        /* A control byte that is not the delimiter (a tab, in TSV). */
+        __m256i breakLo = _mm256_andnot_si256(delimLo, _mm256_cmpeq_epi8(_mm256_min_epu8(lo, control), lo));
+        __m256i breakHi = _mm256_andnot_si256(delimHi, _mm256_cmpeq_epi8(_mm256_min_epu8(hi, control), hi));
+        delimiters[b] = (uint32_t)_mm256_movemask_epi8(delimLo) | (uint64_t)(uint32_t)_mm256_movemask_epi8(delimHi) << 32;
+        quotes[b] = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(lo, quote))
+                  | (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(hi, quote)) << 32;
+        breaks[b] = (uint32_t)_mm256_movemask_epi8(breakLo) | (uint64_t)(uint32_t)_mm256_movemask_epi8(breakHi) << 32;
+    }
+}
+
+void tally_index_delimited_blocks_baseline(const uint8_t *text, size_t blocks, uint8_t delimiter,
+                                           uint64_t *delimiters, uint64_t *quotes, uint64_t *breaks) {
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i delimit = _mm_set1_epi8((char)delimiter);
+    const __m128i control = _mm_set1_epi8(0x1f);
+    for (size_t b = 0; b < blocks; b++, text += 64) {
+        uint64_t d = 0, q = 0, k = 0;
+        for (int i = 0; i < 4; i++) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(text + 16 * i));
+            __m128i delim = _mm_cmpeq_epi8(v, delimit);
+            __m128i brk = _mm_andnot_si128(delim, _mm_cmpeq_epi8(_mm_min_epu8(v, control), v));
+            d |= (uint64_t)(uint16_t)_mm_movemask_epi8(delim) << (16 * i);
+            q |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)) << (16 * i);
+            k |= (uint64_t)(uint16_t)_mm_movemask_epi8(brk) << (16 * i);
+        }
+        delimiters[b] = d;
+        quotes[b] = q;
+        breaks[b] = k;
+    }
+}
+
 void tally_index_json_blocks_baseline(const uint8_t *text, size_t blocks, uint64_t *stops, uint64_t *breaks) {
     const __m128i quote = _mm_set1_epi8('"');
     const __m128i backslash = _mm_set1_epi8('\\');
@@ -75,7 +116,37 @@ void tally_index_json_blocks(const uint8_t *text, size_t blocks, uint64_t *stops
     }
 }
 
+void tally_index_delimited_blocks(const uint8_t *text, size_t blocks, uint8_t delimiter,
+                                  uint64_t *delimiters, uint64_t *quotes, uint64_t *breaks) {
+    if (tally_uses_avx2()) {
+        index_delimited_avx2(text, blocks, delimiter, delimiters, quotes, breaks);
+    } else {
+        tally_index_delimited_blocks_baseline(text, blocks, delimiter, delimiters, quotes, breaks);
+    }
+}
+
 #else
+
+void tally_index_delimited_blocks_baseline(const uint8_t *text, size_t blocks, uint8_t delimiter,
+                                           uint64_t *delimiters, uint64_t *quotes, uint64_t *breaks) {
+    for (size_t b = 0; b < blocks; b++, text += 64) {
+        uint64_t d = 0, q = 0, k = 0;
+        for (int i = 0; i < 64; i++) {
+            uint8_t c = text[i];
+            d |= (uint64_t)(c == delimiter) << i;
+            q |= (uint64_t)(c == '"') << i;
+            k |= (uint64_t)(c < 0x20 && c != delimiter) << i;
+        }
+        delimiters[b] = d;
+        quotes[b] = q;
+        breaks[b] = k;
+    }
+}
+
+void tally_index_delimited_blocks(const uint8_t *text, size_t blocks, uint8_t delimiter,
+                                  uint64_t *delimiters, uint64_t *quotes, uint64_t *breaks) {
+    tally_index_delimited_blocks_baseline(text, blocks, delimiter, delimiters, quotes, breaks);
+}
 
 void tally_index_json_blocks_baseline(const uint8_t *text, size_t blocks, uint64_t *stops, uint64_t *breaks) {
     for (size_t b = 0; b < blocks; b++, text += 64) {

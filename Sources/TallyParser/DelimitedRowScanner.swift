@@ -72,11 +72,13 @@ struct DelimitedRowScanner {
     /// one (a doubled `""`), every closing quote is followed by a delimiter, the end of the row
     /// or an opening quote, and the parity is even at the end.
     ///
+    /// - Parameter plain: the row's place in its window's index (see `TextIndex`), whose
+    ///   bitmaps are then used instead of classifying the row again; such a row has no NUL.
     /// - Returns: nil if the row has a NUL, for the caller to report; else whether the row is
     ///   well formed and, if so, the spans (each nil if the row has too few fields), which are
     ///   the ones `forEachField` gives.
     @inline(__always)
-    func spans(_ row: UnsafeRawBufferPointer, _ wanted: (Int, Int, Int))
+    func spans(_ row: UnsafeRawBufferPointer, _ wanted: (Int, Int, Int), plain: TextIndex.Line? = nil)
         -> (wellFormed: Bool, spans: (FieldSpan?, FieldSpan?, FieldSpan?))?
     {
         var spans: (FieldSpan?, FieldSpan?, FieldSpan?) = (nil, nil, nil)
@@ -105,8 +107,17 @@ struct DelimitedRowScanner {
         var malformed: UInt64 = 0
         var i = 0
         while i < n {
-            let (delimiters, quotes, nuls) = classify64(base + i, count: min(64, n - i), rowStart: base)
-            if nuls != 0 { return nil }
+            let delimiters: UInt64
+            let quotes: UInt64
+            if let plain {
+                let count = min(64, n - i)
+                delimiters = TextIndex.Line.bits(plain.delimiters, from: plain.origin + i, count: count)
+                quotes = TextIndex.Line.bits(plain.quotes, from: plain.origin + i, count: count)
+            } else {
+                let nuls: UInt64
+                (delimiters, quotes, nuls) = classify64(base + i, count: min(64, n - i), rowStart: base)
+                if nuls != 0 { return nil }
+            }
             var separators = delimiters
             // Words with no quote, none open and none just closed need no quote checks.
             if quotes | insideBefore | lastWasClosing != 0 {

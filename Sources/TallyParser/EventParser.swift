@@ -99,7 +99,11 @@ public struct EventParser {
     /// What the line splitter should index the text for (see `TextIndex`): known once the
     /// format is.
     public var textClasses: TextIndex.Classes? {
-        if case .json = state { .json } else { nil }
+        switch state {
+        case .undecided: nil
+        case .json: .json
+        case .delimited(let scanner, _): .delimited(scanner.delimiter)
+        }
     }
 
     /// - Parameters:
@@ -118,7 +122,7 @@ public struct EventParser {
         case .json:
             return parseJSON(line, plain: plain)
         case .delimited(let scanner, let columns):
-            return parseRow(line, scanner: scanner, columns: columns)
+            return parseRow(line, scanner: scanner, columns: columns, plain: plain)
         case .undecided:
             if Self.hasNul(line) { return .rejected(.nulByte) }
             switch requestedFormat == .auto ? Self.guessFormat(line) : requestedFormat {
@@ -252,9 +256,10 @@ public struct EventParser {
     }
 
     private mutating func parseRow(
-        _ line: UnsafeRawBufferPointer, scanner: DelimitedRowScanner, columns: Columns
+        _ line: UnsafeRawBufferPointer, scanner: DelimitedRowScanner, columns: Columns, plain: TextIndex.Line?
     ) -> LineOutcome {
-        guard let (wellFormed, spans) = scanner.spans(line, (columns.time, columns.type, columns.campaign)) else {
+        guard let (wellFormed, spans) = scanner.spans(line, (columns.time, columns.type, columns.campaign), plain: plain)
+        else {
             return .rejected(.nulByte)
         }
         guard wellFormed else { return .rejected(.malformed) }

@@ -19,8 +19,8 @@ public struct LineSplitter: ~Copyable {
     public enum Piece {
         /// A whole line. The bytes are valid only during the call that receives them.
         case line(UnsafeRawBufferPointer)
-        /// A whole line with no backslash or control byte before its end, with its place in
-        /// the bitmaps of the text around it (see `TextIndex`). Valid only during the call.
+        /// A whole line with no break (see `TextIndex`) before its end, with its place in the
+        /// bitmaps of the text around it. Valid only during the call.
         case plainLine(UnsafeRawBufferPointer, TextIndex.Line)
         /// A line longer than the cap; its bytes are gone.
         case tooLong
@@ -74,8 +74,8 @@ public struct LineSplitter: ~Copyable {
         var start = 0
         let end = chunk.count
         while start < end {
-            if carryCount == 0, !discarding, indexing() != nil,
-                let next = try consumeIndexed(base + start, count: end - start, body)
+            if carryCount == 0, !discarding, let classes = indexing(),
+                let next = try consumeIndexed(base + start, count: end - start, classes, body)
             {
                 start += next
                 continue
@@ -115,10 +115,10 @@ public struct LineSplitter: ~Copyable {
     /// - Returns: how many bytes were used (up to the start of the first line not handed out),
     ///   or nil if no line ends in the window, for the caller to find that line's end.
     private mutating func consumeIndexed(
-        _ base: UnsafePointer<UInt8>, count: Int, _ body: (Piece) throws -> Void
+        _ base: UnsafePointer<UInt8>, count: Int, _ classes: TextIndex.Classes, _ body: (Piece) throws -> Void
     ) rethrows -> Int? {
         let window = min(count, textIndex.capacity)
-        textIndex.index(base, count: window)
+        textIndex.index(base, count: window, for: classes)
         var start = 0
         while true {
             let stop = textIndex.nextBreak(atOrAfter: start)
@@ -131,7 +131,7 @@ public struct LineSplitter: ~Copyable {
                 // CRLF: the CR stays on the line, for the parser to strip; it is still a stop.
                 lineEnd = stop + 1
             } else {
-                // A backslash or a control byte: this line is scanned on its own.
+                // Another break (a backslash in JSON, a control byte): this line is read on its own.
                 guard let newline = memchr(base + stop, 0x0a, window - stop) else {
                     return start > 0 ? start : nil
                 }

@@ -1,34 +1,48 @@
 import CTallyKernels
 
+#if arch(x86_64)
+import _Builtin_intrinsics.intel
+#endif
+
 /// Bitmaps of a window of decoded text, made in one pass for all the lines in it: where lines
-/// may break, and where JSON string text stops.
+/// may break, and where the parser must look (JSON string stops; CSV delimiters and quotes).
 ///
 /// Indexing each line on its own costs a call, a partial block at the line's end and, before
 /// that, a `memchr` to find the line; indexing a whole window of lines at once costs none of
 /// these, and the same bits then serve both the line splitter and the parser.
 ///
 /// The whole 64-byte blocks are classified by a C kernel (`CTallyKernels`), which uses AVX2 where
-/// the CPU has it; the tail, by the same SSE2 code as `StringStopFinder`.
+/// the CPU has it; the tail, by the SSE2 code the per-line scanners use.
 ///
-/// Invariant: after `index(_:count:)`, for every byte `i < count` of the window, bit `i` of
-/// `breaks` is set exactly when the byte is a backslash or a control byte (below 0x20: so
-/// every newline and CR is one), and bit `i` of `stops` exactly when it is one of those or a
-/// quote. Bit `count` of both is set as a sentinel; all bits after it are clear.
+/// Invariant: after `index(_:count:for:)`, for every byte `i < count` of the window, bit `i` of
+/// `breaks` is set exactly when the byte
+/// - for JSON, is a backslash or a control byte (below 0x20: so every newline and CR is one);
+///   and bit `i` of `stops` exactly when it is one of those or a quote;
+/// - for CSV or TSV, is a control byte other than the delimiter; and bit `i` of `delimiters`
+///   and of `quotes` exactly when it is the delimiter, a quote.
+/// Bit `count` of `breaks` and `stops` is set as a sentinel; their bits after it are clear.
+/// The bitmaps have a word more than they need, zero, so that 64 bits read from any bit of
+/// the window stay inside them.
 ///
 /// A line of the window with no `breaks` bit before its newline (or the CR of its CRLF) is
-/// *plain*: its `stops` are its quotes, and its end is a stop. Such a line is handed to the
-/// parser with its place in the bitmaps (`Line`), so that it needs no bitmap of its own.
+/// *plain*: for JSON, its `stops` are its quotes, and its end is a stop; for CSV or TSV, it
+/// has no NUL and no control byte but the delimiter. Such a line is handed to the parser with
+/// its place in the bitmaps (`Line`), so that it needs no bitmap of its own.
 public final class TextIndex {
-    /// The text the index is for. Only JSON Lines have an index for now; lines of other
-    /// formats are split and scanned one at a time.
+    /// What the text is.
     public enum Classes: Sendable, Equatable {
         case json
+        /// CSV or TSV, with this delimiter (a comma or a tab).
+        case delimited(UInt8)
     }
 
-    /// A plain line's place in the window's `stops`: bit `origin` is the line's first byte, and
-    /// bit `origin + count` (its newline or CR, `count` being the line's length) is a stop.
+    /// A plain line's place in its window's bitmaps: bit `origin` is the line's first byte.
+    /// For JSON, bit `origin + count` of `stops` (its newline or CR, `count` being the line's
+    /// length) is set.
     public struct Line {
         let stops: UnsafePointer<UInt64>
+        let delimiters: UnsafePointer<UInt64>
+        let quotes: UnsafePointer<UInt64>
         let origin: Int
     }
 
@@ -36,38 +50,69 @@ public final class TextIndex {
     public let capacity: Int
     private let stopWords: UnsafeMutablePointer<UInt64>
     private let breakWords: UnsafeMutablePointer<UInt64>
+    private let delimiterWords: UnsafeMutablePointer<UInt64>
+    private let quoteWords: UnsafeMutablePointer<UInt64>
     private(set) var count = 0
 
     public init(capacity: Int = 1 << 16) {
         precondition(capacity > 0)
         self.capacity = capacity
-        stopWords = .allocate(capacity: capacity >> 6 + 1)
-        breakWords = .allocate(capacity: capacity >> 6 + 1)
+        let words = capacity >> 6 + 2
+        func allocate() -> UnsafeMutablePointer<UInt64> {
+            let pointer = UnsafeMutablePointer<UInt64>.allocate(capacity: words)
+            pointer.initialize(repeating: 0, count: words)
+            return pointer
+        }
+        stopWords = allocate()
+        breakWords = allocate()
+        delimiterWords = allocate()
+        quoteWords = allocate()
     }
 
     deinit {
         stopWords.deallocate()
         breakWords.deallocate()
+        delimiterWords.deallocate()
+        quoteWords.deallocate()
     }
 
     /// Indexes the `count` (at most `capacity`) bytes at `base`.
     /// - Complexity: O(count), one pass at 64 bytes a step (32 at a time with AVX2).
-    func index(_ base: UnsafePointer<UInt8>, count: Int) {
+    func index(_ base: UnsafePointer<UInt8>, count: Int, for classes: Classes) {
         precondition(count <= capacity)
         self.count = count
         let blocks = count >> 6
-        tally_index_json_blocks(base, blocks, stopWords, breakWords)
-        // The last 0 to 63 bytes.
-        var quotes: UInt64 = 0
-        var others: UInt64 = 0
-        forEachTailBlock(base + blocks << 6, count: count & 63, lineStart: base) { block, at, dropped, valid in
-            let (q, e) = StringStopFinder.stopsOf16(block)
-            quotes |= UInt64(q &>> dropped & valid) &<< UInt64(at)
-            others |= UInt64(e &>> dropped & valid) &<< UInt64(at)
-        }
+        let tail = base + blocks << 6
         let sentinel: UInt64 = 1 &<< UInt64(count & 63)
-        breakWords[blocks] = others | sentinel
-        stopWords[blocks] = others | quotes | sentinel
+        // The last 0 to 63 bytes go through forEachTailBlock, which reads nothing outside them.
+        switch classes {
+        case .json:
+            tally_index_json_blocks(base, blocks, stopWords, breakWords)
+            var quotes: UInt64 = 0
+            var others: UInt64 = 0
+            forEachTailBlock(tail, count: count & 63, lineStart: base) { block, at, dropped, valid in
+                let (q, e) = StringStopFinder.stopsOf16(block)
+                quotes |= UInt64(q &>> dropped & valid) &<< UInt64(at)
+                others |= UInt64(e &>> dropped & valid) &<< UInt64(at)
+            }
+            breakWords[blocks] = others | sentinel
+            stopWords[blocks] = others | quotes | sentinel
+            stopWords[blocks + 1] = 0
+        case .delimited(let delimiter):
+            tally_index_delimited_blocks(base, blocks, delimiter, delimiterWords, quoteWords, breakWords)
+            var masks: (UInt64, UInt64, UInt64) = (0, 0, 0)
+            forEachTailBlock(tail, count: count & 63, lineStart: base) { block, at, dropped, valid in
+                let (d, q, c) = Self.delimitedClasses16(block, delimiter: delimiter)
+                masks.0 |= UInt64(d &>> dropped & valid) &<< UInt64(at)
+                masks.1 |= UInt64(q &>> dropped & valid) &<< UInt64(at)
+                masks.2 |= UInt64(c &>> dropped & valid) &<< UInt64(at)
+            }
+            delimiterWords[blocks] = masks.0
+            quoteWords[blocks] = masks.1
+            breakWords[blocks] = masks.2 | sentinel
+            delimiterWords[blocks + 1] = 0
+            quoteWords[blocks + 1] = 0
+        }
     }
 
     /// The first `breaks` bit at or after `offset` (at most `count`): `count` if there is none.
@@ -83,9 +128,47 @@ public final class TextIndex {
         return w &<< 6 | bits.trailingZeroBitCount
     }
 
+    /// For the 16 bytes at `p`: bitmaps of the delimiters, the quotes, and the control bytes
+    /// other than the delimiter.
+    @inline(__always)
+    static func delimitedClasses16(_ p: UnsafePointer<UInt8>, delimiter: UInt8) -> (UInt32, UInt32, UInt32) {
+        #if arch(x86_64)
+        let v = _mm_loadu_si128(UnsafeRawPointer(p).assumingMemoryBound(to: __m128i.self))
+        let delimiters = _mm_cmpeq_epi8(v, _mm_set1_epi8(Int8(bitPattern: delimiter)))
+        let quotes = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x22))
+        let controls = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v)
+        return (
+            UInt32(truncatingIfNeeded: _mm_movemask_epi8(delimiters)),
+            UInt32(truncatingIfNeeded: _mm_movemask_epi8(quotes)),
+            UInt32(truncatingIfNeeded: _mm_movemask_epi8(_mm_andnot_si128(delimiters, controls)))
+        )
+        #else
+        var masks: (UInt32, UInt32, UInt32) = (0, 0, 0)
+        for i in 0..<16 {
+            if p[i] == delimiter { masks.0 |= 1 << UInt32(i) }
+            if p[i] == 0x22 { masks.1 |= 1 << UInt32(i) }
+            if p[i] < 0x20, p[i] != delimiter { masks.2 |= 1 << UInt32(i) }
+        }
+        return masks
+        #endif
+    }
+
     /// The place of the plain line that starts at `offset`.
     @inline(__always)
     func line(at offset: Int) -> Line {
-        Line(stops: stopWords, origin: offset)
+        Line(stops: stopWords, delimiters: delimiterWords, quotes: quoteWords, origin: offset)
+    }
+}
+
+extension TextIndex.Line {
+    /// Bits `at ..< at + count` (count 1...64, `at` counted from the window's start, like
+    /// `origin`) of `words`, as one word.
+    @inline(__always)
+    static func bits(_ words: UnsafePointer<UInt64>, from at: Int, count: Int) -> UInt64 {
+        let w = at >> 6
+        let shift = UInt64(at & 63)
+        // The word after is always there (see TextIndex); a shift by 64 would be 0, so it is split.
+        let word = words[w] >> shift | (words[w &+ 1] << (63 &- shift)) << 1
+        return count >= 64 ? word : word & (1 &<< UInt64(count) &- 1)
     }
 }

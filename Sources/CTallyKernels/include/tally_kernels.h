@@ -20,7 +20,17 @@ void tally_index_json_blocks(const uint8_t *text, size_t blocks, uint64_t *stops
 /* The same with 16-byte SSE2 steps, or byte by byte off x86-64: for tests. */
 void tally_index_json_blocks_baseline(const uint8_t *text, size_t blocks, uint64_t *stops, uint64_t *breaks);
 
-/* Whether tally_index_json_blocks uses AVX2 on this CPU. */
+/*
+ * For CSV and TSV: bit i of delimiters[b] is set exactly when byte 64b + i is `delimiter`, of
+ * quotes[b] when it is a quote, and of breaks[b] when it is a control byte (below 0x20) other
+ * than the delimiter.
+ */
+void tally_index_delimited_blocks(const uint8_t *text, size_t blocks, uint8_t delimiter,
+                                  uint64_t *delimiters, uint64_t *quotes, uint64_t *breaks);
+void tally_index_delimited_blocks_baseline(const uint8_t *text, size_t blocks, uint8_t delimiter,
+                                           uint64_t *delimiters, uint64_t *quotes, uint64_t *breaks);
+
+/* Whether the kernels above use AVX2 on this CPU. */
 int tally_uses_avx2(void);
 
 /*
