@@ -13,12 +13,13 @@ struct InputRollup {
     let calendar: LocalDayCalendar
     /// Decoded bytes are read into this, and lines are sliced from it in place.
     let buffer: UnsafeMutableRawBufferPointer
-    /// Decode on a second thread while this one parses (when cores outnumber inputs).
-    let pipelined: Bool
     let progress: RunProgress
 
+    /// - Parameter pipelined: decode on a second thread while this one parses.
     /// - Returns: the report, and if the input is good its counts and its rejected lines.
-    func run(_ location: InputLocation, rejects: RejectsFile?) -> (InputReport, CountingTable?, RejectsFile.Part?) {
+    func run(_ location: InputLocation, rejects: RejectsFile?, pipelined: Bool)
+        -> (InputReport, CountingTable?, RejectsFile.Part?)
+    {
         var report = InputReport(location: location, status: .ok)
         let opened: OpenedInput
         do {

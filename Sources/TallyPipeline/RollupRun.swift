@@ -112,15 +112,16 @@ public struct RollupRun: Sendable {
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.readSize, alignment: 64)
             defer { buffer.deallocate() }
-            // Cores left over when inputs are fewer than jobs decode while the worker parses.
-            let pipelined = configuration.jobs >= 2 * workers
-            let job = InputRollup(
-                configuration: configuration, calendar: calendar, buffer: buffer, pipelined: pipelined, progress: progress)
+            let job = InputRollup(configuration: configuration, calendar: calendar, buffer: buffer, progress: progress)
             while true {
                 let taken = next.wrappingAdd(1, ordering: .relaxed).oldValue
                 guard taken < inputs.count else { break }
                 let index = order[taken]
-                let (report, counts, part) = job.run(inputs[index], rejects: rejects)
+                // An input decodes on a thread of its own while its worker parses when cores
+                // are left over (fewer inputs than jobs), and when it is one of the last:
+                // then the cores that run out of inputs first take up its decoding.
+                let pipelined = configuration.jobs >= 2 * workers || taken > inputs.count - workers
+                let (report, counts, part) = job.run(inputs[index], rejects: rejects, pipelined: pipelined)
                 if let counts { total.withLock { $0.merge(counts) } }
                 if let part { parts.withLock { $0[index] = PartBox(part: part) } }
                 reports.withLock { $0[index] = report }
