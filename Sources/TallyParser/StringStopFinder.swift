@@ -87,15 +87,9 @@ final class StringStopFinder {
     /// sentinel's if there is none.
     @inline(__always)
     func first(atOrAfter offset: Int) -> Int {
-        var w = offset >> 6
-        guard w < wordCount else { return count }
-        var bits = words[w] & (~0 &<< UInt64(offset & 63))
-        // The sentinel at `count` ends this loop.
-        while bits == 0 {
-            w &+= 1
-            bits = words[w]
-        }
-        return w &<< 6 | bits.trailingZeroBitCount
+        guard offset >> 6 < wordCount else { return count }
+        // The sentinel at `count` ends the search.
+        return firstSetBit(words, atOrAfter: offset)
     }
 
     /// A reader handing out the stops at or after `offset` (at most `count`) one by one.

@@ -118,14 +118,7 @@ public final class TextIndex {
     /// The first `breaks` bit at or after `offset` (at most `count`): `count` if there is none.
     @inline(__always)
     func nextBreak(atOrAfter offset: Int) -> Int {
-        var w = offset >> 6
-        var bits = breakWords[w] & (~0 &<< UInt64(offset & 63))
-        // The sentinel at `count` ends this loop.
-        while bits == 0 {
-            w &+= 1
-            bits = breakWords[w]
-        }
-        return w &<< 6 | bits.trailingZeroBitCount
+        firstSetBit(breakWords, atOrAfter: offset)
     }
 
     /// For the 16 bytes at `p`: bitmaps of the delimiters, the quotes, and the control bytes

@@ -130,14 +130,7 @@ extension FastPathTests {
             let original = Array(seed.utf8).map { $0 == UInt8(ascii: ",") ? delimiter : $0 }
             for _ in 0..<6_000 {
                 var row = original
-                for _ in 0..<Int.random(in: 0...3, using: &rng) where !row.isEmpty {
-                    let at = Int.random(in: 0..<row.count, using: &rng)
-                    switch Int.random(in: 0..<3, using: &rng) {
-                    case 0: row[at] = alphabet.randomElement(using: &rng)!
-                    case 1: row.insert(alphabet.randomElement(using: &rng)!, at: at)
-                    default: row.remove(at: at)
-                    }
-                }
+                row.randomlyEdit(upTo: 3, from: alphabet, using: &rng)
                 let wanted = (Int.random(in: -1...4, using: &rng), Int.random(in: 0...8, using: &rng), 2)
                 row.withUnsafeBytes { bytes in
                     var walked: [Int: DelimitedRowScanner.FieldSpan] = [:]

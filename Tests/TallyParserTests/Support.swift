@@ -1,3 +1,5 @@
+import TallyTestSupport
+
 @testable import TallyParser
 
 /// What a line became, in a form tests can compare.
@@ -65,3 +67,18 @@ func parseAll(
 
 /// 2026-11-21T00:00:00Z
 let nov21: Int64 = 1_795_219_200
+
+extension [UInt8] {
+    /// Makes 0 to `edits` random edits, each a byte replaced, inserted or removed, new bytes
+    /// taken from `alphabet`: damage for the differential tests to compare two paths on.
+    mutating func randomlyEdit(upTo edits: Int, from alphabet: [UInt8], using rng: inout SplitMix) {
+        for _ in 0..<Int.random(in: 0...edits, using: &rng) where !isEmpty {
+            let at = Int.random(in: 0..<count, using: &rng)
+            switch Int.random(in: 0..<3, using: &rng) {
+            case 0: self[at] = alphabet.randomElement(using: &rng)!
+            case 1: insert(alphabet.randomElement(using: &rng)!, at: at)
+            default: remove(at: at)
+            }
+        }
+    }
+}

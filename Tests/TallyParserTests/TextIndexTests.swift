@@ -182,14 +182,7 @@ extension TextIndexTests {
             var text: [UInt8] = []
             for _ in 0..<Int.random(in: 1...20, using: &rng) {
                 var line = Array(seeds.randomElement(using: &rng)!.utf8)
-                for _ in 0..<Int.random(in: 0...2, using: &rng) where !line.isEmpty {
-                    let at = Int.random(in: 0..<line.count, using: &rng)
-                    switch Int.random(in: 0..<3, using: &rng) {
-                    case 0: line[at] = alphabet.randomElement(using: &rng)!
-                    case 1: line.insert(alphabet.randomElement(using: &rng)!, at: at)
-                    default: line.remove(at: at)
-                    }
-                }
+                line.randomlyEdit(upTo: 2, from: alphabet, using: &rng)
                 text += line + (Int.random(in: 0..<4, using: &rng) == 0 ? [0x0d, 0x0a] : [0x0a])
             }
             let plain = parseAll(text, chunkSize: text.count, indexing: false)
@@ -222,14 +215,7 @@ extension TextIndexTests {
             var text = Array(header.utf8).map { $0 == UInt8(ascii: ",") ? delimiter : $0 } + [0x0a]
             for _ in 0..<Int.random(in: 1...20, using: &rng) {
                 var row = Array(seeds.randomElement(using: &rng)!.utf8).map { $0 == UInt8(ascii: ",") ? delimiter : $0 }
-                for _ in 0..<Int.random(in: 0...2, using: &rng) where !row.isEmpty {
-                    let at = Int.random(in: 0..<row.count, using: &rng)
-                    switch Int.random(in: 0..<3, using: &rng) {
-                    case 0: row[at] = alphabet.randomElement(using: &rng)!
-                    case 1: row.insert(alphabet.randomElement(using: &rng)!, at: at)
-                    default: row.remove(at: at)
-                    }
-                }
+                row.randomlyEdit(upTo: 2, from: alphabet, using: &rng)
                 // Long rows too, so that quotes and delimiters fall on 64-byte word edges.
                 if Int.random(in: 0..<4, using: &rng) == 0 { row += Array(repeating: UInt8(ascii: "x"), count: Int.random(in: 1...150, using: &rng)) }
                 text += row + (Int.random(in: 0..<4, using: &rng) == 0 ? [0x0d, 0x0a] : [0x0a])

@@ -1,3 +1,6 @@
+// Helpers shared by the byte bitmaps of the parser (StringStopFinder, TextIndex,
+// DelimitedRowScanner): making them from a line's last bytes, and searching them.
+
 /// Hands out the last `count` (0...63) bytes of a line, at `p`, as 16-byte blocks for SIMD
 /// classifying, without reading outside the line, which starts at `lineStart`.
 ///
@@ -27,4 +30,18 @@ func forEachTailBlock(
             body(raw.baseAddress!.assumingMemoryBound(to: UInt8.self), j, 0, 1 &<< UInt32(left) &- 1)
         }
     }
+}
+
+/// The position of the first set bit at or after bit `offset` of the bitmap `words` (bit `i` is
+/// bit `i % 64` of `words[i / 64]`). There must be one: the bitmaps searched this way end with
+/// a sentinel bit.
+@inline(__always)
+func firstSetBit(_ words: UnsafePointer<UInt64>, atOrAfter offset: Int) -> Int {
+    var w = offset >> 6
+    var bits = words[w] & (~0 &<< UInt64(offset & 63))
+    while bits == 0 {
+        w &+= 1
+        bits = words[w]
+    }
+    return w &<< 6 | bits.trailingZeroBitCount
 }
