@@ -15,6 +15,11 @@ import Darwin
 /// A line is the bytes before a `\n`, so a `\r` of a CRLF ending is still on it: the parser
 /// strips it. The cap does not count that `\r`, so a line's fate does not depend on whether
 /// the file ends lines in LF or CRLF. A last line without a newline is handed out by `finish`.
+///
+/// Once the caller says what the text is (`indexing`), lines are found in a `TextIndex` of
+/// each window of the chunk rather than with `memchr`, and a plain line (see there) is handed
+/// out with its place in the index. Either way the lines are the same: the tests and the
+/// parser fuzzer compare the two.
 public struct LineSplitter: ~Copyable {
     public enum Piece {
         /// A whole line. The bytes are valid only during the call that receives them.
