@@ -58,7 +58,6 @@ final class StringStopFinder {
         wordCount = count >> 6 + 1
         if wordCount > capacity { grow(to: wordCount) }
         words = UnsafePointer(storage)
-        let words = storage
         var i = 0
         var w = 0
         var others: UInt64 = 0
@@ -66,7 +65,7 @@ final class StringStopFinder {
             let p = base + i
             let (q0, e0) = Self.stopsOf16(p), (q1, e1) = Self.stopsOf16(p + 16)
             let (q2, e2) = Self.stopsOf16(p + 32), (q3, e3) = Self.stopsOf16(p + 48)
-            words[w] = UInt64(q0 | e0) | UInt64(q1 | e1) << 16 | UInt64(q2 | e2) << 32 | UInt64(q3 | e3) << 48
+            storage[w] = UInt64(q0 | e0) | UInt64(q1 | e1) << 16 | UInt64(q2 | e2) << 32 | UInt64(q3 | e3) << 48
             others |= UInt64(e0 | e1 | e2 | e3)
             i += 64
             w += 1
@@ -79,7 +78,7 @@ final class StringStopFinder {
             quotes |= UInt64(q &>> dropped & valid) &<< UInt64(at)
             escapesOrControls |= UInt64(e &>> dropped & valid) &<< UInt64(at)
         }
-        words[w] = quotes | escapesOrControls | 1 &<< UInt64(count - i)
+        storage[w] = quotes | escapesOrControls | 1 &<< UInt64(count - i)
         hasEscapesOrControls = (others | escapesOrControls) != 0
     }
 

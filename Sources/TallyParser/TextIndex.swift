@@ -14,15 +14,15 @@ import _Builtin_intrinsics.intel
 /// The whole 64-byte blocks are classified by a C kernel (`CTallyKernels`), which uses AVX2 where
 /// the CPU has it; the tail, by the SSE2 code the per-line scanners use.
 ///
-/// Invariant: after `index(_:count:for:)`, for every byte `i < count` of the window, bit `i` of
+/// Invariant: after `index(_:count:for:)` of `count` bytes, for every byte `i < count`, bit `i` of
 /// `breaks` is set exactly when the byte
 /// - for JSON, is a backslash or a control byte (below 0x20: so every newline and CR is one);
 ///   and bit `i` of `stops` exactly when it is one of those or a quote;
 /// - for CSV or TSV, is a control byte other than the delimiter; and bit `i` of `delimiters`
 ///   and of `quotes` exactly when it is the delimiter, a quote.
-/// Bit `count` of `breaks` and `stops` is set as a sentinel; their bits after it are clear.
-/// The bitmaps have a word more than they need, zero, so that 64 bits read from any bit of
-/// the window stay inside them.
+/// Bit `count` of `breaks` and `stops` is set as a sentinel, and so every search of them ends
+/// by it. The bitmaps have a word more than a full window needs, so that 64 bits read from any
+/// bit of the window stay inside them; readers mask off what lies past the line they read.
 ///
 /// A line of the window with no `breaks` bit before its newline (or the CR of its CRLF) is
 /// *plain*: for JSON, its `stops` are its quotes, and its end is a stop; for CSV or TSV, it
@@ -52,7 +52,6 @@ public final class TextIndex {
     private let breakWords: UnsafeMutablePointer<UInt64>
     private let delimiterWords: UnsafeMutablePointer<UInt64>
     private let quoteWords: UnsafeMutablePointer<UInt64>
-    private(set) var count = 0
 
     public init(capacity: Int = 1 << 16) {
         precondition(capacity > 0)
@@ -80,7 +79,6 @@ public final class TextIndex {
     /// - Complexity: O(count), one pass at 64 bytes a step (32 at a time with AVX2).
     func index(_ base: UnsafePointer<UInt8>, count: Int, for classes: Classes) {
         precondition(count <= capacity)
-        self.count = count
         let blocks = count >> 6
         let tail = base + blocks << 6
         let sentinel: UInt64 = 1 &<< UInt64(count & 63)
@@ -97,7 +95,6 @@ public final class TextIndex {
             }
             breakWords[blocks] = others | sentinel
             stopWords[blocks] = others | quotes | sentinel
-            stopWords[blocks + 1] = 0
         case .delimited(let delimiter):
             tally_index_delimited_blocks(base, blocks, delimiter, delimiterWords, quoteWords, breakWords)
             var masks: (UInt64, UInt64, UInt64) = (0, 0, 0)
@@ -110,12 +107,11 @@ public final class TextIndex {
             delimiterWords[blocks] = masks.0
             quoteWords[blocks] = masks.1
             breakWords[blocks] = masks.2 | sentinel
-            delimiterWords[blocks + 1] = 0
-            quoteWords[blocks + 1] = 0
         }
     }
 
-    /// The first `breaks` bit at or after `offset` (at most `count`): `count` if there is none.
+    /// The first `breaks` bit at or after `offset` (at most the window's length): the window's
+    /// length, where the sentinel is, if there is none.
     @inline(__always)
     func nextBreak(atOrAfter offset: Int) -> Int {
         firstSetBit(breakWords, atOrAfter: offset)
