@@ -75,6 +75,8 @@ extension FastPathTests {
             #"{"geo":{"country":"US","ll":[1.5,2]},"ts":"2026-11-20T16:00:00Z","event":"video_view","campaign_id":"v"}"#,
             #"  {  "ts" : 1795219200 ,"event":"imp" , "campaign_id":"c" }  "#,
             #"{}"#,
+            // Numbers of every length around the word-wise digit runs' limit of seven.
+            #"{"ts":1795219200,"event":"imp","campaign_id":7,"a":0,"b":-0.5,"c":1234567,"d":12345678,"e":1.1234567,"f":0.12345678,"g":-12,"h":null,"i":"x"}"#,
         ]
         let alphabet = Array(#"{}[]:,"\ 0123456789-+.eEnulltrufals"#.utf8) + [0x00, 0x09, 0x7f, 0xc3, 0xa9]
         var valid = 0
@@ -109,6 +111,19 @@ extension FastPathTests {
         #expect(valid > 5_000 && invalid > 5_000, "valid \(valid), invalid \(invalid)")
     }
 
+
+    @Test func wordWiseDigitRunsEndAtTheFirstByteThatIsNotADigit() {
+        for position in 0..<8 {
+            for byte in UInt8(0)...UInt8(255) {
+                var word = [UInt8](repeating: UInt8(ascii: "7"), count: 8)
+                word[position] = byte
+                let isDigit = byte >= 0x30 && byte <= 0x39
+                word.withUnsafeBufferPointer { p in
+                    #expect(JSONFieldScanner.digitRun(p.baseAddress!) == (isDigit ? 8 : position), "\(byte) at \(position)")
+                }
+            }
+        }
+    }
 
     // MARK: - CSV and TSV rows
 
