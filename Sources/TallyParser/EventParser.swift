@@ -57,6 +57,7 @@ public struct EventParser {
 
     private let fieldNames: ByteTable<FieldMatch>
     private let typeNames: ByteTable<EventKind>
+    private let recentType = RecentLookup<EventKind>()
     private var json: JSONFieldScanner
     private var typeDecoder = EscapeDecoder()
     private var campaignDecoder = EscapeDecoder()
@@ -167,7 +168,7 @@ public struct EventParser {
 
         guard type.kind == .string else { return .rejected(.badType) }
         guard let typeText = Self.string(line, type, &typeDecoder) else { return .rejected(.malformed) }
-        guard let kind = typeNames.lookup(typeText, foldingCase: true) else { return .ignored }
+        guard let kind = recentType.lookup(typeText, in: typeNames, foldingCase: true) else { return .ignored }
 
         let campaignBytes: UnsafeRawBufferPointer
         switch campaign.kind {
@@ -271,7 +272,7 @@ public struct EventParser {
         let campaign = cell(line, campaignSpan, .campaign)
         // An empty cell is CSV's null; an empty campaign is named as such.
         if time.isEmpty || type.isEmpty { return .rejected(.missingField) }
-        guard let kind = typeNames.lookup(type, foldingCase: true) else { return .ignored }
+        guard let kind = recentType.lookup(type, in: typeNames, foldingCase: true) else { return .ignored }
         // `spans` has refused a row with a NUL byte anywhere.
         if let reason = Self.checkCampaign(campaign, mayHoldNul: false) { return .rejected(reason) }
         return Self.event(timeParser.parse(text: time, cache: &hourCache), kind, campaign)

@@ -63,7 +63,11 @@ final class ByteTable<Value>: @unchecked Sendable {
     private let values: [Value]
 
     init(_ entries: [(String, Value)]) {
-        let sorted = entries.map { (Array($0.0.utf8), $0.1) }.sorted { $0.0.count < $1.0.count }
+        // By length, then by bytes: the schema's names come from dictionaries, whose order
+        // changes from run to run, and a lookup's cost should not.
+        let sorted = entries.map { (Array($0.0.utf8), $0.1) }.sorted {
+            $0.0.count != $1.0.count ? $0.0.count < $1.0.count : $0.0.lexicographicallyPrecedes($1.0)
+        }
         longest = sorted.last?.0.count ?? 0
         var starts = [Int](repeating: sorted.count, count: longest + 2)
         for (index, entry) in sorted.enumerated().reversed() { starts[entry.0.count] = index }
@@ -140,6 +144,21 @@ final class ByteTable<Value>: @unchecked Sendable {
         return true
     }
 
+    /// The `n` (1...16) bytes at `p` as two words that together hold every one of them: equal
+    /// signatures of byte strings of one length mean equal strings.
+    @inline(__always)
+    static func signature(_ p: UnsafeRawPointer, _ n: Int) -> (UInt64, UInt64) {
+        if n >= 8 {
+            return (p.loadUnaligned(as: UInt64.self), p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
+        }
+        if n >= 4 {
+            return (UInt64(p.loadUnaligned(as: UInt32.self)), UInt64(p.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)))
+        }
+        // One to three bytes: the first, the middle and the last are all of them.
+        func byte(_ i: Int) -> UInt64 { UInt64(p.load(fromByteOffset: i, as: UInt8.self)) }
+        return (byte(0) | byte(n >> 1) << 8 | byte(n - 1) << 16, 0)
+    }
+
     /// `x` with each byte that is an ASCII capital letter made lower case, all eight at once.
     @inline(__always)
     static func lowercasedASCII(_ x: UInt64) -> UInt64 {
@@ -150,6 +169,36 @@ final class ByteTable<Value>: @unchecked Sendable {
         let seven = x & lows
         let capitals = (seven &+ ones &* 0x3f) & ~(seven &+ ones &* 0x25) & ~x & (ones &* 0x80)
         return x | capitals >> 2
+    }
+}
+
+/// The last byte string a `ByteTable` was asked about, with its answer.
+///
+/// Most of a log's events are of one type (impressions), so most lines ask for the type value
+/// the line before asked for; comparing with that one, exactly and without folding case, costs
+/// a fraction of a lookup. One per parser: it changes on every miss. (A class, so that the
+/// parser's non-mutating paths can use it too.)
+final class RecentLookup<Value> {
+    /// The key's length; 0 while none is kept.
+    private var count = 0
+    private var signature: (UInt64, UInt64) = (0, 0)
+    private var value: Value?
+
+    init() {}
+
+    /// What `table.lookup(key, foldingCase: fold)` gives, always; without asking the table when
+    /// `key` is byte for byte the last one asked about. Keys of more than 16 bytes go to the table.
+    @inline(__always)
+    func lookup(_ key: UnsafeRawBufferPointer, in table: ByteTable<Value>, foldingCase fold: Bool) -> Value? {
+        let n = key.count
+        guard n > 0, n <= 16 else { return table.lookup(key, foldingCase: fold) }
+        let keySignature = ByteTable<Value>.signature(key.baseAddress!, n)
+        if n == count, keySignature == signature { return value }
+        let found = table.lookup(key, foldingCase: fold)
+        count = n
+        signature = keySignature
+        value = found
+        return found
     }
 }
 

@@ -94,22 +94,24 @@ final class StringStopFinder {
     /// A reader handing out the stops at or after `offset` (at most `count`) one by one.
     @inline(__always)
     func reader(from offset: Int) -> Reader {
-        Reader(words: words, word: offset >> 6, bits: words[offset >> 6] & (~0 &<< UInt64(offset & 63)))
+        Reader(words: words, wordStart: offset & ~63, bits: words[offset >> 6] & (~0 &<< UInt64(offset & 63)))
     }
 
     /// Stops in order, ending with the sentinel at the line's end; ask for none after it.
     struct Reader {
         let words: UnsafePointer<UInt64>
-        var word: Int
+        /// The position of bit 0 of the word `bits` is from: kept as a position, not a word's
+        /// index, so that a stop's position is one addition.
+        var wordStart: Int
         var bits: UInt64
 
         @inline(__always)
         mutating func next() -> Int {
             while bits == 0 {
-                word &+= 1
-                bits = words[word]
+                wordStart &+= 64
+                bits = words[wordStart >> 6]
             }
-            let offset = word &<< 6 | bits.trailingZeroBitCount
+            let offset = wordStart &+ bits.trailingZeroBitCount
             bits &= bits &- 1
             return offset
         }
@@ -119,8 +121,8 @@ final class StringStopFinder {
         @inline(__always)
         mutating func skip() {
             while bits == 0 {
-                word &+= 1
-                bits = words[word]
+                wordStart &+= 64
+                bits = words[wordStart >> 6]
             }
             bits &= bits &- 1
         }
