@@ -125,6 +125,21 @@ extension FastPathTests {
         }
     }
 
+    @Test func theRecentLookupAnswersAsItsTableDoes() {
+        var rng = SplitMix(seed: 17)
+        let table = LogSchema.standard.typeTable()
+        let recent = RecentLookup<EventKind>()
+        // Same lengths, cases and near misses, so that both the kept key and the table are asked.
+        let keys = ["impression", "Impression", "IMPRESSION", "impressioN", "video_view", "click", "CLICK", "clk", "imp",
+                    "x", "", "conversion", "video_start", "videoview", "a-very-long-type-name", "start", "Start"]
+        for _ in 0..<5_000 {
+            let key = Array(keys.randomElement(using: &rng)!.utf8)
+            key.withUnsafeBytes { bytes in
+                #expect(recent.lookup(bytes, in: table, foldingCase: true) == table.lookup(bytes, foldingCase: true))
+            }
+        }
+    }
+
     // MARK: - CSV and TSV rows
 
     @Test(arguments: [UInt8(ascii: ","), 0x09])
