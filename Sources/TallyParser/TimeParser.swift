@@ -79,32 +79,46 @@ public struct TimeParser: Sendable {
     }
 
     /// The last date and hour parsed, so that a run of lines in one hour (logs are written in
-    /// time order) skips the calendar arithmetic: one per parser, since it changes on every miss.
+    /// time order) skips the calendar arithmetic, and the last second: one per parser, since it
+    /// changes on every miss.
     public struct HourCache {
         /// Bytes 0..<8 and 5..<13 of the cached text: `YYYY-MM-DDTHH` in two overlapping words.
         fileprivate var head: UInt64 = 0
         fileprivate var tail: UInt64 = 0
         /// Seconds since the epoch of that date and hour, before the zone offset; nil if none yet.
         fileprivate var hourStart: Int64?
+        /// Bytes 11..<19 (`HH:MM:SS`) of the last text of that hour that ended in UTC (`Z`, after
+        /// a fraction or not), and the instant of that second; nil if none yet. Logs write
+        /// hundreds of lines a second, so most lines repeat the second before.
+        fileprivate var clock: UInt64 = 0
+        fileprivate var secondStart: Int64?
 
         public init() {}
     }
 
     /// `parse(text:)`, with the date and hour taken from `cache` when the text starts with the
-    /// same 13 bytes as the last text that filled it. Same results, always.
+    /// same 13 bytes as the last text that filled it, and the whole second when it starts with
+    /// the same 19 and ends in UTC. Same results, always.
     @inline(__always)
     public func parse(text t: UnsafeRawBufferPointer, cache: inout HourCache) -> Result {
         guard t.count >= 20, t[4] == UInt8(ascii: "-") else { return parse(text: t) }
         let head = t.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
         let tail = t.loadUnaligned(fromByteOffset: 5, as: UInt64.self)
         if let hourStart = cache.hourStart, head == cache.head, tail == cache.tail {
-            if let seconds = Self.minutesAndSecondsInUTC(t) { return check(hourStart + seconds) }
+            let clock = t.loadUnaligned(fromByteOffset: 11, as: UInt64.self)
+            if let secondStart = cache.secondStart, clock == cache.clock, Self.endsInUTC(t) { return check(secondStart) }
+            if let seconds = Self.minutesAndSecondsInUTC(t) {
+                cache.clock = clock
+                cache.secondStart = hourStart + seconds
+                return check(hourStart + seconds)
+            }
             return parseMinutesAndZone(t, hourStart: hourStart)
         }
         guard let hourStart = Self.dateAndHour(t) else { return .bad }
         cache.head = head
         cache.tail = tail
         cache.hourStart = hourStart
+        cache.secondStart = nil
         return parseMinutesAndZone(t, hourStart: hourStart)
     }
 
@@ -150,16 +164,23 @@ public struct TimeParser: Sendable {
         func digit(_ byte: UInt64) -> Int64 { Int64(truncatingIfNeeded: digits >> (byte * 8) & 0xff) }
         let minute = digit(2) * 10 + digit(3)
         let second = digit(5) * 10 + digit(6)
-        guard minute <= 59, second <= 60 else { return nil }
+        guard minute <= 59, second <= 60, endsInUTC(t) else { return nil }
+        // A leap second (:60) belongs to the minute it ends, as in `parseMinutesAndZone`.
+        return minute * 60 + min(second, 59)
+    }
+
+    /// Whether what follows the seconds (from byte 19) is `Z` or `z`, after a fraction or not:
+    /// the ending `parseMinutesAndZone` reads as UTC with nothing to add. The caller has checked
+    /// that there are at least 20 bytes.
+    @inline(__always)
+    private static func endsInUTC(_ t: UnsafeRawBufferPointer) -> Bool {
         var i = 19
         if t[i] == UInt8(ascii: ".") || t[i] == UInt8(ascii: ",") {
             i += 1
             while i < t.count, t[i] &- 0x30 < 10 { i += 1 }
-            guard i > 20 else { return nil }
+            guard i > 20 else { return false }
         }
-        guard i == t.count - 1, t[i] | 0x20 == UInt8(ascii: "z") else { return nil }
-        // A leap second (:60) belongs to the minute it ends, as in `parseMinutesAndZone`.
-        return minute * 60 + min(second, 59)
+        return i == t.count - 1 && t[i] | 0x20 == UInt8(ascii: "z")
     }
 
     /// Checks and adds the rest of an ISO time after its hour: `:MM:SS[.fraction]` and the zone.

@@ -185,7 +185,8 @@ extension FastPathTests {
 
     // MARK: - Times
 
-    /// The cached path also reads the usual `:MM:SS[.fff]Z` ending with word operations.
+    /// The cached path also reads the usual `:MM:SS[.fff]Z` ending with word operations, and
+    /// keeps the last second read in UTC.
     @Test func theHourCacheGivesWhatAFreshParseGives() {
         var rng = SplitMix(seed: 14)
         let parser = TimeParser()
@@ -193,6 +194,8 @@ extension FastPathTests {
         let seeds = [
             "2026-11-20T16:00:00.036Z", "2026-11-20T16:59:59Z", "2026-11-20T16:07:05+05:30", "2026-11-20 16:07:05-0800",
             "2026-02-28T23:59:60.5z", "2024-02-29T00:00:00+14", "2100-12-31T23:59:59Z", "1999-12-31T23:59:59Z",
+            // One second written several ways, so that the kept second is met by other endings.
+            "2026-11-20T16:00:00.001Z", "2026-11-20T16:00:00,999999Z", "2026-11-20T16:00:00+01:00", "2026-11-20T16:00:00.Z",
         ]
         let alphabet = Array("0123456789-:T .Zz+".utf8)
         var instants = 0
