@@ -208,12 +208,34 @@ struct JSONFieldScanner {
                 keyQuoteSeen = true
                 continue
             }
-            let separator = base[valueEnd]
-            guard separator == UInt8(ascii: ",") || separator == UInt8(ascii: "}") else { return false }
-            p = valueEnd &+ 1
-            if separator == UInt8(ascii: "}") { return true }
-            if p < n, base[p] == 0x20 { p &+= 1 }
+            switch Self.separator(base, valueEnd, n) {
+            case .comma(let next): p = next
+            case .close:
+                p = valueEnd &+ 1
+                return true
+            case nil: return false
+            }
             keyQuoteSeen = false
+        }
+    }
+
+    /// What follows a value, other than the commonest `,"`.
+    private enum Separator {
+        /// A comma, and then a space if any: `next` is where the next member should start.
+        case comma(next: Int)
+        /// The object's closing brace.
+        case close
+    }
+
+    /// The separator at `valueEnd` (below `n`), if it is a comma or the closing brace.
+    @inline(__always)
+    private static func separator(_ base: UnsafePointer<UInt8>, _ valueEnd: Int, _ n: Int) -> Separator? {
+        switch base[valueEnd] {
+        case UInt8(ascii: "}"): return .close
+        case UInt8(ascii: ","):
+            let next = valueEnd &+ 1
+            return .comma(next: next < n && base[next] == 0x20 ? next &+ 1 : next)
+        default: return nil
         }
     }
 
@@ -256,11 +278,13 @@ struct JSONFieldScanner {
                 quotes.skip()
                 continue
             }
-            let separator = base[valueEnd]
-            guard separator == UInt8(ascii: ",") || separator == UInt8(ascii: "}") else { return false }
-            p = valueEnd &+ 1
-            if separator == UInt8(ascii: "}") { return true }
-            if p < n, base[p] == 0x20 { p &+= 1 }
+            switch separator(base, valueEnd, n) {
+            case .comma(let next): p = next
+            case .close:
+                p = valueEnd &+ 1
+                return true
+            case nil: return false
+            }
             guard quotes.next() == p, p < n else { return false }
         }
     }
