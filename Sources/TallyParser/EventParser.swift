@@ -57,7 +57,7 @@ public struct EventParser {
 
     private let fieldNames: ByteTable<FieldMatch>
     private let typeNames: ByteTable<EventKind>
-    private let recentType = RecentLookup<EventKind>()
+    private var recentType = RecentLookup<EventKind>()
     private var json: JSONFieldScanner
     private var typeDecoder = EscapeDecoder()
     private var campaignDecoder = EscapeDecoder()

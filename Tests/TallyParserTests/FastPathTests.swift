@@ -128,7 +128,7 @@ extension FastPathTests {
     @Test func theRecentLookupAnswersAsItsTableDoes() {
         var rng = SplitMix(seed: 17)
         let table = LogSchema.standard.typeTable()
-        let recent = RecentLookup<EventKind>()
+        var recent = RecentLookup<EventKind>()
         // Same lengths, cases and near misses, so that both the kept key and the table are asked.
         let keys = ["impression", "Impression", "IMPRESSION", "impressioN", "video_view", "click", "CLICK", "clk", "imp",
                     "x", "", "conversion", "video_start", "videoview", "a-very-long-type-name", "start", "Start"]
