@@ -8,10 +8,10 @@
 # Each round runs one build on two of the folder's files at once (`--jobs 1` each, so both
 # cores are busy, as in a run over many files), then the other build on the same two files,
 # and notes each build's CPU seconds (user + sys of both processes). The order is swapped
-# every round: with a fixed order, the build run second came out about 2% slower on this
-# machine whatever it was. The machine's speed drifts from minute to minute, so only the
-# ratio within a round means anything; the report gives the median round's NEW/OLD ratio, the
-# ratio of the totals, and how many rounds NEW won. Outputs go to a temporary folder.
+# every round: with a fixed order, whichever build ran second used about 2% less CPU on this
+# machine (estimated from one pair of builds measured both ways round). The machine's speed
+# drifts from minute to minute, so only the ratio within a round means anything; the report
+# gives the median round's NEW/OLD ratio, the ratio of the totals, and how many rounds NEW won. Outputs go to a temporary folder.
 #
 # This is a measurement, not a test: not part of `make test` or `make bench`.
 set -euo pipefail
