@@ -67,8 +67,7 @@ public struct AtomicFileWriter: Sendable {
             }
             for (index, file) in files.enumerated() {
                 let temporary = "\(prefix).\(file.name).tally-\(unique)-\(index).tmp"
-                let fd = try fileSystem.createFile(temporary)
-                TemporaryFiles.created(temporary)
+                let fd = try TemporaryFiles.shared.create(temporary, with: fileSystem.createFile)
                 staged.append((temporary, prefix + file.name))
                 do throws(WriteError) {
                     let fileSystem = self.fileSystem
@@ -83,19 +82,19 @@ public struct AtomicFileWriter: Sendable {
         } catch {
             for file in staged {
                 fileSystem.remove(file.temporary)
-                TemporaryFiles.gone(file.temporary)
+                TemporaryFiles.shared.gone(file.temporary)
             }
             throw error
         }
         for (position, file) in staged.enumerated() {
             do {
                 try fileSystem.rename(file.temporary, to: file.target)
-                TemporaryFiles.gone(file.temporary)
+                TemporaryFiles.shared.gone(file.temporary)
             } catch {
                 // Files renamed already are complete and new; the rest keep their old content.
                 for rest in staged[position...] {
                     fileSystem.remove(rest.temporary)
-                    TemporaryFiles.gone(rest.temporary)
+                    TemporaryFiles.shared.gone(rest.temporary)
                 }
                 throw error
             }

@@ -4,10 +4,12 @@
 /// OWASP recommends against CSV injection, a cell that begins with `=`, `+`, `-`, `@`, a tab or
 /// a CR (which Excel, Sheets and LibreOffice may run as a formula) gets a leading `'` and is
 /// quoted: spreadsheets show `'=1+1` as the text `=1+1` with a visible apostrophe in the cell
-/// editor only.
+/// editor only. A cell that begins with `'` gets one too, so that two ids never look alike
+/// (`=x` is written `'=x`, and `'=x` is written `''=x`): removing the one leading apostrophe of
+/// a cell that has one always gives the id back.
 public enum CSVField {
-    static let formulaStarts: Set<UInt8> = [
-        UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0d,
+    static let guardedStarts: Set<UInt8> = [
+        UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0d, UInt8(ascii: "'"),
     ]
 
     /// Appends `text` to `out` as one CSV cell.
@@ -17,7 +19,7 @@ public enum CSVField {
 
     /// Appends `text` to `out` as one CSV cell.
     public static func append(_ text: UnsafeRawBufferPointer, to out: inout [UInt8]) {
-        let guarded = text.first.map { formulaStarts.contains($0) } ?? false
+        let guarded = text.first.map { guardedStarts.contains($0) } ?? false
         let needsQuotes =
             guarded
             || text.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0d || $0 == 0x0a }

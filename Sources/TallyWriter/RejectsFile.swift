@@ -139,10 +139,9 @@ public final class RejectsFile: Sendable {
         }
 
         private func open() throws(WriteError) {
-            let fd = try fileSystem.createFile(path)
+            let fd = try TemporaryFiles.shared.create(path, with: fileSystem.createFile)
             self.fd = fd
             created = true
-            TemporaryFiles.created(path)
             let fileSystem = self.fileSystem
             let path = self.path
             encoder = GzipEncoder { (bytes) throws(WriteError) in try fileSystem.write(fd, bytes, path: path) }
@@ -153,12 +152,12 @@ public final class RejectsFile: Sendable {
             guard !finished else { return }
             finished = true
             guard let encoder else { return }
-            do throws(WriteError) {
-                try encoder.finish()
-                try fileSystem.close(fd, path: path)
-            } catch {
-                if self.error == nil { self.error = error }
-            }
+            // The descriptor is closed even when the member cannot be ended (a full disk): left
+            // open, the removed file would keep its blocks until the process exits.
+            var failure: WriteError?
+            do throws(WriteError) { try encoder.finish() } catch { failure = error }
+            do throws(WriteError) { try fileSystem.close(fd, path: path) } catch { failure = failure ?? error }
+            if let failure, self.error == nil { self.error = failure }
             fd = -1
         }
 
@@ -171,7 +170,7 @@ public final class RejectsFile: Sendable {
             encoder = nil
             if created {
                 fileSystem.remove(path)
-                TemporaryFiles.gone(path)
+                TemporaryFiles.shared.gone(path)
             }
         }
 

@@ -15,7 +15,7 @@ enum SignalCleanup {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
-                TemporaryFiles.removeAll()
+                TemporaryFiles.shared.stop()
                 FileHandle.standardError.write(
                     Data("tally: stopped by signal \(signalNumber); temporary files removed, no output left half written\n".utf8))
                 exit(128 + signalNumber)

@@ -18,6 +18,8 @@ extension CSVFieldTests {
         ("plain", "plain"), ("a,b", "\"a,b\""), ("say \"hi\"", "\"say \"\"hi\"\"\""), ("two\nlines", "\"two\nlines\""),
         ("=1+1", "\"'=1+1\""), ("+1", "\"'+1\""), ("-5", "\"'-5\""), ("@SUM(A1)", "\"'@SUM(A1)\""),
         ("\tx", "\"'\tx\""), ("\rx", "\"'\rx\""), ("a=b", "a=b"), ("café", "café"),
+        // A leading apostrophe is doubled, so that `'=1` and `=1` never look alike.
+        ("'=1", "\"''=1\""), ("'x", "\"''x\""), ("x'", "x'"),
     ])
     func cellsAreQuotedAndGuarded(text: String, expected: String) {
         #expect(cell(text) == expected)
@@ -100,7 +102,7 @@ extension AtomicFileWriterTests {
                 try real.write(fd, bytes, path: path)
             }
             func sync(_ fd: Int32, path: String) throws(WriteError) {
-                seenWhileWriting[path] = TemporaryFiles.contains(path)
+                seenWhileWriting[path] = TemporaryFiles.shared.contains(path)
                 try real.sync(fd, path: path)
             }
             func close(_ fd: Int32, path: String) throws(WriteError) { try real.close(fd, path: path) }
@@ -113,7 +115,7 @@ extension AtomicFileWriterTests {
         try AtomicFileWriter(fileSystem: watching).replace([("a.csv", [1]), ("b.csv", [2])], in: directory)
         #expect(watching.seenWhileWriting.count == 2)
         #expect(watching.seenWhileWriting.values.allSatisfy { $0 })
-        #expect(watching.seenWhileWriting.keys.allSatisfy { !TemporaryFiles.contains($0) })
+        #expect(watching.seenWhileWriting.keys.allSatisfy { !TemporaryFiles.shared.contains($0) })
     }
 
     @Test func aTargetThatIsADirectoryStopsBeforeAnyRename() throws {
@@ -124,6 +126,60 @@ extension AtomicFileWriterTests {
         }
         #expect(try String(contentsOfFile: directory + "/a.csv", encoding: .utf8) == "old a")
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == ["a.csv", "b.csv"])
+    }
+
+    @Test func afterAStopNoTemporaryFileIsLeftOrCreated() throws {
+        // What the signal handler relies on: the writers go on until the process exits, and a
+        // file they create after the clean-up would be left behind.
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let registry = TemporaryFiles()
+        let real = PosixFileSystem()
+        let before = directory + "/.before.tmp", after = directory + "/.after.tmp"
+        let fd = try registry.create(before, with: real.createFile)
+        try real.close(fd, path: before)
+        #expect(registry.contains(before))
+        registry.stop()
+        #expect(!FileManager.default.fileExists(atPath: before))
+        #expect(throws: WriteError.self) { _ = try registry.create(after, with: real.createFile) }
+        #expect(!FileManager.default.fileExists(atPath: after))
+        #expect(!registry.contains(before) && !registry.contains(after))
+    }
+
+    @Test func aRejectsPartThatCannotBeEndedIsStillClosed() throws {
+        // A full disk while the part's gzip member is ended: the descriptor must still be closed,
+        // or the removed file keeps its blocks (and the summary written next finds no room).
+        final class FailingWrites: FileSystem, @unchecked Sendable {
+            let real = PosixFileSystem()
+            var open: Set<Int32> = []
+            func createDirectory(_ path: String) throws(WriteError) { try real.createDirectory(path) }
+            func createFile(_ path: String) throws(WriteError) -> Int32 {
+                let fd = try real.createFile(path)
+                open.insert(fd)
+                return fd
+            }
+            func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(WriteError) {
+                throw .io(path: path, reason: "No space left on device (injected)")
+            }
+            func sync(_ fd: Int32, path: String) throws(WriteError) { try real.sync(fd, path: path) }
+            func close(_ fd: Int32, path: String) throws(WriteError) {
+                open.remove(fd)
+                try real.close(fd, path: path)
+            }
+            func rename(_ from: String, to: String) throws(WriteError) { try real.rename(from, to: to) }
+            func remove(_ path: String) { real.remove(path) }
+            func isDirectory(_ path: String) -> Bool { real.isDirectory(path) }
+            func syncDirectory(_ path: String) throws(WriteError) { try real.syncDirectory(path) }
+        }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let fileSystem = FailingWrites()
+        let rejects = RejectsFile(path: directory + "/rejects.gz", fileSystem: fileSystem)
+        let part = rejects.makePart(source: "a.jsonl")
+        Array("{bad".utf8).withUnsafeBytes { part.record(line: 1, reason: "malformed", text: $0) }
+        part.finish()
+        #expect(part.error != nil)
+        #expect(fileSystem.open.isEmpty)
+        part.discard()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
     }
 
     @Test func anOutputPathThatIsAFileCannotBeCreated() throws {
