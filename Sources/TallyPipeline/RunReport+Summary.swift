@@ -15,11 +15,10 @@ extension RunReport {
             if let error = input.error { file["error"] = error.description }
             if let compression = input.compression { file["compression"] = compression.rawValue }
             if let format = input.format { file["format"] = format.rawValue }
-            if input.status != .failed || input.accounting.lines > 0 {
-                file["lines"] = input.accounting.lines
-                file["counted"] = input.accounting.counted
-                file["rejected"] = input.accounting.rejected
-            }
+            // For a failed input, what was read before it failed (none of it is in the rollup).
+            file["lines"] = input.accounting.lines
+            file["counted"] = input.accounting.counted
+            file["rejected"] = input.accounting.rejected
             if !input.warnings.isEmpty { file["warnings"] = input.warnings }
             files.append(file)
         }

@@ -16,6 +16,10 @@ struct InputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Lines longer than this are rejected as line_too_long.", valueName: "BYTES"))
     var maxLineBytes: Int = 1 << 20
 
+    /// A line up to `--max-line-bytes` is held whole to be parsed; past a gigabyte that is a
+    /// typing mistake rather than a log line (and near Int.max, an overflow).
+    static let maxLineBytesLimit = 1 << 30
+
     @Option(help: ArgumentHelp(
         "Exit 65 (after writing) if more than this share of lines is rejected, 0 to 1.", valueName: "R"))
     var maxRejectRate: Double?
@@ -27,7 +31,9 @@ struct InputOptions: ParsableArguments {
         guard TimeZone(identifier: tz) != nil else {
             throw ValidationError("Unknown time zone '\(tz)'; use an IANA name such as UTC or America/New_York.")
         }
-        guard maxLineBytes >= 1 else { throw ValidationError("--max-line-bytes must be at least 1.") }
+        guard (1...Self.maxLineBytesLimit).contains(maxLineBytes) else {
+            throw ValidationError("--max-line-bytes must be between 1 and \(Self.maxLineBytesLimit) (1 GiB).")
+        }
     }
 
     func apply(to configuration: inout RunConfiguration) {

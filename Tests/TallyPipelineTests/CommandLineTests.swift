@@ -32,6 +32,11 @@ extension CommandLineTests {
         let blocked = temporaryDirectory("cli") + "/file"
         writeFile(blocked, "")
         #expect(try runTally(["rollup", fixtures.path + "/logs", "--out", blocked + "/sub"]).status == 73)
+        for bytes in ["0", "1073741825", "9223372036854775807"] {
+            let tooLong = try runTally(["rollup", fixtures.path + "/logs", "--out", out, "--max-line-bytes", bytes])
+            #expect(tooLong.status == 64, "--max-line-bytes \(bytes)")
+            #expect(tooLong.stderr.contains("--max-line-bytes"))
+        }
     }
 
     @Test func aSummaryThatCannotBeWrittenIsAFailure() throws {
@@ -110,5 +115,21 @@ extension CommandLineTests {
         let files = (summary as? [String: Any])?["files"] as? [[String: Any]]
         #expect(files?.first?["path"] as? String == "-")
         #expect(files?.first?["compression"] as? String == "gzip")
+    }
+
+    @Test func everyInputOfTheSummaryHasItsCounts() throws {
+        // A monitoring script reads a fixed shape: a failed input has its counts too.
+        let out = temporaryDirectory("cli")
+        let result = try runTally([
+            "rollup", fixtures.path + "/logs", "/no/such/log.gz", fixtures.path + "/gzip/bad-crc32.gz",
+            "--out", out, "--summary-json", out + "/../summary.json",
+        ])
+        #expect(result.status == 66)  // a missing input outranks a corrupt one
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/../summary.json")))
+        let files = try #require((summary as? [String: Any])?["files"] as? [[String: Any]])
+        #expect(files.contains { $0["status"] as? String == "failed" })
+        for file in files {
+            #expect(file["lines"] is Int && file["counted"] is Int && file["rejected"] is Int, "\(file)")
+        }
     }
 }
