@@ -57,6 +57,11 @@ public enum InputOpener {
         if head.starts(with: Compression.gzipMagic) {
             return OpenedInput(source: GzipDecoder(upstream: raw), compression: .gzip, isEmpty: false)
         }
+        // A whole input of the one byte that starts gzip's magic: a gzip file cut after its
+        // first byte, not a log (as text it would be a header line, and the run would succeed).
+        if head == [Compression.gzipMagic[0]] {
+            throw .corrupt("stream cut short after its first byte")
+        }
         for format in Compression.refused where head.starts(with: format.magic) {
             throw .unsupportedCompression(format.name)
         }

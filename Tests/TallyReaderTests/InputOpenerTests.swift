@@ -37,6 +37,18 @@ extension InputOpenerTests {
         #expect(try drain(opened.source) == Array("{\"a\":1}\n".utf8))
     }
 
+    @Test func aGzipFileCutAfterItsFirstByteIsCorrupt() throws {
+        let path = try write("cut.gz", [0x1f])
+        #expect {
+            _ = try InputOpener.open(.file(path))
+        } throws: { error in
+            if case InputError.corrupt = error { true } else { false }
+        }
+        // Text that merely starts with that byte is still text.
+        let text = try write("unit-separator.log", [0x1f] + Array("x\n".utf8))
+        #expect(try InputOpener.open(.file(text)).compression == .none)
+    }
+
     @Test func binaryDataThatIsNotGzipIsRefused() throws {
         // A gzip file with a damaged first byte: not gzip, and not text either.
         var bytes = try gzipped(String(repeating: "{\"ts\":1795219200,\"event\":\"imp\",\"campaign_id\":\"c\"}\n", count: 400))
