@@ -39,6 +39,7 @@ let package = Package(
             name: "tally",
             dependencies: [
                 "TallyPipeline",
+                "TallyAggregator",
                 "TallyWriter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

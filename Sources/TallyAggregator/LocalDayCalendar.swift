@@ -27,7 +27,7 @@ public struct LocalDayCalendar: Sendable {
     ///   - instants: the instants that will be looked up (seconds since the epoch, UTC).
     /// - Returns: nil if the zone is unknown.
     public init?(identifier: String, covering instants: Range<Int64>) {
-        guard let zone = TimeZone(identifier: identifier) else { return nil }
+        guard Self.isZoneName(identifier), let zone = TimeZone(identifier: identifier) else { return nil }
         self.identifier = identifier
         if Self.utcNames.contains(identifier) {
             // No table to build: this is most runs, and the table costs some 37,000 zone look-ups.
@@ -78,6 +78,26 @@ public struct LocalDayCalendar: Sendable {
         let entry = entries[Int(utcDay - firstDay)]
         let offset = instant - utcDay * 86_400 < Int64(entry.changeAt) ? entry.offset : entry.offsetAfter
         return Int32(Self.floorDiv(instant + Int64(offset), 86_400))
+    }
+
+    /// Whether `name` is a time zone of the IANA database (tzdata), as `--tz` promises.
+    ///
+    /// Foundation alone is not enough: it also takes abbreviations and offsets, and reads them
+    /// its own way (`BST` as Bangladesh, not British Summer Time; `GMT+5` as east of UTC, where
+    /// tzdata's `Etc/GMT+5` is west), which would count events on the wrong days. So a name
+    /// must also be a zone file of the system's tzdata (`$TZDIR`, else /usr/share/zoneinfo).
+    /// Without tzdata installed, only UTC's names and `Area/Location` names are taken.
+    public static func isZoneName(_ name: String) -> Bool {
+        if utcNames.contains(name) { return true }
+        guard !name.isEmpty, !name.hasPrefix("/"), !name.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }),
+            TimeZone(identifier: name) != nil
+        else { return false }
+        let directory = ProcessInfo.processInfo.environment["TZDIR"] ?? "/usr/share/zoneinfo"
+        guard FileManager.default.fileExists(atPath: directory) else { return name.contains("/") }
+        // A zone file starts with the magic `TZif`; the directory also holds tables (zone.tab).
+        guard let file = FileHandle(forReadingAtPath: directory + "/" + name) else { return false }
+        defer { try? file.close() }
+        return (try? file.read(upToCount: 4)) == Data("TZif".utf8)
     }
 
     /// Names of UTC itself, as tzdata spells it.

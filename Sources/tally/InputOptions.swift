@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TallyAggregator
 import TallyParser
 import TallyPipeline
 
@@ -28,8 +29,10 @@ struct InputOptions: ParsableArguments {
         if let maxRejectRate, !(0...1).contains(maxRejectRate) {
             throw ValidationError("--max-reject-rate must be between 0 and 1.")
         }
-        guard TimeZone(identifier: tz) != nil else {
-            throw ValidationError("Unknown time zone '\(tz)'; use an IANA name such as UTC or America/New_York.")
+        guard LocalDayCalendar.isZoneName(tz) else {
+            throw ValidationError(
+                "Unknown time zone '\(tz)'; use an IANA name such as UTC, Europe/London or America/New_York "
+                    + "(not an abbreviation such as BST or an offset such as GMT+5).")
         }
         guard (1...Self.maxLineBytesLimit).contains(maxLineBytes) else {
             throw ValidationError("--max-line-bytes must be between 1 and \(Self.maxLineBytesLimit) (1 GiB).")

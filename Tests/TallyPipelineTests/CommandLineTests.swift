@@ -18,7 +18,14 @@ extension CommandLineTests {
 
     @Test func exitStatusesFollowSysexits() throws {
         let out = temporaryDirectory("cli")
-        #expect(try runTally(["rollup", fixtures.path + "/logs", "--out", out, "--tz", "Nowhere/Land"]).status == 64)
+        // Abbreviations and offsets that Foundation would read its own way (BST as Bangladesh,
+        // GMT+5 as east of UTC) are not IANA zones: refused, not counted on the wrong days.
+        for zone in ["Nowhere/Land", "BST", "IST", "PST", "GMT+5", "UTC+5", "utc", "../zoneinfo/UTC", "zone.tab"] {
+            #expect(try runTally(["rollup", fixtures.path + "/logs", "--out", out, "--tz", zone]).status == 64, "\(zone)")
+        }
+        for zone in ["UTC", "Etc/GMT+5", "Europe/London", "Asia/Kolkata", "EST"] {
+            #expect(try runTally(["rollup", fixtures.path + "/logs", "--out", out, "--tz", zone]).status == 0, "\(zone)")
+        }
         #expect(try runTally(["rollup", fixtures.path + "/logs"]).status == 64)
         let missing = try runTally(["rollup", "/no/such/log.gz", "--out", out])
         #expect(missing.status == 66)
