@@ -5,8 +5,9 @@ import Testing
 
 /// The parser's fast paths (SIMD string stops, the compact-member walk and its loop once the
 /// preferred names are found, word-wise digit runs, row bitmaps, the hour and second cache,
-/// word-wise name compares, the kept type value) each have a plain path beside them. These tests feed both the same random and damaged input and require the
-/// same answers, so a fast path can only ever be faster, never different.
+/// word-wise name compares, the kept type value) each have a plain path beside them. These
+/// tests feed both the same random and damaged input and require the same answers, so a fast
+/// path can only ever be faster, never different.
 @Suite struct FastPathTests {}
 
 extension FastPathTests {
