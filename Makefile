@@ -9,8 +9,8 @@ OUT ?= out
 ZONE := $(if $(filter command line,$(origin TZ)),$(TZ),UTC)
 TALLY := .build/release/tally
 # The Swift runtime and Foundation are linked in: the binary needs no Swift installed where it
-# runs (only the C and C++ runtimes, zlib and libdeflate), and starts in 10 ms instead of 30,
-# which is 2% of a run on one hourly file. It is 75 MB (59 MB stripped) instead of 6.
+# runs (only the C and C++ runtimes and zlib; ISA-L where installed), and starts faster, which
+# counts on a run over one small hourly file (docs/PERFORMANCE.md).
 RELEASE := -c release --static-swift-stdlib --product tally
 
 .PHONY: all build rollup test bench fuzz fixtures clean

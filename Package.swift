@@ -1,5 +1,10 @@
 // swift-tools-version: 6.1
+import Foundation
 import PackageDescription
+
+// ISA-L's inflater is compiled in where its header is installed (Debian libisal-dev), unless
+// TALLY_WITHOUT_ISAL is set: how CI keeps the zlib-only build tested on a machine that has it.
+let withoutISAL = ProcessInfo.processInfo.environment["TALLY_WITHOUT_ISAL"].map { !$0.isEmpty && $0 != "0" } ?? false
 
 // Data flows one way, down this list: Reader -> Parser -> Aggregator -> Writer, wired by
 // Pipeline, driven by the `tally` command. No stage imports a stage below it.
@@ -17,14 +22,14 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        // For gzip's CRC-32 only: zlib inflates, libdeflate checks (see GzipDecoder).
-        .systemLibrary(
-            name: "CLibdeflate",
-            pkgConfig: "libdeflate",
-            providers: [.apt(["libdeflate-dev"])]
+        // Optional: found by its header at build time, opened with dlopen at run time (tally_isal.h).
+        .target(
+            name: "CIsal",
+            cSettings: withoutISAL ? [.define("TALLY_WITHOUT_ISAL")] : []
         ),
-        .target(name: "TallyReader", dependencies: ["CZlib", "CLibdeflate"]),
-        // What Swift cannot express: AVX2 chosen at run time, a prefetch (see tally_kernels.h).
+        .target(name: "TallyReader", dependencies: ["CZlib", "CIsal", "CTallyKernels"]),
+        // What Swift cannot express: AVX2 and carry-less multiply chosen at run time, a prefetch
+        // (see tally_kernels.h).
         // DWARF 4, which valgrind 3.19 (Debian 12's, used to count instructions) can read.
         .target(name: "CTallyKernels", cSettings: [.unsafeFlags(["-gdwarf-4"])]),
         .target(name: "TallyParser", dependencies: ["CTallyKernels"]),
@@ -46,17 +51,18 @@ let package = Package(
         ),
         // Helpers shared by the test targets; not part of the product.
         .target(name: "TallyTestSupport", path: "Tests/TallyTestSupport"),
-        .testTarget(name: "TallyReaderTests", dependencies: ["TallyReader", "TallyTestSupport"]),
+        .testTarget(name: "TallyReaderTests", dependencies: ["TallyReader", "CTallyKernels", "CZlib", "TallyTestSupport"]),
         .testTarget(name: "TallyParserTests", dependencies: ["TallyParser", "TallyTestSupport"]),
         .testTarget(name: "TallyAggregatorTests", dependencies: ["TallyAggregator", "TallyTestSupport"]),
         .testTarget(name: "TallyWriterTests", dependencies: ["TallyWriter", "TallyAggregator", "TallyTestSupport"]),
         .testTarget(
-            name: "TallyPipelineTests", dependencies: ["TallyPipeline", "TallyAggregator", "TallyTestSupport"]),
+            name: "TallyPipelineTests",
+            dependencies: ["TallyPipeline", "TallyReader", "TallyAggregator", "TallyTestSupport"]),
     ]
 )
 
 // Package-wide settings in one place.
-for target in package.targets where target.type != .system && target.name != "CTallyKernels" {
+for target in package.targets where target.type != .system && !target.name.hasPrefix("C") {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     // The hot tables are classes with array storage, touched only by the thread that owns them

@@ -31,7 +31,13 @@ for name in "${targets[@]}"; do
   mkdir -p "$corpus"
   case $name in
     gzip)
-      build gzip TallyReader GzipFuzz.swift -I Sources/CZlib -I Sources/CLibdeflate -lz -ldeflate
+      # The reader's C (the CRC-32 kernel, the optional ISA-L inflater) as objects, sanitized too.
+      for c in CTallyKernels/tally_crc32 CIsal/tally_isal; do
+        clang -c -O2 -g -fsanitize=fuzzer-no-link,address -I "Sources/$(dirname "$c")/include" \
+          "Sources/$c.c" -o "$out/$(basename "$c").o"
+      done
+      build gzip TallyReader GzipFuzz.swift -I Sources/CZlib -I Sources/CTallyKernels/include \
+        -I Sources/CIsal/include "$out/tally_crc32.o" "$out/tally_isal.o" -lz
       # Seeds: small gzip files in the shapes of the corpus (members, headers, padding).
       if [ -z "$(ls -A "$corpus")" ]; then
         head -c 3000 fixtures/gzip/payload.jsonl > "$out/seed.txt"

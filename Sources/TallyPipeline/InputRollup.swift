@@ -23,7 +23,7 @@ struct InputRollup {
         var report = InputReport(location: location, status: .ok)
         let opened: OpenedInput
         do {
-            opened = try InputOpener.open(location)
+            opened = try InputOpener.open(location, inflater: configuration.inflater)
         } catch {
             report.status = .failed
             report.error = error

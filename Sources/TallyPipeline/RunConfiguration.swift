@@ -1,4 +1,5 @@
 import TallyParser
+import TallyReader
 
 /// Everything a rollup run needs to know, already checked. The command line builds one; the
 /// pipeline never sees command-line types.
@@ -18,6 +19,8 @@ public struct RunConfiguration: Sendable {
     /// If set, a run in which more than this share of lines (0...1) was rejected still writes
     /// its rollups, then fails with bad data (65).
     public var maxRejectRate: Double?
+    /// Which library inflates gzip inputs; it must be available (`Inflater.isAvailable`).
+    public var inflater: Inflater = .zlib
     public var schema: LogSchema = .standard
     public var timeParser = TimeParser()
 

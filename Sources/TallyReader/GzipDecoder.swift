@@ -1,14 +1,15 @@
-import CLibdeflate
+import CTallyKernels
 
 /// Strict, streaming gzip decoding: every member, every trailer, nothing after the end.
 ///
 /// Real producers write gzip in many shapes: `cat a.gz b.gz`, pigz, bgzip's BGZF blocks with an
 /// empty end block, zopfli, headers with FNAME, FCOMMENT, FEXTRA or FHCRC. This type reads each
-/// member's header and trailer itself (RFC 1952) and has zlib inflate the raw deflate data
-/// between them; the CRC-32 of the output is computed with libdeflate, which uses the CPU's
-/// carry-less multiply and is several times faster than zlib 1.2's tables (the check is a
-/// sixth of all decoding work otherwise). It refuses what zlib's own gzip mode refuses: a
-/// method other than deflate, reserved flag bits, a wrong header CRC, a wrong CRC-32 or ISIZE.
+/// member's header and trailer itself (RFC 1952) and has an `Inflater` (zlib or ISA-L) inflate
+/// the raw deflate data between them, so that every check below is the same whichever inflates.
+/// The CRC-32 of the output is tally's own (`tally_crc32`, carry-less multiply where the CPU has
+/// it), which is several times faster than zlib 1.2's tables. It refuses what zlib's own gzip
+/// mode refuses: a method other than deflate, reserved flag bits, a wrong header CRC, damaged
+/// deflate data, a wrong CRC-32 or ISIZE.
 /// And it decides the space between and after members:
 ///
 /// - another member must start with the gzip magic `1f 8b`;
@@ -20,10 +21,12 @@ import CLibdeflate
 /// straight into the caller's buffer, and never sizes anything from ISIZE (it wraps at 4 GiB).
 public final class GzipDecoder: ByteSource {
     private let upstream: any ByteSource
-    private let inflater = InflateStream()
+    private let inflater: any RawInflater
 
     // Invariant: 0 <= inputStart <= inputEnd <= input.count. Bytes in
-    // input[inputStart..<inputEnd] are read from upstream and not yet used.
+    // input[inputStart..<inputEnd] are read from upstream and not yet used. Up to
+    // `lookbehind` used bytes stay before inputStart: an inflater may hand back bytes it read
+    // ahead in an earlier call (`InflateStep.consumed`).
     private let input: UnsafeMutableRawBufferPointer
     private var inputStart = 0
     private var inputEnd = 0
@@ -38,11 +41,19 @@ public final class GzipDecoder: ByteSource {
 
     /// - Parameters:
     ///   - upstream: the compressed bytes, starting at the first member's magic.
+    ///   - inflater: which library inflates; it must be available (`Inflater.isAvailable`).
     ///   - inputBufferSize: how much compressed input to read at a time.
-    public init(upstream: any ByteSource, inputBufferSize: Int = 1 << 18) {
+    public init(upstream: any ByteSource, inflater: Inflater = .zlib, inputBufferSize: Int = 1 << 18) {
+        precondition(inflater.isAvailable, "inflater \(inflater) is not available")
+        // Room for a trailer and a header beyond what `lookbehind` keeps, so a refill always reads.
+        precondition(inputBufferSize >= 64, "input buffer too small")
         self.upstream = upstream
-        input = .allocate(byteCount: inputBufferSize, alignment: 16)
+        self.inflater = inflater.makeRawInflater()
+        input = .allocate(byteCount: Self.lookbehind + inputBufferSize, alignment: 16)
     }
+
+    /// Used input bytes kept before the unread ones (see the invariant above).
+    private static let lookbehind = 8
 
     deinit {
         input.deallocate()
@@ -70,28 +81,29 @@ public final class GzipDecoder: ByteSource {
                 membersDone += 1
                 phase = .betweenMembers
             case .body:
-                if inputStart == inputEnd {
-                    guard try refill() else {
-                        throw .corrupt("stream cut short in member \(membersDone + 1)")
-                    }
-                }
+                // At the end of the input the inflater is still asked once more: it may hold the
+                // stream's last bits, and must say whether they end it, whatever the read sizes.
+                var inputEnded = false
+                if inputStart == inputEnd { inputEnded = try !refill() }
                 let output = UnsafeMutableRawBufferPointer(rebasing: buffer[produced...])
                 let step = inflater.inflate(
                     input: UnsafeRawBufferPointer(rebasing: input[inputStart..<inputEnd]), output: output)
+                if step.status == .dataError {
+                    throw .corrupt("invalid deflate data in member \(membersDone + 1)")
+                }
                 inputStart += step.consumed
+                // An inflater hands back at most what it read ahead, which `refill` keeps.
+                precondition(inputStart >= 0, "inflater handed back more input than it had read")
                 if step.produced > 0 {
                     // Checked while the bytes are still in cache; `produced` is far below 4 GiB.
-                    crc = UInt32(libdeflate_crc32(crc, output.baseAddress, step.produced))
+                    crc = tally_crc32(crc, output.baseAddress, step.produced)
                     size &+= UInt32(truncatingIfNeeded: step.produced)
                     produced += step.produced
                 }
-                switch step.status {
-                case .progress:
-                    break
-                case .streamEnd:
+                if step.status == .streamEnd {
                     phase = .trailer
-                case .dataError(let reason):
-                    throw .corrupt("\(reason) in member \(membersDone + 1)")
+                } else if inputEnded, step.produced == 0 {
+                    throw .corrupt("stream cut short in member \(membersDone + 1)")
                 }
             }
         }
@@ -112,7 +124,7 @@ public final class GzipDecoder: ByteSource {
         func byte() throws(InputError) -> UInt8 {
             guard try ensureAvailable(1) else { throw .corrupt("stream cut short in the header of member \(member)") }
             let value = input[inputStart]
-            withUnsafeBytes(of: value) { headerCRC = UInt32(libdeflate_crc32(headerCRC, $0.baseAddress, 1)) }
+            withUnsafeBytes(of: value) { headerCRC = tally_crc32(headerCRC, $0.baseAddress, 1) }
             inputStart += 1
             return value
         }
@@ -185,13 +197,12 @@ public final class GzipDecoder: ByteSource {
     /// Reads more compressed input after what is unread; false at the end of input.
     private func refill() throws(InputError) -> Bool {
         if upstreamEnded { return false }
-        if inputStart > 0 {
-            let unread = inputEnd - inputStart
-            if unread > 0 {
-                input.baseAddress!.copyMemory(from: input.baseAddress! + inputStart, byteCount: unread)
-            }
-            inputStart = 0
-            inputEnd = unread
+        let kept = min(inputStart, Self.lookbehind)
+        if inputStart > kept {
+            let moved = inputEnd - inputStart + kept
+            input.baseAddress!.copyMemory(from: input.baseAddress! + inputStart - kept, byteCount: moved)
+            inputStart = kept
+            inputEnd = moved
         }
         let n = try upstream.read(into: UnsafeMutableRawBufferPointer(rebasing: input[inputEnd...]))
         if n == 0 {

@@ -43,7 +43,8 @@ public struct OpenedInput {
 
 /// Opens inputs and puts the right decoder in front of them.
 public enum InputOpener {
-    public static func open(_ location: InputLocation) throws(InputError) -> OpenedInput {
+    /// - Parameter inflater: what inflates a gzip input; it must be available.
+    public static func open(_ location: InputLocation, inflater: Inflater = .zlib) throws(InputError) -> OpenedInput {
         let raw: FileDescriptorSource
         switch location {
         case .file(let path): raw = try FileDescriptorSource(path: path)
@@ -55,7 +56,7 @@ public enum InputOpener {
             return OpenedInput(source: raw, compression: .none, isEmpty: true)
         }
         if head.starts(with: Compression.gzipMagic) {
-            return OpenedInput(source: GzipDecoder(upstream: raw), compression: .gzip, isEmpty: false)
+            return OpenedInput(source: GzipDecoder(upstream: raw, inflater: inflater), compression: .gzip, isEmpty: false)
         }
         // A whole input of the one byte that starts gzip's magic: a gzip file cut after its
         // first byte, not a log (as text it would be a header line, and the run would succeed).

@@ -3,8 +3,14 @@ import Foundation
 import TallyAggregator
 import TallyParser
 import TallyPipeline
+import TallyReader
 
 extension LogFormat: ExpressibleByArgument {}
+
+/// `--inflater`: a library, or `auto` for the fastest this build can use.
+enum InflaterChoice: String, CaseIterable, ExpressibleByArgument {
+    case auto, zlib, isal
+}
 
 /// How inputs are read.
 struct InputOptions: ParsableArguments {
@@ -25,6 +31,18 @@ struct InputOptions: ParsableArguments {
         "Exit 65 (after writing) if more than this share of lines is rejected, 0 to 1.", valueName: "R"))
     var maxRejectRate: Double?
 
+    @Option(help: "Which library inflates gzip data; auto takes ISA-L where this build has it.")
+    var inflater: InflaterChoice = .auto
+
+    /// The inflater `--inflater` names, once `validate()` has checked it can be used.
+    var resolvedInflater: Inflater {
+        switch inflater {
+        case .auto: .fastest
+        case .zlib: .zlib
+        case .isal: .isal
+        }
+    }
+
     func validate() throws {
         if let maxRejectRate, !(0...1).contains(maxRejectRate) {
             throw ValidationError("--max-reject-rate must be between 0 and 1.")
@@ -37,6 +55,12 @@ struct InputOptions: ParsableArguments {
         guard (1...Self.maxLineBytesLimit).contains(maxLineBytes) else {
             throw ValidationError("--max-line-bytes must be between 1 and \(Self.maxLineBytesLimit) (1 GiB).")
         }
+        if inflater == .isal, !Inflater.isal.isAvailable {
+            throw ValidationError(
+                Inflater.isal.isBuiltIn
+                    ? "--inflater isal: this build has ISA-L, but its library (libisal.so.2) could not be loaded."
+                    : "--inflater isal: this build has no ISA-L (install libisal-dev, then rebuild).")
+        }
     }
 
     func apply(to configuration: inout RunConfiguration) {
@@ -44,5 +68,6 @@ struct InputOptions: ParsableArguments {
         configuration.format = format
         configuration.maxLineBytes = maxLineBytes
         configuration.maxRejectRate = maxRejectRate
+        configuration.inflater = resolvedInflater
     }
 }

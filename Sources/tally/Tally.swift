@@ -1,4 +1,5 @@
 import ArgumentParser
+import TallyReader
 
 @main
 struct Tally: ParsableCommand {
@@ -7,6 +8,17 @@ struct Tally: ParsableCommand {
         abstract: "Roll ad-server event logs up into daily CSV files.",
         discussion: "Exit statuses follow sysexits(3): 0 ok, 64 usage, 65 bad input data, 66 input missing, "
             + "73 cannot create output, 74 I/O error.",
+        version: Tally.version,
         subcommands: [Rollup.self]
     )
+
+    /// `tally --version`: the release, and the inflaters this build can use.
+    static var version: String {
+        let inflaters = Inflater.allCases.filter(\.isBuiltIn).map { inflater in
+            inflater.isAvailable ? inflater.rawValue : "\(inflater.rawValue) (built in, library not found)"
+        }
+        return "tally \(release)\ninflaters: \(inflaters.joined(separator: ", "))"
+    }
+
+    static let release = "0.8.0"
 }

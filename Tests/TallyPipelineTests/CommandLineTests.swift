@@ -1,4 +1,5 @@
 import Foundation
+import TallyReader
 import Testing
 
 /// The `tally` binary as cron runs it: exit statuses, what it prints and where.
@@ -43,6 +44,43 @@ extension CommandLineTests {
             let tooLong = try runTally(["rollup", fixtures.path + "/logs", "--out", out, "--max-line-bytes", bytes])
             #expect(tooLong.status == 64, "--max-line-bytes \(bytes)")
             #expect(tooLong.stderr.contains("--max-line-bytes"))
+        }
+    }
+
+    @Test func versionNamesTheInflatersBuiltIn() throws {
+        let result = try runTally(["--version"])
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("tally "))
+        #expect(result.stdout.contains("inflaters: zlib"))
+        #expect(result.stdout.contains("isal") == Inflater.isal.isBuiltIn)
+    }
+
+    /// `--inflater` changes the speed only: the same day files from the fixtures, the same error
+    /// (and exit status) for each damaged gzip file of the corpus.
+    @Test func bothInflatersWriteTheSameBytesAndRefuseTheSameDamage() throws {
+        let out = temporaryDirectory("cli")
+        guard Inflater.isal.isAvailable else {
+            let refused = try runTally(["rollup", fixtures.path + "/logs", "--out", out, "--inflater", "isal"])
+            #expect(refused.status == 64)
+            #expect(refused.stderr.contains("ISA-L"))
+            return
+        }
+        for inflater in ["zlib", "isal"] {
+            let result = try runTally(["rollup", fixtures.path + "/logs", "--out", out + "/" + inflater, "--inflater", inflater])
+            #expect(result.status == 0)
+        }
+        #expect(try files(in: out + "/zlib") == files(in: out + "/isal"))
+        #expect(try !files(in: out + "/zlib").isEmpty)
+        let damaged = [
+            "bad-crc32.gz", "bad-isize.gz", "damaged-deflate.gz", "truncated-mid-stream.gz", "truncated-in-trailer.gz",
+            "second-member-bad-header.gz", "trailing-garbage.gz",
+        ]
+        for name in damaged {
+            let path = fixtures.path + "/gzip/" + name
+            let zlib = try runTally(["rollup", path, "--out", out + "/damaged", "--inflater", "zlib"])
+            let isal = try runTally(["rollup", path, "--out", out + "/damaged", "--inflater", "isal"])
+            #expect(zlib.status == 65, "\(name)")
+            #expect(isal.status == zlib.status && isal.stderr == zlib.stderr, "\(name): \(zlib.stderr) / \(isal.stderr)")
         }
     }
 

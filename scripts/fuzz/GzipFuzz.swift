@@ -3,7 +3,8 @@
 //
 // For any bytes: no crash or memory error (ASan), memory bounded by the decoder's buffers,
 // the same answer (the same bytes, or a refusal) whatever the read sizes on either side, and
-// the answer zlib's own gzip mode gives (tally reads headers and trailers itself).
+// the answer zlib's own gzip mode gives (tally reads headers and trailers itself). Where ISA-L
+// is built in and installed, its decoding must give the same bytes, or the same error.
 
 import CZlib
 
@@ -16,6 +17,10 @@ public func gzipFuzzOne(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     if big != small { fatalError("read sizes changed the answer: \(big) vs \(small)") }
     let zlib = zlibGzipMode(bytes)
     if big != zlib, zlib != .tooBig { fatalError("zlib's gzip mode answers otherwise: \(big) vs \(zlib)") }
+    if Inflater.isal.isAvailable {
+        let isal = decode(bytes, inflater: .isal, inputStep: 1 + Int(bytes.count % 251), outputChunk: 1 << 16)
+        if !isalAgrees(isal, withZlib: big) { fatalError("ISA-L answers otherwise: \(isal) vs \(big)") }
+    }
     return 0
 }
 
@@ -48,7 +53,7 @@ private func zlibGzipMode(_ bytes: [UInt8]) -> Answer {
                 inflateReset(&stream)
             default:
                 // Z_BUF_ERROR here means the input ended inside a member.
-                return .refused
+                return .refusedByZlib
             }
         }
     }
@@ -56,13 +61,25 @@ private func zlibGzipMode(_ bytes: [UInt8]) -> Answer {
 
 private enum Answer: Equatable {
     case bytes([UInt8])
-    case refused
+    case refused(InputError)
+    /// The reference's refusal, which gives no reason in tally's words.
+    case refusedByZlib
     /// Past the bomb limit: the reference stops there and gives no answer.
     case tooBig
+
+    static func == (lhs: Answer, rhs: Answer) -> Bool {
+        switch (lhs, rhs) {
+        case (.bytes(let a), .bytes(let b)): a == b
+        case (.refused(let a), .refused(let b)): a == b
+        case (.refused, .refusedByZlib), (.refusedByZlib, .refused), (.refusedByZlib, .refusedByZlib): true
+        case (.tooBig, .tooBig): true
+        default: false
+        }
+    }
 }
 
-private func decode(_ bytes: [UInt8], inputStep: Int, outputChunk: Int) -> Answer {
-    let decoder = GzipDecoder(upstream: SlicedSource(bytes, step: inputStep), inputBufferSize: 512)
+private func decode(_ bytes: [UInt8], inflater: Inflater = .zlib, inputStep: Int, outputChunk: Int) -> Answer {
+    let decoder = GzipDecoder(upstream: SlicedSource(bytes, step: inputStep), inflater: inflater, inputBufferSize: 512)
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: outputChunk, alignment: 1)
     defer { buffer.deallocate() }
     var out: [UInt8] = []
@@ -72,10 +89,30 @@ private func decode(_ bytes: [UInt8], inputStep: Int, outputChunk: Int) -> Answe
             if n == 0 { return .bytes(out) }
             out.append(contentsOf: buffer[..<n])
             // A small input that inflates past this is a bomb; stop, as tally's line cap would.
-            if out.count > 64 << 20 { return .refused }
+            if out.count > 64 << 20 { return .tooBig }
         }
     } catch {
-        return .refused
+        return .refused(error)
+    }
+}
+
+/// As Tests/TallyReaderTests' `isalAgrees` (which says why): where zlib calls member N's deflate
+/// data invalid, ISA-L must refuse member N or a later one, or succeed; where ISA-L calls it
+/// invalid, zlib must refuse member N; otherwise the same answer.
+private func isalAgrees(_ isal: Answer, withZlib zlib: Answer) -> Bool {
+    if isal == zlib { return true }
+    let damage = "invalid deflate data in member "
+    func member(_ reason: String) -> Int? { reason.split(separator: " ").last.flatMap { Int($0) } }
+    guard case .refused(.corrupt(let zlibWhy)) = zlib, let zlibMember = member(zlibWhy) else { return false }
+    switch isal {
+    case .bytes:
+        return zlibWhy.hasPrefix(damage)
+    case .refused(.corrupt(let isalWhy)):
+        guard let isalMember = member(isalWhy) else { return false }
+        if zlibWhy.hasPrefix(damage) { return isalMember >= zlibMember }
+        return isalWhy.hasPrefix(damage) && isalMember == zlibMember
+    default:
+        return false
     }
 }
 

@@ -1,24 +1,15 @@
 import CZlib
 
-/// The one owner of a zlib `z_stream`: every zlib call tally makes is in this file.
+/// The one owner of a zlib `z_stream` for inflating: every zlib inflate call tally makes is in
+/// this file.
 ///
 /// The stream lives at a fixed heap address because zlib keeps a pointer back to it and refuses
 /// to work (`Z_STREAM_ERROR`) if the struct moves, which a Swift value may do at any time.
-final class InflateStream {
-    enum Status {
-        /// Progress was made; call again with more input or more output space.
-        case progress
-        /// The deflate stream's last block was read; its gzip trailer is the caller's to check.
-        case streamEnd
-        /// zlib found the data damaged; the string is zlib's reason.
-        case dataError(String)
-    }
-
+final class ZlibInflater: RawInflater {
     private let stream: UnsafeMutablePointer<z_stream>
 
     /// Raw deflate (-15): `GzipDecoder` reads each member's header and trailer itself, so that
-    /// the CRC-32 is computed by libdeflate (several times faster than zlib 1.2's) while zlib
-    /// inflates.
+    /// the checks are the same whichever inflater runs, and the CRC-32 is tally's faster one.
     init() {
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
@@ -33,19 +24,11 @@ final class InflateStream {
         stream.deallocate()
     }
 
-    /// Makes the stream ready for the next member's deflate data, keeping its buffers.
     func reset() {
         inflateReset(stream)
     }
 
-    /// Inflates from `input` into `output`.
-    ///
-    /// - Returns: the status, how many input bytes were consumed and how many output bytes were
-    ///   written. Both buffers are bounded well below 4 GiB by the caller (`avail_in` is 32-bit).
-    func inflate(
-        input: UnsafeRawBufferPointer,
-        output: UnsafeMutableRawBufferPointer
-    ) -> (status: Status, consumed: Int, produced: Int) {
+    func inflate(input: UnsafeRawBufferPointer, output: UnsafeMutableRawBufferPointer) -> InflateStep {
         precondition(input.count <= Int(UInt32.max) && output.count <= Int(UInt32.max))
         // zlib never writes through next_in; the mutable cast is what its C signature asks for.
         stream.pointee.next_in = UnsafeMutablePointer(
@@ -59,17 +42,15 @@ final class InflateStream {
         switch code {
         case Z_OK, Z_BUF_ERROR:
             // Z_BUF_ERROR only says no progress was possible: the caller brings input or space.
-            return (.progress, consumed, produced)
+            return InflateStep(status: .progress, consumed: consumed, produced: produced)
         case Z_STREAM_END:
-            return (.streamEnd, consumed, produced)
-        case Z_NEED_DICT:
-            return (.dataError("member needs a preset dictionary"), consumed, produced)
+            return InflateStep(status: .streamEnd, consumed: consumed, produced: produced)
         case Z_MEM_ERROR:
             // Out of memory inside zlib's small fixed state: not something to report per file.
             fatalError("zlib ran out of memory")
         default:
-            let reason = stream.pointee.msg.map { String(cString: $0) } ?? "zlib error \(code)"
-            return (.dataError(reason), consumed, produced)
+            // Z_DATA_ERROR, or Z_NEED_DICT (a preset dictionary, which gzip members never have).
+            return InflateStep(status: .dataError, consumed: consumed, produced: produced)
         }
     }
 }
