@@ -43,9 +43,3 @@ struct OutputOptions: ParsableArguments {
         return report.exitStatus(summaryError: summaryError)
     }
 }
-
-enum StandardError {
-    static func print(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
-    }
-}

@@ -21,7 +21,7 @@ final class ProgressBar: @unchecked Sendable {
             let line = String(
                 format: "tally: %d/%d inputs, %.0f MB read, %.0f MB/s",
                 progress.inputsDone, progress.inputsTotal, megabytes, megabytes / seconds)
-            FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+            StandardError.write("\r\u{1B}[K" + line)
         }
         timer.resume()
     }
@@ -31,6 +31,6 @@ final class ProgressBar: @unchecked Sendable {
         timer.cancel()
         // A redraw may be running on the timer's queue: wait for it before erasing.
         queue.sync {}
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        StandardError.write("\r\u{1B}[K")
     }
 }

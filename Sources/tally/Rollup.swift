@@ -37,6 +37,8 @@ struct Rollup: ParsableCommand {
     }
 
     func run() throws {
+        StandardError.reserveStandardDescriptors()
+        StandardError.ignoreBrokenPipes()
         var configuration = RunConfiguration(inputs: inputs.isEmpty ? ["-"] : inputs, outputDirectory: out)
         configuration.jobs = jobs
         input.apply(to: &configuration)

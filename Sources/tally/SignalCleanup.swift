@@ -16,8 +16,7 @@ enum SignalCleanup {
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
                 TemporaryFiles.shared.stop()
-                FileHandle.standardError.write(
-                    Data("tally: stopped by signal \(signalNumber); temporary files removed, no output left half written\n".utf8))
+                StandardError.print("tally: stopped by signal \(signalNumber); temporary files removed, no output left half written")
                 exit(128 + signalNumber)
             }
             source.resume()

@@ -84,6 +84,29 @@ extension CommandLineTests {
         }
     }
 
+    /// Cron's log on a full disk, or a closed stderr: the run still writes everything and exits
+    /// as it would have (it crashed with SIGILL after the day files were written).
+    @Test func standardErrorThatCannotBeWrittenDoesNotStopTheRun() throws {
+        let out = temporaryDirectory("cli")
+        let tally = repositoryRoot.appendingPathComponent(".build/debug/tally").path
+        let logs = fixtures.path + "/logs"
+        for (redirect, input, expected) in [
+            ("2>&-", "\(logs) \(logs)", Int32(0)), ("2>/dev/full", "\(logs) -v", 0),
+            ("2>&-", "\(logs) \(fixtures.path)/gzip/bad-crc32.gz", 65),
+        ] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            let summary = out + "/summary.json"
+            try? FileManager.default.removeItem(atPath: summary)
+            process.arguments = ["-c", "exec '\(tally)' rollup \(input) --out '\(out)/days' --summary-json '\(summary)' \(redirect)"]
+            try process.run()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == expected, "\(redirect) \(input)")
+            #expect(FileManager.default.fileExists(atPath: summary), "\(redirect): the summary comes after the messages")
+        }
+        #expect(try files(in: out + "/days").count == 3)
+    }
+
     @Test func aSummaryThatCannotBeWrittenIsAFailure() throws {
         let out = temporaryDirectory("cli")
         let blocked = out + "/file"
