@@ -92,6 +92,7 @@ struct InputRollup {
         if decodedBytes == 0 { report.status = .empty }
         report.format = parser.format
         report.warnings = parser.headerProblems
+        rejected?.finish()
         return (report, counts, rejected)
     }
 }

@@ -28,6 +28,7 @@ public struct RunReport: Sendable {
             }
         }
         let kinds = Set(failedInputs.compactMap(\.error?.kind))
+        if kinds.contains(.resources) { return .osError }
         if kinds.contains(.io) { return .ioError }
         if kinds.contains(.missing) { return .noInput }
         if kinds.contains(.badData) || rejectRateExceeded { return .dataError }
@@ -41,6 +42,7 @@ public enum ExitStatus: Int32, Sendable {
     case usage = 64
     case dataError = 65
     case noInput = 66
+    case osError = 71
     case cannotCreateOutput = 73
     case ioError = 74
 }

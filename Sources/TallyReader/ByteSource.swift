@@ -32,6 +32,9 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
     case binary
     /// The operating system failed a read.
     case io(String)
+    /// tally itself ran out of something (descriptors, memory) opening the input: not the
+    /// input's fault, and not to be reported as if it were.
+    case outOfResources(String)
 
     /// Whose fault it is, which decides the exit status.
     public enum Kind: Sendable {
@@ -41,6 +44,8 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
         case badData
         /// The operating system failed (74).
         case io
+        /// tally ran out of descriptors or memory (71).
+        case resources
     }
 
     public var kind: Kind {
@@ -48,6 +53,7 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notFound, .unreadable, .noFiles: .missing
         case .corrupt, .unsupportedCompression, .binary: .badData
         case .io: .io
+        case .outOfResources: .resources
         }
     }
 
@@ -62,6 +68,7 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
         case .binary:
             "binary data, not text: a damaged gzip file, or compressed in a format tally does not know?"
         case .io(let why): "read error: \(why)"
+        case .outOfResources(let why): "tally could not open it: \(why) (a limit of this run's, not a fault of the input)"
         }
     }
 }

@@ -19,6 +19,8 @@ public final class FileDescriptorSource: ByteSource {
         guard fd >= 0 else {
             let code = errno
             if code == ENOENT || code == ENOTDIR { throw .notFound }
+            // Limits of this process or system, not a fault of the input's.
+            if code == EMFILE || code == ENFILE || code == ENOMEM { throw .outOfResources(Self.message(code)) }
             throw .unreadable(Self.message(code))
         }
         self.init(fd: fd, closesOnDeinit: true)

@@ -147,8 +147,9 @@ public final class RejectsFile: Sendable {
             encoder = GzipEncoder { (bytes) throws(WriteError) in try fileSystem.write(fd, bytes, path: path) }
         }
 
-        /// Ends the member and closes the file.
-        func finish() {
+        /// Ends the member and closes the file. Called as soon as the input is read, so that open
+        /// descriptors (and deflate state) do not grow with the number of inputs.
+        public func finish() {
             guard !finished else { return }
             finished = true
             guard let encoder else { return }
@@ -159,6 +160,7 @@ public final class RejectsFile: Sendable {
             do throws(WriteError) { try fileSystem.close(fd, path: path) } catch { failure = failure ?? error }
             if let failure, self.error == nil { self.error = failure }
             fd = -1
+            self.encoder = nil
         }
 
         /// Removes the part: its input did not count, or it has been copied.

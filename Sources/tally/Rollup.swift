@@ -37,8 +37,13 @@ struct Rollup: ParsableCommand {
     }
 
     func run() throws {
-        StandardError.reserveStandardDescriptors()
-        StandardError.ignoreBrokenPipes()
+        ProcessSetup.reserveStandardDescriptors()
+        ProcessSetup.ignoreBrokenPipes()
+        if let limit = ProcessSetup.tooFewDescriptors() {
+            StandardError.print(
+                "tally: error: the descriptor limit (ulimit -n) is \(limit); tally needs at least \(ProcessSetup.minimumDescriptors)")
+            throw ExitCode(ExitStatus.osError.rawValue)
+        }
         var configuration = RunConfiguration(inputs: inputs.isEmpty ? ["-"] : inputs, outputDirectory: out)
         configuration.jobs = jobs
         input.apply(to: &configuration)

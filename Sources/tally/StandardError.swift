@@ -30,20 +30,4 @@ enum StandardError {
             }
         }
     }
-
-    /// Opens /dev/null on any of descriptors 0, 1 and 2 that is closed (`2>&-`): otherwise the
-    /// run's first opened file would get that number, and messages meant for stderr would be
-    /// written into an input's descriptor or an output file.
-    static func reserveStandardDescriptors() {
-        for descriptor in STDIN_FILENO...STDERR_FILENO where fcntl(descriptor, F_GETFD) < 0 && errno == EBADF {
-            // open returns the lowest free descriptor: this one. If it fails there is nothing better to do.
-            _ = open("/dev/null", O_RDWR)
-        }
-    }
-
-    /// A write to a closed pipe sends SIGPIPE, whose default action ends the process; ignored,
-    /// the write fails with EPIPE instead, which `write` drops.
-    static func ignoreBrokenPipes() {
-        signal(SIGPIPE, SIG_IGN)
-    }
 }

@@ -107,6 +107,40 @@ extension CommandLineTests {
         #expect(try files(in: out + "/days").count == 3)
     }
 
+    /// Each input with a rejected line kept its rejects part open to the end of the run: past
+    /// `ulimit -n`, later inputs failed as unreadable and their counts were lost.
+    @Test func manyInputsWithRejectsStayWithinFewDescriptors() throws {
+        let dir = temporaryDirectory("cli")
+        let inputs = dir + "/in"
+        try FileManager.default.createDirectory(atPath: inputs, withIntermediateDirectories: true)
+        let line = "{\"ts\":\"2026-11-20T01:00:00Z\",\"event\":\"click\",\"campaign_id\":\"c\"}\nnot json\n"
+        for i in 0..<3_000 { writeFile(inputs + "/f\(i).jsonl", line) }
+        let tally = repositoryRoot.appendingPathComponent(".build/debug/tally").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = [
+            "-c", "ulimit -n 256 && exec '\(tally)' rollup '\(inputs)' --out '\(dir)/out' --rejects '\(dir)/rejects.tsv.gz'",
+        ]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let day = String(decoding: try Data(contentsOf: URL(fileURLWithPath: dir + "/out/2026-11-20.csv")), as: UTF8.self)
+        #expect(day == "date,campaign_id,impressions,clicks,video_views\n2026-11-20,c,0,3000,0\n")
+        let rejects = try runShell("gzip -dc '\(dir)/rejects.tsv.gz' | wc -l")
+        #expect(rejects.trimmingCharacters(in: .whitespacesAndNewlines) == "3001")
+    }
+
+    /// Too few descriptors to run at all (Dispatch trapped at 4): refused at once, exit 71.
+    @Test func tooFewDescriptorsAreRefusedNotCrashedOn() throws {
+        let dir = temporaryDirectory("cli")
+        let tally = repositoryRoot.appendingPathComponent(".build/debug/tally").path
+        let message = try runShell(
+            "(exec 2>&1; ulimit -n 4 && exec '\(tally)' rollup '\(fixtures.path)/logs' --out '\(dir)/out'); echo \"exit $?\"")
+        #expect(message.contains("descriptor limit (ulimit -n) is 4"))
+        #expect(message.hasSuffix("exit 71\n"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out"))
+    }
+
     @Test func aSummaryThatCannotBeWrittenIsAFailure() throws {
         let out = temporaryDirectory("cli")
         let blocked = out + "/file"

@@ -69,3 +69,16 @@ func runTally(_ arguments: [String], stdin: Data? = nil, stdinFile: String? = ni
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: stdoutData, as: UTF8.self), String(decoding: stderrData, as: UTF8.self))
 }
+
+/// Runs `script` with /bin/sh and returns what it printed on standard output.
+func runShell(_ script: String) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = ["-c", script]
+    let out = Pipe()
+    process.standardOutput = out
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+}
