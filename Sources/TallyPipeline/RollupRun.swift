@@ -28,8 +28,18 @@ public struct RollupRun: Sendable {
         self.fileSystem = fileSystem
     }
 
-    public enum ConfigurationError: Error, Equatable {
+    /// What makes a run refuse to start: a usage error (64), found before any input is read.
+    public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
         case unknownTimeZone(String)
+        /// An output is an input, another output, or a day file.
+        case outputCollision(String)
+
+        public var description: String {
+            switch self {
+            case .unknownTimeZone(let zone): "unknown time zone '\(zone)'"
+            case .outputCollision(let why): why
+            }
+        }
     }
 
     public func run() throws(ConfigurationError) -> RunReport {
@@ -40,15 +50,38 @@ public struct RollupRun: Sendable {
         else { throw .unknownTimeZone(configuration.timeZone) }
 
         var report = RunReport()
+        let outputs = OutputFiles(
+            outputDirectory: configuration.outputDirectory,
+            files: [("--summary-json", configuration.summaryPath), ("--rejects", configuration.rejectsPath)]
+                .compactMap { option, path in path.map { OutputFiles.Named(option: option, path: $0) } })
+        do throws(OutputFiles.Problem) {
+            try outputs.check()
+        } catch {
+            switch error {
+            case .collision(let why): throw .outputCollision(why)
+            case .notRegular(let why):
+                report.writeError = why
+                return report
+            }
+        }
+        let expansion = InputExpander(
+            excludingDirectories: [configuration.outputDirectory], outputFiles: outputs.paths,
+            ownOutputs: outputs.writtenByTally
+        ).expand(configuration.inputs)
+        if let input = expansion.outputsAmongInputs.first {
+            throw .outputCollision("\(input) is an input and an output of this run")
+        }
+
+        // What runs killed outright left beside the outputs, before this run adds its own.
+        _ = TemporaryFiles.removeStale(in: configuration.outputDirectory)
         let rejects = configuration.rejectsPath.map { RejectsFile(path: $0, fileSystem: fileSystem) }
+        if let rejects { _ = TemporaryFiles.removeStale(in: rejects.directory) }
         do {
             try rejects?.prepare()
         } catch {
             report.writeError = error
             return report
         }
-        let expansion = InputExpander(excludingDirectories: [configuration.outputDirectory])
-            .expand(configuration.inputs)
         report.inputs = expansion.problems.map {
             InputReport(location: $0.location, status: .failed, error: $0.error)
         }
@@ -75,7 +108,7 @@ public struct RollupRun: Sendable {
         if rollup.keyCount > 0 {
             let writer = DailyCSVWriter(counterNames: EventKind.allCases.map(\.name), fileSystem: fileSystem)
             do {
-                report.daysWritten = try writer.write(rollup, to: configuration.outputDirectory)
+                try writer.write(rollup, to: configuration.outputDirectory) { report.daysWritten.append($0) }
             } catch {
                 report.writeError = error
             }

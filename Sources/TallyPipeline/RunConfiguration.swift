@@ -14,8 +14,12 @@ public struct RunConfiguration: Sendable {
     public var jobs: Int = 1
     /// Longer lines are rejected as `line_too_long` without being held whole.
     public var maxLineBytes: Int = 1 << 20
-    /// If set, the rejected lines of the inputs rolled up are written there (gzip TSV).
+    /// If set, the rejected lines of the inputs rolled up are written there (gzip TSV); `-` is
+    /// standard output.
     public var rejectsPath: String?
+    /// If set, where the caller writes the run's summary after the run (`-`: standard output).
+    /// The run checks it with its other outputs before it reads anything.
+    public var summaryPath: String?
     /// If set, a run in which more than this share of lines (0...1) was rejected still writes
     /// its rollups, then fails with bad data (65).
     public var maxRejectRate: Double?

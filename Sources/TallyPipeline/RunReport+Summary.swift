@@ -43,9 +43,24 @@ extension RunReport {
             ?? Data()
     }
 
-    /// Writes `summaryJSON()` to `path`, atomically like every output.
+    /// Whether the file at `path` is a summary that tally wrote: a JSON object whose first keys
+    /// (sorted, pretty-printed) include `days_written`.
+    static func isSummaryFile(_ path: String) -> Bool {
+        guard let head = FileHead.read(path, upTo: 4096) else { return false }
+        return head.first == UInt8(ascii: "{") && head.firstRange(of: Array("\"days_written\"".utf8)) != nil
+    }
+
+    /// Writes `summaryJSON()` to `path`, atomically like every output, or to standard output
+    /// if `path` is `-`.
     public func writeSummary(to path: String, fileSystem: any FileSystem = PosixFileSystem()) throws(WriteError) {
+        if path == "-" {
+            var document = Array(summaryJSON())
+            document.append(0x0a)
+            try document.withUnsafeBytes { raw in Result { () throws(WriteError) in try StandardOutput.write(raw) } }.get()
+            return
+        }
         let (directory, name) = AtomicFileWriter.split(path)
+        _ = TemporaryFiles.removeStale(in: directory)
         try AtomicFileWriter(fileSystem: fileSystem).replace([(name, Array(summaryJSON()))], in: directory)
     }
 

@@ -24,24 +24,29 @@ public struct InputExpander {
         public var problems: [Problem] = []
         /// Paths left out because they name a file already listed.
         public var duplicates: [String] = []
+        /// Inputs that are one of the run's output files: named, or (unless tally wrote them)
+        /// found in a directory.
+        public var outputsAmongInputs: [String] = []
         /// The size in bytes of each input that is a file, as listed (for scheduling: largest first).
         public var sizes: [InputLocation: Int64] = [:]
     }
 
-    private struct FileIdentity: Hashable {
-        let device: UInt64
-        let inode: UInt64
-    }
-
     /// Directories never descended into, such as the output directory, by identity.
     private var excluded: Set<FileIdentity> = []
+    /// The run's output files that an earlier run wrote: skipped where a directory holds them.
+    private var skipped: Set<FileIdentity> = []
+    /// All the run's output files that exist: reported where they would be read.
+    private var outputs: Set<FileIdentity> = []
 
-    public init(excludingDirectories: [String] = []) {
-        for path in excludingDirectories {
-            if let info = Self.status(path, followLinks: true) {
-                excluded.insert(FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
-            }
-        }
+    /// - Parameters:
+    ///   - excludingDirectories: never descended into (the output directory).
+    ///   - outputFiles: the run's output files (a summary, a rejects file) that exist now.
+    ///   - ownOutputs: those of them that tally wrote, which a directory walk skips; any other
+    ///     output met as input is in `outputsAmongInputs`, for the run to refuse.
+    public init(excludingDirectories: [String] = [], outputFiles: [String] = [], ownOutputs: [String] = []) {
+        excluded = Set(excludingDirectories.compactMap { FileIdentity(path: $0) })
+        outputs = Set(outputFiles.compactMap { FileIdentity(path: $0) })
+        skipped = Set(ownOutputs.compactMap { FileIdentity(path: $0) })
     }
 
     public func expand(_ names: [String]) -> Expansion {
@@ -52,7 +57,7 @@ public struct InputExpander {
                 // Standard input may be a file named on the command line too (`tally - a.log < a.log`).
                 var info = stat()
                 if fstat(STDIN_FILENO, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG {
-                    let identity = FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+                    let identity = FileIdentity(info)
                     guard seen.insert(identity).inserted else {
                         result.duplicates.append("-")
                         continue
@@ -75,6 +80,8 @@ public struct InputExpander {
                 if (result.inputs.count, result.problems.count, result.duplicates.count) == before {
                     result.problems.append(Problem(location: .file(name), error: .noFiles))
                 }
+            } else if outputs.contains(FileIdentity(info)) {
+                result.outputsAmongInputs.append(name)
             } else {
                 add(name, info, into: &result, seen: &seen)
             }
@@ -83,7 +90,7 @@ public struct InputExpander {
     }
 
     private func add(_ path: String, _ info: stat, into result: inout Expansion, seen: inout Set<FileIdentity>) {
-        let identity = FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        let identity = FileIdentity(info)
         if seen.insert(identity).inserted {
             result.inputs.append(.file(path))
             result.sizes[.file(path)] = Int64(info.st_size)
@@ -93,9 +100,7 @@ public struct InputExpander {
     }
 
     private func walk(directory: String, into result: inout Expansion, seen: inout Set<FileIdentity>) {
-        if let info = Self.status(directory, followLinks: true),
-            excluded.contains(FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
-        {
+        if let identity = FileIdentity(path: directory), excluded.contains(identity) {
             return
         }
         guard let handle = opendir(directory) else {
@@ -137,6 +142,12 @@ public struct InputExpander {
             if entry.isDirectory {
                 walk(directory: path, into: &result, seen: &seen)
             } else if (entry.info.st_mode & S_IFMT) == S_IFREG {
+                let identity = FileIdentity(entry.info)
+                if skipped.contains(identity) { continue }
+                if outputs.contains(identity) {
+                    result.outputsAmongInputs.append(path)
+                    continue
+                }
                 add(path, entry.info, into: &result, seen: &seen)
             }
         }

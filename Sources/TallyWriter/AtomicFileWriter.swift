@@ -10,8 +10,9 @@ import Darwin
 /// synced to disk; if any of that fails (disk full, an fsync error), every temporary file is
 /// removed and no target has changed. Then each temporary file is renamed over its target, which
 /// POSIX makes atomic, and the directory is synced so the renames survive a crash. A target that
-/// is a directory is found before the first rename; a rename that still fails part way (the
-/// file system going read-only, say) leaves each file whole, some new and the rest old.
+/// is not a regular file or a link (a directory, a device, a pipe) is refused before anything is
+/// written; a rename that still fails part way (the file system going read-only, say) leaves
+/// each file whole, some new and the rest old.
 ///
 /// Temporary names start with `.`, so a later run that reads this directory as input skips
 /// them, and hold the process id and a random part, so a file left by a killed run never blocks
@@ -40,7 +41,9 @@ public struct AtomicFileWriter: Sendable {
 
     /// Writes `files` into `directory`, making each file's bytes only when it is written, so
     /// that one file's bytes are in memory at a time.
-    public func replace(_ files: [(name: String, render: () -> [UInt8])], in directory: String) throws(WriteError) {
+    public func replace(
+        _ files: [(name: String, render: () -> [UInt8])], in directory: String, replaced: (String) -> Void = { _ in }
+    ) throws(WriteError) {
         try replace(
             files.map { file in
                 (file.name, { (sink: Sink) throws(WriteError) in
@@ -49,21 +52,26 @@ public struct AtomicFileWriter: Sendable {
                     }
                     try written.get()
                 })
-            }, in: directory)
+            }, in: directory, replaced: replaced)
     }
 
     /// Writes `files` into `directory`, each streamed by its `write` closure into a sink, so
     /// that a file of any size passes through a fixed buffer.
+    /// - Parameter replaced: receives the name of each file as its rename succeeds, so that a
+    ///   caller knows which files are new even when a later rename fails.
     public func replace(
-        _ files: [(name: String, write: (Sink) throws(WriteError) -> Void)], in directory: String
+        _ files: [(name: String, write: (Sink) throws(WriteError) -> Void)], in directory: String,
+        replaced: (String) -> Void = { _ in }
     ) throws(WriteError) {
         try fileSystem.createDirectory(directory)
         let prefix = directory.hasSuffix("/") ? directory : directory + "/"
         var staged: [(temporary: String, target: String)] = []
         let unique = "\(getpid())-\(String(UInt64.random(in: 0...UInt64.max), radix: 16))"
         do throws(WriteError) {
-            for file in files where fileSystem.isDirectory(prefix + file.name) {
-                throw .cannotCreate(path: prefix + file.name, reason: "is a directory")
+            for file in files {
+                if let kind = fileSystem.nonRegularKind(prefix + file.name) {
+                    throw .cannotCreate(path: prefix + file.name, reason: "\(kind), not a regular file")
+                }
             }
             for (index, file) in files.enumerated() {
                 let temporary = "\(prefix).\(file.name).tally-\(unique)-\(index).tmp"
@@ -90,6 +98,7 @@ public struct AtomicFileWriter: Sendable {
             do {
                 try fileSystem.rename(file.temporary, to: file.target)
                 TemporaryFiles.shared.gone(file.temporary)
+                replaced(files[position].name)
             } catch {
                 // Files renamed already are complete and new; the rest keep their old content.
                 for rest in staged[position...] {

@@ -11,9 +11,9 @@ public struct DailyCSVWriter: Sendable {
     }
 
     /// Writes every day of `rollup` into `directory`.
-    /// - Returns: the names of the files written, in day order.
-    @discardableResult
-    public func write(_ rollup: Rollup, to directory: String) throws(WriteError) -> [String] {
+    /// - Parameter replaced: receives the name of each file as it replaces the old one, in day
+    ///   order; when a rename fails part way, the files named so far are the new ones.
+    public func write(_ rollup: Rollup, to directory: String, replaced: (String) -> Void = { _ in }) throws(WriteError) {
         let counterNames = self.counterNames
         let files = rollup.rowsInOrder().map { day, rows in
             let date = CivilDate(daysSinceEpoch: day)
@@ -21,7 +21,6 @@ public struct DailyCSVWriter: Sendable {
                 DailyCSV.render(date: date, rollup: rollup, rows: rows, counterNames: counterNames)
             })
         }
-        try writer.replace(files, in: directory)
-        return files.map(\.name)
+        try writer.replace(files, in: directory, replaced: replaced)
     }
 }

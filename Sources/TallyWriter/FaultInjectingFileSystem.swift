@@ -60,7 +60,7 @@ public final class FaultInjectingFileSystem: FileSystem {
 
     public func remove(_ path: String) { real.remove(path) }
 
-    public func isDirectory(_ path: String) -> Bool { real.isDirectory(path) }
+    public func nonRegularKind(_ path: String) -> String? { real.nonRegularKind(path) }
 
     public func syncDirectory(_ path: String) throws(WriteError) {
         try check(.syncDirectory, path)

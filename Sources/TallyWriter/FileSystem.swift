@@ -30,8 +30,10 @@ public protocol FileSystem: Sendable {
     func close(_ fd: Int32, path: String) throws(WriteError)
     func rename(_ from: String, to: String) throws(WriteError)
     func remove(_ path: String)
-    /// Whether `path` exists and is a directory (which a rename over it would fail on).
-    func isDirectory(_ path: String) -> Bool
+    /// What `path` is if it exists and is neither a regular file nor a symbolic link ("a
+    /// directory", "a character device", ...); nil otherwise. Outputs are only ever renamed over
+    /// regular files and links: as root, a rename over `/dev/null` would replace the device.
+    func nonRegularKind(_ path: String) -> String?
     /// Makes a directory's entries (the renames in it) durable.
     func syncDirectory(_ path: String) throws(WriteError)
 }
@@ -101,9 +103,18 @@ public struct PosixFileSystem: FileSystem {
         unlink(path)
     }
 
-    public func isDirectory(_ path: String) -> Bool {
+    public func nonRegularKind(_ path: String) -> String? {
         var info = stat()
-        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+        guard lstat(path, &info) == 0 else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG, S_IFLNK: return nil
+        case S_IFDIR: return "a directory"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFIFO: return "a named pipe"
+        case S_IFSOCK: return "a socket"
+        default: return "not a file"
+        }
     }
 
     public func syncDirectory(_ path: String) throws(WriteError) {

@@ -32,8 +32,16 @@ public final class RejectsFile: Sendable {
         self.fileSystem = fileSystem
     }
 
-    var directory: String { AtomicFileWriter.split(path).directory }
-    private var baseName: String { AtomicFileWriter.split(path).name }
+    /// Where the parts are written: beside the target, or for standard output (`-`) in the
+    /// system's temporary directory.
+    public var directory: String {
+        guard path != "-" else {
+            let temporary = getenv("TMPDIR").map { String(cString: $0) } ?? ""
+            return temporary.isEmpty ? "/tmp" : temporary
+        }
+        return AtomicFileWriter.split(path).directory
+    }
+    private var baseName: String { path == "-" ? "tally-rejects" : AtomicFileWriter.split(path).name }
 
     /// Makes sure the file can be written at all, before any input is read.
     public func prepare() throws(WriteError) {
@@ -56,6 +64,13 @@ public final class RejectsFile: Sendable {
             if let error = part.error { throw error }
         }
         let header = Self.headerMember()
+        if path == "-" {
+            try header.withUnsafeBytes { raw in Result { () throws(WriteError) in try StandardOutput.write(raw) } }.get()
+            for part in parts where part.recorded > 0 {
+                try copy(part.path, to: { (bytes) throws(WriteError) in try StandardOutput.write(bytes) })
+            }
+            return
+        }
         try AtomicFileWriter(fileSystem: fileSystem).replace(
             [(baseName, { (sink: AtomicFileWriter.Sink) throws(WriteError) in
                 try header.withUnsafeBytes { raw in Result { () throws(WriteError) in try sink(raw) } }.get()
@@ -63,6 +78,13 @@ public final class RejectsFile: Sendable {
                     try self.copy(part.path, to: sink)
                 }
             })], in: directory)
+    }
+
+    /// Whether the file at `path` is a rejects file that tally wrote: it starts with the header
+    /// member, byte for byte.
+    public static func isRejectsFile(_ path: String) -> Bool {
+        let header = headerMember()
+        return FileHead.read(path, upTo: header.count) == header
     }
 
     /// The header line as a gzip member of its own, so the file has one even with no rejects.
@@ -127,7 +149,9 @@ public final class RejectsFile: Sendable {
                 line.append(0x09)
                 line.append(contentsOf: reason.utf8)
                 line.append(0x09)
-                if let text {
+                if var text {
+                    // The CR of a CRLF line end is the end's, not the line's.
+                    if text.last == 0x0d { text = UnsafeRawBufferPointer(rebasing: text.dropLast()) }
                     Self.appendEscaped(text.prefix(RejectsFile.textLimit), to: &line)
                 }
                 line.append(0x0a)

@@ -5,11 +5,12 @@ import TallyWriter
 
 /// What the run tells, and where.
 struct OutputOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Write the run's accounting as JSON to FILE.", valueName: "FILE"))
+    @Option(help: ArgumentHelp("Write the run's accounting as JSON to FILE (- for standard output).", valueName: "FILE"))
     var summaryJSON: String?
 
     @Option(help: ArgumentHelp(
-        "Write the rejected lines (source, line number, reason, text) to FILE, gzip-compressed.", valueName: "FILE"))
+        "Write the rejected lines (source, line number, reason, text) to FILE, gzip-compressed (- for standard output).",
+        valueName: "FILE"))
     var rejects: String?
 
     @Flag(name: .shortAndLong, help: "Print a short summary to standard error.")
@@ -38,7 +39,9 @@ struct OutputOptions: ParsableArguments {
             }
         }
         if verbose {
-            StandardError.print(report.humanSummary(outputDirectory: configuration.outputDirectory))
+            for line in report.humanSummary(outputDirectory: configuration.outputDirectory).split(separator: "\n") {
+                StandardError.print(String(line))
+            }
         }
         return report.exitStatus(summaryError: summaryError)
     }

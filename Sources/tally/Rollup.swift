@@ -30,6 +30,9 @@ struct Rollup: ParsableCommand {
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {
+        if let argument = ProcessSetup.nonUTF8Argument() {
+            throw ValidationError("'\(argument)' is not valid UTF-8; tally takes paths and options in UTF-8 only.")
+        }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1.") }
         if inputs.isEmpty, isatty(STDIN_FILENO) != 0 {
             throw ValidationError("No INPUT given and standard input is a terminal; name files, or - for stdin.")
@@ -48,6 +51,7 @@ struct Rollup: ParsableCommand {
         configuration.jobs = jobs
         input.apply(to: &configuration)
         configuration.rejectsPath = output.rejects
+        configuration.summaryPath = output.summaryJSON
         SignalCleanup.install()
         let run = RollupRun(configuration: configuration)
         let bar = ProgressBar(run.progress)
@@ -57,7 +61,7 @@ struct Rollup: ParsableCommand {
             bar?.finish()
         } catch {
             bar?.finish()
-            throw ValidationError("Unknown time zone '\(configuration.timeZone)'.")
+            throw ValidationError("\(error).")
         }
         let status = output.emit(report, configuration: configuration)
         if status != .ok { throw ExitCode(status.rawValue) }

@@ -8,9 +8,28 @@ import Glibc
 /// crash a run whose outputs are already written (Foundation's `FileHandle.write` traps on such
 /// errors). As Unix tools do, a failed write to stderr is dropped: the exit status still tells.
 enum StandardError {
-    /// Writes `line` and a newline.
+    /// Writes `line` and a newline, with its control characters and backslashes escaped (`\n`,
+    /// `\r`, `\t`, `\\`, `\xNN`): a file name holding a newline or a CR cannot split one message
+    /// over two lines or overwrite what a terminal shows.
     static func print(_ line: String) {
-        write(line + "\n")
+        write(escaped(line) + "\n")
+    }
+
+    static func escaped(_ line: String) -> String {
+        guard line.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f || $0 == 0x5c }) else { return line }
+        var out = ""
+        for scalar in line.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\\": out += "\\\\"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7f:
+                out += "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     /// Writes `text` as it is, retrying only an interrupted or partial write.

@@ -141,6 +141,102 @@ extension CommandLineTests {
         #expect(!FileManager.default.fileExists(atPath: dir + "/out"))
     }
 
+    // MARK: - Outputs that must not be replaced
+
+    /// An output that is an input, another output or a day file: a usage error before any input
+    /// is read, and nothing written or replaced.
+    @Test func outputsThatCollideAreRefusedBeforeAnythingIsRead() throws {
+        let dir = temporaryDirectory("cli")
+        let inputs = dir + "/in"
+        try FileManager.default.createDirectory(atPath: inputs, withIntermediateDirectories: true)
+        let log = "{\"ts\":\"2026-11-20T01:00:00Z\",\"event\":\"click\",\"campaign_id\":\"c\"}\nbad\n"
+        writeFile(inputs + "/a.jsonl", log)
+        let out = dir + "/out"
+        let cases: [[String]] = [
+            ["--rejects", inputs + "/a.jsonl"],
+            ["--summary-json", inputs + "/./a.jsonl"],
+            ["--summary-json", out + "/2026-11-20.csv"],
+            ["--rejects", out + "//2026-11-21.csv"],
+            ["--summary-json", dir + "/s.json", "--rejects", dir + "/./s.json"],
+            ["--summary-json", "-", "--rejects", "-"],
+        ]
+        for options in cases {
+            let result = try runTally(["rollup", inputs, "--out", out] + options)
+            #expect(result.status == 64, "\(options)")
+            #expect(result.stderr.contains("--") || result.stderr.contains("input and an output"), "\(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: out), "\(options): nothing written")
+        }
+        #expect(try String(contentsOfFile: inputs + "/a.jsonl", encoding: .utf8) == log)
+        // An output inside an input directory is not read back as input by the next run.
+        for _ in 0..<2 {
+            let result = try runTally(["rollup", inputs, "--out", out, "--summary-json", inputs + "/summary.json"])
+            #expect(result.status == 0)
+        }
+        let summary = try String(contentsOfFile: inputs + "/summary.json", encoding: .utf8)
+        #expect(summary.contains("\"lines\" : 2") && !summary.contains("summary.json\""))
+    }
+
+    /// A device, a named pipe or a directory is never replaced by an output file (as root, a
+    /// rename would swap `/dev/null` itself for a regular file).
+    @Test func outputsThatAreNotRegularFilesAreRefused() throws {
+        let dir = temporaryDirectory("cli")
+        let fifo = dir + "/pipe"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        var specials = [fifo, dir]
+        if getuid() == 0 {
+            _ = try runShell("mknod '\(dir)/null' c 1 3")
+            specials.append(dir + "/null")
+        } else {
+            print("outputsThatAreNotRegularFilesAreRefused: not root, so no device node is made; a named pipe and a directory are tried")
+        }
+        for special in specials {
+            for option in ["--summary-json", "--rejects"] {
+                let result = try runTally(["rollup", fixtures.path + "/logs", "--out", dir + "/out", option, special])
+                #expect(result.status == 73, "\(option) \(special)")
+                #expect(result.stderr.contains("not a regular file"), "\(result.stderr)")
+            }
+        }
+        var info = stat()
+        #expect(lstat(fifo, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO)
+        if getuid() == 0 { #expect(lstat(dir + "/null", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR) }
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out"))
+    }
+
+    @Test func summaryAndRejectsCanGoToStandardOutput() throws {
+        let dir = temporaryDirectory("cli")
+        let summary = try runTally(["rollup", fixtures.path + "/logs", "--out", dir + "/a", "--summary-json", "-"])
+        #expect(summary.status == 0)
+        #expect(summary.stdout.hasPrefix("{") && summary.stdout.contains("\"counted\" : 2911"))
+        #expect(!FileManager.default.fileExists(atPath: "-") && !FileManager.default.fileExists(atPath: dir + "/a/-"))
+        let tally = repositoryRoot.appendingPathComponent(".build/debug/tally").path
+        let rejects = try runShell("'\(tally)' rollup '\(fixtures.path)/logs' --out '\(dir)/b' --rejects - | gzip -dc | wc -l")
+        #expect(rejects.trimmingCharacters(in: .whitespacesAndNewlines) == "26")
+    }
+
+    /// Swift's arguments replace bytes that are not UTF-8 with U+FFFD: such a path named another
+    /// file (an input "not found", an output in a different directory, exit 0). Refused instead.
+    @Test func argumentsThatAreNotUTF8AreRefused() throws {
+        let dir = temporaryDirectory("cli")
+        let tally = repositoryRoot.appendingPathComponent(".build/debug/tally").path
+        let result = try runShell(
+            "cd '\(dir)' && '\(tally)' rollup '\(fixtures.path)/logs' --out \"$(printf 'o\\377x')\" 2>&1; echo \"exit $?\"")
+        #expect(result.contains("o\\xffx") && result.contains("not valid UTF-8"), "\(result)")
+        #expect(result.hasSuffix("exit 64\n"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+    }
+
+    /// A name holding a newline or a CR cannot split an error over two lines or rewrite a
+    /// terminal's line: names on stderr are escaped.
+    @Test func namesOnStandardErrorAreEscaped() throws {
+        let dir = temporaryDirectory("cli")
+        let damaged = try Data(contentsOf: fixtures.appendingPathComponent("gzip/bad-crc32.gz"))
+        try damaged.write(to: URL(fileURLWithPath: dir + "/bad\nname\r.gz"))
+        let result = try runTally(["rollup", dir, "--out", dir + "/out"])
+        #expect(result.status == 65)
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("bad\\nname\\r.gz"))
+    }
+
     @Test func aSummaryThatCannotBeWrittenIsAFailure() throws {
         let out = temporaryDirectory("cli")
         let blocked = out + "/file"

@@ -114,6 +114,17 @@ extension EndToEndTests {
         #expect(try files(in: out) == before)
     }
 
+    /// A rename failing part way: the days already renamed are new, and the summary names them.
+    @Test func aRenameFailingPartWayReportsTheDaysReplaced() throws {
+        let out = temporaryDirectory("partial")
+        let configuration = RunConfiguration(inputs: [fixtures.path + "/logs"], outputDirectory: out)
+        let report = try RollupRun(configuration: configuration, fileSystem: FaultInjectingFileSystem(failing: .rename, after: 1))
+            .run()
+        #expect(report.exitStatus == .ioError)
+        #expect(report.daysWritten == ["2026-11-20.csv"])
+        #expect(try files(in: out).keys.sorted() == ["2026-11-20.csv"])
+    }
+
     // MARK: - Rejected lines, for a person to read
 
     /// Inputs are read largest first, but everything the run reports stays in input order.

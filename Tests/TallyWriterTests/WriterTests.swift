@@ -108,7 +108,7 @@ extension AtomicFileWriterTests {
             func close(_ fd: Int32, path: String) throws(WriteError) { try real.close(fd, path: path) }
             func rename(_ from: String, to: String) throws(WriteError) { try real.rename(from, to: to) }
             func remove(_ path: String) { real.remove(path) }
-            func isDirectory(_ path: String) -> Bool { real.isDirectory(path) }
+            func nonRegularKind(_ path: String) -> String? { real.nonRegularKind(path) }
             func syncDirectory(_ path: String) throws(WriteError) { try real.syncDirectory(path) }
         }
         let watching = Watching()
@@ -167,7 +167,7 @@ extension AtomicFileWriterTests {
             }
             func rename(_ from: String, to: String) throws(WriteError) { try real.rename(from, to: to) }
             func remove(_ path: String) { real.remove(path) }
-            func isDirectory(_ path: String) -> Bool { real.isDirectory(path) }
+            func nonRegularKind(_ path: String) -> String? { real.nonRegularKind(path) }
             func syncDirectory(_ path: String) throws(WriteError) { try real.syncDirectory(path) }
         }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -190,5 +190,38 @@ extension AtomicFileWriterTests {
         } throws: { error in
             if case WriteError.cannotCreate = error { true } else { false }
         }
+    }
+}
+
+/// What a run killed outright leaves (SIGKILL gives no chance to clean up), removed by a later
+/// run, and nothing else.
+@Suite struct StaleTemporaryFilesTests {
+    /// The process id of a process that has ended.
+    static func deadPID() throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/true")
+        try process.run()
+        process.waitUntilExit()
+        return process.processIdentifier
+    }
+}
+
+extension StaleTemporaryFilesTests {
+    @Test func onlyTheFilesOfRunsThatAreGoneAreRemoved() throws {
+        let dir = ScratchDirectories.make("stale")
+        let dead = try Self.deadPID()
+        let own = getpid()
+        let removed = [".2026-11-20.csv.tally-\(dead)-9f3a-0.tmp", ".rejects.tsv.gz.tally-\(dead)-ab12-3.part"]
+        let kept = [
+            "2026-11-20.csv", ".2026-11-21.csv.tally-\(own)-9f3a-0.tmp", ".a.csv.tally-1-9f3a-0.tmp",
+            ".b.csv.tally-\(dead)-xyz-0.tmp", ".c.csv.tally-\(dead)-9f3a-0.tmp.bak", "d.csv.tally-\(dead)-9f3a-0.tmp",
+            ".e.csv.tally-\(dead)-9f3a.tmp", ".hidden.tmp",
+        ]
+        for name in removed + kept {
+            FileManager.default.createFile(atPath: dir + "/" + name, contents: Data("x".utf8))
+        }
+        #expect(TemporaryFiles.removeStale(in: dir) == removed.sorted())
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == kept.sorted())
+        #expect(TemporaryFiles.removeStale(in: dir + "/missing").isEmpty)
     }
 }

@@ -1,0 +1,44 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension TemporaryFiles {
+    /// Removes the temporary files that earlier tally runs left in `directory` when they were
+    /// killed outright (SIGKILL, power loss), and returns their names.
+    ///
+    /// Every temporary name holds its run's process id (`.NAME.tally-PID-RANDOM-N.tmp` beside a
+    /// day or summary file, `.part` beside a rejects file). A file is removed only when that
+    /// process is provably gone (`kill(pid, 0)` says no such process): a live run's files are
+    /// never touched, and neither is anything that does not have exactly that shape.
+    public static func removeStale(in directory: String) -> [String] {
+        guard let stream = opendir(directory) else { return [] }
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if let pid = staleOwner(of: name), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH {
+                names.append(name)
+            }
+        }
+        closedir(stream)
+        let prefix = directory.hasSuffix("/") ? directory : directory + "/"
+        return names.sorted().filter { unlink(prefix + $0) == 0 }
+    }
+
+    /// The process id in a tally temporary name: `.` NAME `.tally-` PID `-` HEX `-` N, then
+    /// `.tmp` or `.part`; nil for any other name.
+    static func staleOwner(of name: String) -> pid_t? {
+        guard name.hasPrefix("."), name.hasSuffix(".tmp") || name.hasSuffix(".part"),
+            let marker = name.ranges(of: ".tally-").last
+        else { return nil }
+        let stem = name[marker.upperBound...].prefix(while: { $0 != "." })
+        let parts = stem.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, let pid = pid_t(parts[0]), pid > 0,
+            !parts[1].isEmpty, parts[1].allSatisfy(\.isHexDigit),
+            !parts[2].isEmpty, parts[2].allSatisfy(\.isASCII), Int(parts[2]) != nil
+        else { return nil }
+        let suffix = name[marker.upperBound...].dropFirst(stem.count)
+        return suffix == ".tmp" || suffix == ".part" ? pid : nil
+    }
+}
