@@ -16,6 +16,7 @@
 static void (*isal_init)(struct inflate_state *);
 static void (*isal_reset)(struct inflate_state *);
 static int (*isal_run)(struct inflate_state *);
+static uint32_t (*isal_crc)(uint32_t, const unsigned char *, uint64_t);
 static int loaded;
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 
@@ -26,7 +27,8 @@ static void load(void) {
     isal_init = (void (*)(struct inflate_state *))dlsym(library, "isal_inflate_init");
     isal_reset = (void (*)(struct inflate_state *))dlsym(library, "isal_inflate_reset");
     isal_run = (int (*)(struct inflate_state *))dlsym(library, "isal_inflate");
-    loaded = isal_init != NULL && isal_reset != NULL && isal_run != NULL;
+    isal_crc = (uint32_t (*)(uint32_t, const unsigned char *, uint64_t))dlsym(library, "crc32_gzip_refl");
+    loaded = isal_init != NULL && isal_reset != NULL && isal_run != NULL && isal_crc != NULL;
 }
 
 struct tally_isal_stream {
@@ -50,6 +52,10 @@ tally_isal_stream *tally_isal_create(void) {
 }
 
 void tally_isal_destroy(tally_isal_stream *stream) { free(stream); }
+
+uint32_t tally_isal_crc32(uint32_t crc, const uint8_t *data, size_t length) {
+    return length == 0 ? crc : isal_crc(crc, data, length);
+}
 
 void tally_isal_reset(tally_isal_stream *stream) {
     isal_reset(&stream->state);
@@ -87,6 +93,10 @@ int tally_isal_inflate(tally_isal_stream *stream, const uint8_t *input, uint32_t
 int tally_isal_built_in(void) { return 0; }
 int tally_isal_available(void) { return 0; }
 tally_isal_stream *tally_isal_create(void) { return NULL; }
+uint32_t tally_isal_crc32(uint32_t crc, const uint8_t *data, size_t length) {
+    (void)data, (void)length;
+    return crc;
+}
 void tally_isal_destroy(tally_isal_stream *stream) { (void)stream; }
 void tally_isal_reset(tally_isal_stream *stream) { (void)stream; }
 int tally_isal_inflate(tally_isal_stream *stream, const uint8_t *input, uint32_t input_length,

@@ -6,8 +6,8 @@ import CTallyKernels
 /// empty end block, zopfli, headers with FNAME, FCOMMENT, FEXTRA or FHCRC. This type reads each
 /// member's header and trailer itself (RFC 1952) and has an `Inflater` (zlib or ISA-L) inflate
 /// the raw deflate data between them, so that every check below is the same whichever inflates.
-/// The CRC-32 of the output is tally's own (`tally_crc32`, carry-less multiply where the CPU has
-/// it), which is several times faster than zlib 1.2's tables. It refuses what zlib's own gzip
+/// The CRC-32 of the output is the inflater's fastest (`RawInflater.crc32`: with zlib, tally's
+/// own carry-less multiply kernel, several times faster than zlib 1.2's tables). It refuses what zlib's own gzip
 /// mode refuses: a method other than deflate, reserved flag bits, a wrong header CRC, damaged
 /// deflate data, a wrong CRC-32 or ISIZE.
 /// And it decides the space between and after members:
@@ -96,7 +96,7 @@ public final class GzipDecoder: ByteSource {
                 precondition(inputStart >= 0, "inflater handed back more input than it had read")
                 if step.produced > 0 {
                     // Checked while the bytes are still in cache; `produced` is far below 4 GiB.
-                    crc = tally_crc32(crc, output.baseAddress, step.produced)
+                    crc = inflater.crc32(crc, output.baseAddress, step.produced)
                     size &+= UInt32(truncatingIfNeeded: step.produced)
                     produced += step.produced
                 }

@@ -69,4 +69,8 @@ protocol RawInflater: AnyObject {
     /// Inflates from `input` into `output`. Both are bounded well below 4 GiB by the caller.
     /// The caller keeps the 8 bytes before `input` in place (see `InflateStep.consumed`).
     func inflate(input: UnsafeRawBufferPointer, output: UnsafeMutableRawBufferPointer) -> InflateStep
+
+    /// zlib's `crc32`: the CRC-32 of `count` bytes continued from `crc`, for the gzip trailer
+    /// check. Each inflater names its fastest: the check is a tenth of ISA-L's decoding time.
+    func crc32(_ crc: UInt32, _ bytes: UnsafeRawPointer?, _ count: Int) -> UInt32
 }

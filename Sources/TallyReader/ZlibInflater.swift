@@ -1,3 +1,4 @@
+import CTallyKernels
 import CZlib
 
 /// The one owner of a zlib `z_stream` for inflating: every zlib inflate call tally makes is in
@@ -26,6 +27,11 @@ final class ZlibInflater: RawInflater {
 
     func reset() {
         inflateReset(stream)
+    }
+
+    /// tally's own kernel: several times faster than zlib 1.2's tables.
+    func crc32(_ crc: UInt32, _ bytes: UnsafeRawPointer?, _ count: Int) -> UInt32 {
+        tally_crc32(crc, bytes, count)
     }
 
     func inflate(input: UnsafeRawBufferPointer, output: UnsafeMutableRawBufferPointer) -> InflateStep {

@@ -3,6 +3,8 @@ import CZlib
 import Testing
 import TallyTestSupport
 
+@testable import TallyReader
+
 /// tally's CRC-32 (carry-less multiply where the CPU has it, slice-by-8 otherwise) against
 /// zlib's: the gzip trailer check depends on them agreeing on every length, alignment and split.
 @Suite struct CRC32Tests {
@@ -51,6 +53,24 @@ extension CRC32Tests {
                 #expect(crc == expected, "\(length) at \(start) cut at \(cuts)")
             }
         }
+    }
+
+    /// Each inflater's CRC-32 (with ISA-L, ISA-L's own) is zlib's.
+    @Test(arguments: inflaters)
+    func everyInflatersCRCIsZlibs(inflater: Inflater) {
+        let raw = inflater.makeRawInflater()
+        let bytes = Self.randomBytes(1 << 18, seed: 4)
+        var random = SplitMix(seed: 5)
+        bytes.withUnsafeBytes { all in
+            for _ in 0..<200 {
+                let start = Int(random.next() % 1024)
+                let length = Int(random.next() % UInt64(all.count - start))
+                let slice = UnsafeRawBufferPointer(rebasing: all[start..<(start + length)])
+                let initial = UInt32(truncatingIfNeeded: random.next())
+                #expect(raw.crc32(initial, slice.baseAddress, length) == Self.zlibCRC(initial, slice), "\(inflater) \(length)")
+            }
+        }
+        #expect(raw.crc32(7, nil, 0) == 7)
     }
 
     @Test func nothingLeavesTheCRCAsItWas() {

@@ -27,6 +27,9 @@ int tally_isal_available(void);
 tally_isal_stream *tally_isal_create(void);
 void tally_isal_destroy(tally_isal_stream *stream);
 
+/* ISA-L's gzip CRC-32 (zlib's crc32), only once tally_isal_available() has said 1. */
+uint32_t tally_isal_crc32(uint32_t crc, const uint8_t *data, size_t length);
+
 /* Makes the stream ready for the next member's deflate data. */
 void tally_isal_reset(tally_isal_stream *stream);
 
