@@ -27,7 +27,9 @@ let package = Package(
             name: "CIsal",
             cSettings: withoutISAL ? [.define("TALLY_WITHOUT_ISAL")] : []
         ),
-        .target(name: "TallyReader", dependencies: ["CZlib", "CIsal", "CTallyKernels"]),
+        // Paths as the system's bytes, for every stage that names files.
+        .target(name: "TallyPaths"),
+        .target(name: "TallyReader", dependencies: ["CZlib", "CIsal", "CTallyKernels", "TallyPaths"]),
         // What Swift cannot express: AVX2 and carry-less multiply chosen at run time, a prefetch
         // (see tally_kernels.h).
         // DWARF 4, which valgrind 3.19 (Debian 12's, used to count instructions) can read.
@@ -35,15 +37,16 @@ let package = Package(
         .target(name: "TallyParser", dependencies: ["CTallyKernels"]),
         .target(name: "TallyAggregator", dependencies: ["CTallyKernels"]),
         // The writer uses zlib too, to compress the rejected-lines file.
-        .target(name: "TallyWriter", dependencies: ["TallyAggregator", "CZlib"]),
+        .target(name: "TallyWriter", dependencies: ["TallyAggregator", "CZlib", "TallyPaths"]),
         .target(
             name: "TallyPipeline",
-            dependencies: ["TallyReader", "TallyParser", "TallyAggregator", "TallyWriter"]
+            dependencies: ["TallyReader", "TallyParser", "TallyAggregator", "TallyWriter", "TallyPaths"]
         ),
         .executableTarget(
             name: "tally",
             dependencies: [
                 "TallyPipeline",
+                "TallyPaths",
                 "TallyAggregator",
                 "TallyWriter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -51,7 +54,8 @@ let package = Package(
         ),
         // Helpers shared by the test targets; not part of the product.
         .target(name: "TallyTestSupport", path: "Tests/TallyTestSupport"),
-        .testTarget(name: "TallyReaderTests", dependencies: ["TallyReader", "CTallyKernels", "CZlib", "TallyTestSupport"]),
+        .testTarget(
+            name: "TallyReaderTests", dependencies: ["TallyReader", "TallyPaths", "CTallyKernels", "CZlib", "TallyTestSupport"]),
         .testTarget(name: "TallyParserTests", dependencies: ["TallyParser", "TallyTestSupport"]),
         .testTarget(name: "TallyAggregatorTests", dependencies: ["TallyAggregator", "TallyTestSupport"]),
         .testTarget(name: "TallyWriterTests", dependencies: ["TallyWriter", "TallyAggregator", "TallyTestSupport"]),

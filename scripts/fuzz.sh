@@ -36,8 +36,12 @@ for name in "${targets[@]}"; do
         clang -c -O2 -g -fsanitize=fuzzer-no-link,address -I "Sources/$(dirname "$c")/include" \
           "Sources/$c.c" -o "$out/$(basename "$c").o"
       done
+      # TallyPaths, which the reader names files through, as a module of its own.
+      swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name TallyPaths -emit-module \
+        -emit-module-path "$out/TallyPaths.swiftmodule" -emit-library -static Sources/TallyPaths/*.swift \
+        -o "$out/libTallyPaths.a"
       build gzip TallyReader GzipFuzz.swift -I Sources/CZlib -I Sources/CTallyKernels/include \
-        -I Sources/CIsal/include "$out/tally_crc32.o" "$out/tally_isal.o" -lz
+        -I Sources/CIsal/include -I "$out" -L "$out" -lTallyPaths "$out/tally_crc32.o" "$out/tally_isal.o" -lz
       # Seeds: small gzip files in the shapes of the corpus (members, headers, padding).
       if [ -z "$(ls -A "$corpus")" ]; then
         head -c 3000 fixtures/gzip/payload.jsonl > "$out/seed.txt"

@@ -1,5 +1,6 @@
 import Foundation
 import TallyParser
+import TallyPaths
 import TallyWriter
 
 extension RunReport {
@@ -11,7 +12,9 @@ extension RunReport {
     public func summaryJSON() -> Data {
         var files: [[String: Any]] = []
         for input in inputs {
-            var file: [String: Any] = ["path": input.location.description, "status": input.status.rawValue]
+            var file: [String: Any] = [
+                "path": SystemPath.displayed(input.location.description), "status": input.status.rawValue,
+            ]
             if let error = input.error { file["error"] = error.description }
             if let compression = input.compression { file["compression"] = compression.rawValue }
             if let format = input.format { file["format"] = format.rawValue }
@@ -36,8 +39,8 @@ extension RunReport {
             "days_written": daysWritten,
             "exit_status": Int(exitStatus.rawValue),
         ]
-        if let writeError { document["output_error"] = writeError.description }
-        if !warnings.isEmpty { document["warnings"] = warnings }
+        if let writeError { document["output_error"] = SystemPath.displayed(writeError.description) }
+        if !warnings.isEmpty { document["warnings"] = warnings.map(SystemPath.displayed) }
         // Sorted keys: the same run gives the same bytes.
         return (try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys]))
             ?? Data()

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TallyPaths
 
 /// Raw bytes of an open file descriptor, with a few bytes pushed back in front.
 ///
@@ -15,7 +16,7 @@ public final class FileDescriptorSource: ByteSource {
 
     /// Opens `path` for reading.
     public convenience init(path: String) throws(InputError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = SystemPath.withCString(path) { open($0, O_RDONLY | O_CLOEXEC) }
         guard fd >= 0 else {
             let code = errno
             if code == ENOENT || code == ENOTDIR { throw .notFound }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import TallyPaths
 
 /// A file as the system knows it, whatever the path it is reached by: its device and inode.
 public struct FileIdentity: Hashable, Sendable {
@@ -15,7 +16,7 @@ public struct FileIdentity: Hashable, Sendable {
     /// The identity of what `path` names (links followed), or nil if there is nothing there.
     public init?(path: String) {
         var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
+        guard SystemPath.withCString(path, { stat($0, &info) }) == 0 else { return nil }
         self.init(info)
     }
 }

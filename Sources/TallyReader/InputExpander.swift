@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TallyPaths
 
 /// Turns the inputs named on the command line into the list of inputs to read.
 ///
@@ -10,8 +11,8 @@ import Darwin
 /// that runs are repeatable; names starting with `.` are skipped, as are symbolic links to
 /// directories (they can loop) and dangling links. The same file reached twice (named twice,
 /// inside a named directory too, or also given as standard input) is read once: reading it twice
-/// would double its counts. An entry that cannot be examined, or whose name is not UTF-8 (tally
-/// could not name it in its reports), is a problem, never silently skipped.
+/// would double its counts. An entry that cannot be examined is a problem, never silently
+/// skipped. Names are bytes (`SystemPath`): one that is not UTF-8 is read like any other.
 public struct InputExpander {
     /// A named input that cannot be read at all, with the reason.
     public struct Problem: Sendable {
@@ -103,7 +104,7 @@ public struct InputExpander {
         if let identity = FileIdentity(path: directory), excluded.contains(identity) {
             return
         }
-        guard let handle = opendir(directory) else {
+        guard let handle = SystemPath.withCString(directory, { opendir($0) }) else {
             let reason = String(cString: strerror(errno))
             result.problems.append(Problem(location: .file(directory), error: .unreadable(reason)))
             return
@@ -114,11 +115,7 @@ public struct InputExpander {
         while let entry = readdir(handle) {
             let bytes = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix(while: { $0 != 0 })) }
             if bytes.first == UInt8(ascii: ".") { continue }
-            guard let name = String(validating: bytes, as: UTF8.self) else {
-                let shown = prefix + String(decoding: bytes, as: UTF8.self)
-                problems.append(Problem(location: .file(shown), error: .unreadable("the file name is not valid UTF-8")))
-                continue
-            }
+            let name = SystemPath.string(bytes)
             let path = prefix + name
             guard let linkInfo = Self.status(path, followLinks: false) else {
                 problems.append(Problem(location: .file(path), error: .unreadable(String(cString: strerror(errno)))))
@@ -155,7 +152,7 @@ public struct InputExpander {
 
     private static func status(_ path: String, followLinks: Bool) -> stat? {
         var info = stat()
-        let code = followLinks ? stat(path, &info) : lstat(path, &info)
+        let code = SystemPath.withCString(path) { followLinks ? stat($0, &info) : lstat($0, &info) }
         return code == 0 ? info : nil
     }
 

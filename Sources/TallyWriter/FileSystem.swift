@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TallyPaths
 
 /// Why output could not be written. The case decides the exit status: 73 when the output
 /// cannot be created at all, 74 when writing it failed part way (disk full, a failing fsync).
@@ -55,7 +56,7 @@ public struct PosixFileSystem: FileSystem {
 
     public func createDirectory(_ path: String) throws(WriteError) {
         var info = stat()
-        if stat(path, &info) == 0 {
+        if SystemPath.withCString(path, { stat($0, &info) }) == 0 {
             guard (info.st_mode & S_IFMT) == S_IFDIR else {
                 throw .cannotCreate(path: path, reason: "exists and is not a directory")
             }
@@ -63,13 +64,13 @@ public struct PosixFileSystem: FileSystem {
         }
         let parent = Self.parent(of: path)
         if parent != path, !parent.isEmpty { try createDirectory(parent) }
-        if mkdir(path, 0o755) != 0, errno != EEXIST {
+        if SystemPath.withCString(path, { mkdir($0, 0o755) }) != 0, errno != EEXIST {
             throw .cannotCreate(path: path, reason: Self.reason())
         }
     }
 
     public func createFile(_ path: String) throws(WriteError) -> Int32 {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        let fd = SystemPath.withCString(path) { open($0, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) }
         guard fd >= 0 else { throw .cannotCreate(path: path, reason: Self.reason()) }
         return fd
     }
@@ -96,16 +97,17 @@ public struct PosixFileSystem: FileSystem {
     }
 
     public func rename(_ from: String, to: String) throws(WriteError) {
-        guard Glibc.rename(from, to) == 0 else { throw .io(path: to, reason: Self.reason()) }
+        let status = SystemPath.withCString(from) { from in SystemPath.withCString(to) { Glibc.rename(from, $0) } }
+        guard status == 0 else { throw .io(path: to, reason: Self.reason()) }
     }
 
     public func remove(_ path: String) {
-        unlink(path)
+        _ = SystemPath.withCString(path) { unlink($0) }
     }
 
     public func nonRegularKind(_ path: String) -> String? {
         var info = stat()
-        guard lstat(path, &info) == 0 else { return nil }
+        guard SystemPath.withCString(path, { lstat($0, &info) }) == 0 else { return nil }
         switch info.st_mode & S_IFMT {
         case S_IFREG, S_IFLNK: return nil
         case S_IFDIR: return "a directory"
@@ -118,7 +120,7 @@ public struct PosixFileSystem: FileSystem {
     }
 
     public func syncDirectory(_ path: String) throws(WriteError) {
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let fd = SystemPath.withCString(path) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         guard fd >= 0 else { throw .io(path: path, reason: Self.reason()) }
         defer { Glibc.close(fd) }
         guard fsync(fd) == 0 else { throw .io(path: path, reason: Self.reason()) }

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Synchronization
+import TallyPaths
 
 /// The `--rejects` file: every rejected line of the inputs that were rolled up, so a person can
 /// see what was dropped. A gzip file of tab-separated lines:
@@ -98,7 +99,7 @@ public final class RejectsFile: Sendable {
     }
 
     private func copy(_ source: String, to sink: AtomicFileWriter.Sink) throws(WriteError) {
-        let input = open(source, O_RDONLY | O_CLOEXEC)
+        let input = SystemPath.withCString(source) { open($0, O_RDONLY | O_CLOEXEC) }
         guard input >= 0 else { throw .io(path: source, reason: String(cString: strerror(errno))) }
         defer { close(input) }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
@@ -133,7 +134,8 @@ public final class RejectsFile: Sendable {
             self.path = path
             self.fileSystem = fileSystem
             var field: [UInt8] = []
-            Self.appendEscaped(Array(source.utf8), to: &field)
+            // The name's own bytes, as the lines' are: recoverable exactly.
+            Self.appendEscaped(SystemPath.bytes(source), to: &field)
             sourceField = field
         }
 

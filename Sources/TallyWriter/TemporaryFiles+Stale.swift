@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import TallyPaths
 
 extension TemporaryFiles {
     /// Removes the temporary files that earlier tally runs left in `directory` when they were
@@ -11,11 +12,11 @@ extension TemporaryFiles {
     /// process is provably gone (`kill(pid, 0)` says no such process): a live run's files are
     /// never touched, and neither is anything that does not have exactly that shape.
     public static func removeStale(in directory: String) -> [String] {
-        guard let stream = opendir(directory) else { return [] }
+        guard let stream = SystemPath.withCString(directory, { opendir($0) }) else { return [] }
         var names: [String] = []
         while let entry = readdir(stream) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+                SystemPath.string(raw.prefix(while: { $0 != 0 }))
             }
             if let pid = staleOwner(of: name), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH {
                 names.append(name)
@@ -23,7 +24,7 @@ extension TemporaryFiles {
         }
         closedir(stream)
         let prefix = directory.hasSuffix("/") ? directory : directory + "/"
-        return names.sorted().filter { unlink(prefix + $0) == 0 }
+        return names.sorted().filter { name in SystemPath.withCString(prefix + name) { unlink($0) } == 0 }
     }
 
     /// The process id in a tally temporary name: `.` NAME `.tally-` PID `-` HEX `-` N, then

@@ -5,6 +5,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TallyPaths
 
 /// The temporary files this process has created and not yet renamed or removed, so that a run
 /// stopped by a signal (cron's timeout sends SIGTERM, a person presses Ctrl-C) can remove them
@@ -48,7 +49,7 @@ public final class TemporaryFiles: Sendable {
     public func stop() {
         state.withLock { state in
             state.stopped = true
-            for path in state.paths { unlink(path) }
+            for path in state.paths { _ = SystemPath.withCString(path) { unlink($0) } }
             state.paths.removeAll()
         }
     }

@@ -26,22 +26,6 @@ enum ProcessSetup {
         return limit.rlim_cur < minimumDescriptors ? limit.rlim_cur : nil
     }
 
-    /// The first command-line argument that is not valid UTF-8, its other bytes shown as `\xNN`.
-    ///
-    /// Swift's command-line strings replace such bytes with U+FFFD, so a path holding them would
-    /// name another file (a named input "not found", an output written elsewhere): tally refuses
-    /// them rather than use the wrong path.
-    static func nonUTF8Argument() -> String? {
-        for index in 1..<Int(CommandLine.argc) {
-            guard let argument = CommandLine.unsafeArgv[index] else { continue }
-            let bytes = UnsafeRawBufferPointer(start: argument, count: strlen(argument))
-            if String(validating: bytes, as: UTF8.self) != nil { continue }
-            return bytes.map { (0x20..<0x7f).contains($0) && $0 != 0x5c ? String(UnicodeScalar($0)) : "\\x" + String($0, radix: 16) }
-                .joined()
-        }
-        return nil
-    }
-
     /// A write to a closed pipe sends SIGPIPE, whose default action ends the process; ignored,
     /// the write fails with EPIPE instead, which `StandardError` drops.
     static func ignoreBrokenPipes() {

@@ -30,9 +30,6 @@ struct Rollup: ParsableCommand {
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {
-        if let argument = ProcessSetup.nonUTF8Argument() {
-            throw ValidationError("'\(argument)' is not valid UTF-8; tally takes paths and options in UTF-8 only.")
-        }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1.") }
         if inputs.isEmpty, isatty(STDIN_FILENO) != 0 {
             throw ValidationError("No INPUT given and standard input is a terminal; name files, or - for stdin.")

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import TallyPaths
 
 /// Standard error, written with write(2) and never allowed to stop the run.
 ///
@@ -10,13 +11,15 @@ import Glibc
 enum StandardError {
     /// Writes `line` and a newline, with its control characters and backslashes escaped (`\n`,
     /// `\r`, `\t`, `\\`, `\xNN`): a file name holding a newline or a CR cannot split one message
-    /// over two lines or overwrite what a terminal shows.
+    /// over two lines or overwrite what a terminal shows. A path's bytes that are not UTF-8
+    /// (`SystemPath`) are written `\xNN` too.
     static func print(_ line: String) {
         write(escaped(line) + "\n")
     }
 
     static func escaped(_ line: String) -> String {
-        guard line.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f || $0 == 0x5c }) else { return line }
+        guard line.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f || $0 == "\\" || SystemPath.isCarrier($0) })
+        else { return line }
         var out = ""
         for scalar in line.unicodeScalars {
             switch scalar {
@@ -26,6 +29,8 @@ enum StandardError {
             case "\\": out += "\\\\"
             case _ where scalar.value < 0x20 || scalar.value == 0x7f:
                 out += "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+            case _ where SystemPath.isCarrier(scalar):
+                out += "\\x" + String(SystemPath.byte(carriedBy: scalar), radix: 16)
             default: out.unicodeScalars.append(scalar)
             }
         }

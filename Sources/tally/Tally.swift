@@ -1,4 +1,6 @@
 import ArgumentParser
+import Glibc
+import TallyPaths
 import TallyReader
 
 @main
@@ -21,4 +23,13 @@ struct Tally: ParsableCommand {
     }
 
     static let release = "0.8.0"
+
+    /// Parses the arguments as the system gave them: Swift's `CommandLine.arguments` replace
+    /// bytes that are not UTF-8 with U+FFFD, and a path so changed names another file.
+    static func main() {
+        let arguments = (1..<Int(CommandLine.argc)).map { index in
+            CommandLine.unsafeArgv[index].map { SystemPath.string(UnsafeRawBufferPointer(start: $0, count: strlen($0))) } ?? ""
+        }
+        main(arguments)
+    }
 }

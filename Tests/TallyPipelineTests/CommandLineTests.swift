@@ -214,15 +214,20 @@ extension CommandLineTests {
     }
 
     /// Swift's arguments replace bytes that are not UTF-8 with U+FFFD: such a path named another
-    /// file (an input "not found", an output in a different directory, exit 0). Refused instead.
-    @Test func argumentsThatAreNotUTF8AreRefused() throws {
+    /// file (an input "not found", an output in a different directory, exit 0). Paths are bytes.
+    @Test func argumentsThatAreNotUTF8ReachTheSystemAsGiven() throws {
         let dir = temporaryDirectory("cli")
         let tally = repositoryRoot.appendingPathComponent(".build/debug/tally").path
-        let result = try runShell(
-            "cd '\(dir)' && '\(tally)' rollup '\(fixtures.path)/logs' --out \"$(printf 'o\\377x')\" 2>&1; echo \"exit $?\"")
-        #expect(result.contains("o\\xffx") && result.contains("not valid UTF-8"), "\(result)")
-        #expect(result.hasSuffix("exit 64\n"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+        let log = fixtures.path + "/logs/ad-server-a-20261120.jsonl.gz"
+        let result = try runShell("""
+            cd '\(dir)' && cp '\(log)' "$(printf 'in\\377.gz')" && \
+            '\(tally)' rollup "$(printf 'in\\377.gz')" --out "$(printf 'o\\377x')" \
+              --summary-json "$(printf 'o\\377x/s\\376.json')" 2>&1; echo "exit $?"; ls "$(printf 'o\\377x')" | od -An -tx1 | tr -d ' \\n'
+            """)
+        #expect(result.hasPrefix("exit 0\n"), "\(result)")
+        // The listing in hex: 2026-11-20.csv, and s\xfe.json as named.
+        #expect(result.contains("323032362d31312d32302e637376"), "\(result)")
+        #expect(result.contains("73fe2e6a736f6e"), "\(result)")
     }
 
     /// A name holding a newline or a CR cannot split an error over two lines or rewrite a
@@ -257,15 +262,22 @@ extension CommandLineTests {
         #expect(try files(in: out + "/once") == files(in: out + "/twice"))
     }
 
-    @Test func aFileWhoseNameIsNotUTF8IsReportedNotSkipped() throws {
+    /// A name that is not UTF-8 is a name like any other: read, and shown with `\xNN`.
+    @Test func aFileWhoseNameIsNotUTF8IsRead() throws {
         let dir = temporaryDirectory("cli")
-        let raw = Array((dir + "/x").utf8) + [0xff] + Array(".jsonl".utf8) + [0]
-        let fd = raw.withUnsafeBufferPointer { open(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_CREAT | O_WRONLY, 0o644) }
+        let bytes = try Data(contentsOf: fixtures.appendingPathComponent("logs/ad-server-a-20261120.jsonl.gz"))
+        let raw = Array((dir + "/in/x").utf8) + [0xff] + Array(".jsonl.gz".utf8) + [0]
+        try FileManager.default.createDirectory(atPath: dir + "/in", withIntermediateDirectories: true)
+        let fd = raw.withUnsafeBufferPointer {
+            open(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_CREAT | O_WRONLY, 0o644)
+        }
         #expect(fd >= 0)
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         close(fd)
-        let result = try runTally(["rollup", dir, "--out", dir + "/out"])
-        #expect(result.status == 66)
-        #expect(result.stderr.contains("not valid UTF-8"))
+        let result = try runTally(["rollup", dir + "/in", "--out", dir + "/out", "--summary-json", "-"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("x\\\\xff.jsonl.gz\""), "\(result.stdout)")
+        #expect(try !files(in: dir + "/out").isEmpty)
     }
 
     @Test func tooManyRejectedLinesFailAfterWriting() throws {
