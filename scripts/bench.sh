@@ -12,7 +12,7 @@
 #   TALLY            a tally binary to use; default: `make build` (the release build, as
 #                    `make rollup` makes it) and .build/release/tally
 #   TALLY_BENCH_DIR  cache for data and helper binaries, default ~/.cache/tally-bench
-#   PYTHON           python with duckdb for the DuckDB row, default python3
+#   PYTHON           python with duckdb and chdb for their rows, default python3
 #
 # Data (made once per SIZE by scripts/gen_bench_data.c, deterministic, kept in
 # $TALLY_BENCH_DIR/SIZE/{jsonl,csv}/): 16 hourly gzip files (pigz -6) of ad-server
@@ -29,8 +29,9 @@
 #   tally --jobs 2          tally rollup DIR --out TMP --jobs 2, all 16 files, once with
 #                           --inflater zlib and, where the build has ISA-L, once with isal
 #   one file                tally --jobs 2 and the 1-process floors on the largest file
-# each for JSON Lines and for CSV; then DuckDB (if `import duckdb` works) once a
-# round on the JSON Lines, and a memory check once.
+# each for JSON Lines and for CSV; then DuckDB and chDB (clickhouse-local as a Python module),
+# where `import duckdb` and `import chdb` work (pip install duckdb chdb), once a round on the
+# JSON Lines: the tools a user would pick instead of tally; and a memory check once.
 #
 # The numbers: wall s = elapsed time (bash's EPOCHREALTIME around the run: GNU time
 # gives only 10 ms steps, too coarse for one small file); CPU s = user + sys (of both processes for the
@@ -343,6 +344,10 @@ run_rounds() {
             measure jsonl16 duckdb "$round" "$PYTHON" -c "$DUCKDB_SCRIPT" "$DATA/jsonl" "$WORK/duck.csv"
             if ((round == 1)); then check_output "duckdb, jsonl16" "$WORK/duck.csv"; fi
         fi
+        if [[ -n $CHDB ]]; then
+            measure jsonl16 chdb "$round" "$PYTHON" -c "$CHDB_SCRIPT" "$DATA/jsonl" "$WORK/chdb.csv"
+            if ((round == 1)); then check_output "chdb, jsonl16" "$WORK/chdb.csv"; fi
+        fi
     done
 }
 
@@ -418,6 +423,26 @@ con.execute(f"""COPY (
 ) TO \x27{out}\x27 (HEADER)""")
 '
 
+CHDB=""
+CHDB_SCRIPT='
+import sys, chdb
+src, out = sys.argv[1], sys.argv[2]
+query = (
+    "SELECT toDate(parseDateTime64BestEffort(ts), \x27UTC\x27) AS day, campaign_id, event, count() AS count"
+    f" FROM file(\x27{src}/*.jsonl.gz\x27, \x27JSONEachRow\x27, \x27ts String, event String, campaign_id String\x27)"
+    " GROUP BY day, campaign_id, event ORDER BY day, campaign_id, event SETTINGS max_threads = 2"
+)
+open(out, "wb").write(chdb.query(query, "CSVWithNames").bytes())
+'
+
+find_chdb() {
+    if "$PYTHON" -c 'import chdb' 2>/dev/null; then
+        CHDB=$("$PYTHON" -c 'import chdb; print(chdb.__version__)')
+    else
+        say "chdb: skipped ('$PYTHON -c \"import chdb\"' fails; pip install chdb to add it)"
+    fi
+}
+
 find_duckdb() {
     if "$PYTHON" -c 'import duckdb' 2>/dev/null; then
         DUCKDB=$("$PYTHON" -c 'import duckdb; print(duckdb.__version__)')
@@ -491,18 +516,18 @@ table() {
             sixteen = set ~ /16$/
             zlibTarget = set ~ /^jsonl/ ? 1.25 : 1.20
             printf "  %-24s %8s %8s %9s %12s %8s   %s\n", "tool", "wall s", "CPU s", "MB/s", "lines/s", "RSS MiB", (sixteen ? "wall vs 2-process floors (target)" : "wall vs 1-process floor (target)")
-            split("zinflate1 zinflate2 isal1 isal2 tally-zlib tally-isal duckdb", order, " ")
+            split("zinflate1 zinflate2 isal1 isal2 tally-zlib tally-isal duckdb chdb", order, " ")
             names["zinflate1"] = "zinflate, 1 process"; names["zinflate2"] = "zinflate, 2 processes"
             names["isal1"] = "isalinflate, 1 process"; names["isal2"] = "isalinflate, 2 processes"
             names["tally-zlib"] = "tally --inflater zlib"; names["tally-isal"] = "tally --inflater isal"
-            names["duckdb"] = "duckdb, 2 threads"
-            for (i = 1; i <= 7; i++) {
+            names["duckdb"] = "duckdb, 2 threads"; names["chdb"] = "chdb, 2 threads"
+            for (i = 1; i <= 8; i++) {
                 tool = order[i]; if (!seen[tool]) continue
                 name = names[tool]
                 w = med(tool, "wall")
                 if (w < 0) { printf "  %-24s %s\n", name, "failed in every round"; continue }
                 note = ""
-                if (tool == "tally-zlib" || tool == "duckdb") {
+                if (tool == "tally-zlib" || tool == "duckdb" || tool == "chdb") {
                     if (sixteen) {
                         r2 = ratio(tool, "zinflate2")
                         note = sprintf("%.2fx zlib%s", r2, spread(tool, "zinflate2"))
@@ -534,7 +559,7 @@ report() {
     echo "tally bench: SIZE=$SIZE ($(commas "$TOTAL_LINES") lines), ROUNDS=$ROUNDS, $(nproc) cores," \
         "load average $LOAD_BEFORE before the rounds, $(cut -d' ' -f1 /proc/loadavg) after"
     echo "tally: ${TALLY_BIN:-not measured: $TALLY_NOTE}${TALLY_VERSION:+ ($TALLY_VERSION)}"
-    echo "data: $DATA; duckdb: ${DUCKDB:-not installed}"
+    echo "data: $DATA; duckdb: ${DUCKDB:-not installed}; chdb: ${CHDB:-not installed}"
     for fmt in jsonl csv; do
         [[ $fmt == jsonl ]] && col=3 || col=4
         set_files "$fmt"
@@ -571,6 +596,7 @@ main() {
     CHECKS=()
     find_tally
     find_duckdb
+    find_chdb
     run_rounds
     memory_check
     report
