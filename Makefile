@@ -13,7 +13,7 @@ TALLY := .build/release/tally
 # counts on a run over one small hourly file (docs/PERFORMANCE.md).
 RELEASE := -c release --static-swift-stdlib --product tally
 
-.PHONY: all build rollup test bench fuzz fixtures clean
+.PHONY: all build rollup test bench fuzz fixtures install clean
 
 all: build
 
@@ -31,13 +31,28 @@ test:
 	$(SWIFT) test
 
 bench:
-	bash scripts/bench.sh
+	bash scripts/bench/bench.sh
 
 fuzz:
 	bash scripts/fuzz.sh
 
 fixtures:
 	python3 scripts/gen_fixtures.py
+
+# make install PREFIX=/usr/local: the binary, its man page (swift-argument-parser's
+# generate-manual plugin) and shell completions (its --generate-completion-script).
+PREFIX ?= /usr/local
+install: $(TALLY)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 755 $(TALLY) $(DESTDIR)$(PREFIX)/bin/tally
+	mkdir -p .build/manual
+	$(SWIFT) package plugin --allow-writing-to-package-directory generate-manual --output-directory .build/manual
+	install -m 644 .build/manual/tally.1 $(DESTDIR)$(PREFIX)/share/man/man1/tally.1
+	$(TALLY) --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/tally
+	$(TALLY) --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_tally
+	$(TALLY) --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/tally.fish
 
 clean:
 	rm -rf .build $(OUT)

@@ -70,8 +70,8 @@ for target in package.targets where target.type != .system && !target.name.hasPr
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     // The hot tables are classes with array storage, touched only by the thread that owns them
-    // (see Rollup and ByteInterner); run-time exclusivity checks cost about 8% of a run there.
-    // Debug builds, and so the tests, keep the checks.
+    // (see Rollup and ByteInterner), so run-time exclusivity checks there only cost time
+    // (docs/PERFORMANCE.md). Debug builds, and so the tests, keep the checks.
     settings.append(.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)))
     target.swiftSettings = settings
 }

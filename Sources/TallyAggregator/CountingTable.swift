@@ -1,28 +1,22 @@
 import CTallyKernels
 
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Counts per (day, campaign) for one input: the table the hot path counts into, one slot read
 /// per event.
 ///
-/// `Rollup` is compact (a campaign's bytes once, 8 bytes a key, counters in dense rows), but a
+/// `RollupTable` is compact (a campaign's bytes once, 8 bytes a key, counters in dense rows), but a
 /// count there is a chain of dependent reads: the interner's slot, the campaign's hash and
 /// offset, its bytes, the key table's slot, the key, the row. Once the decoded text streams
 /// through the core's cache those tables are no longer in it, and each read waits for the one
 /// before. Here one 64-byte slot, one cache line, holds everything a lookup compares (a tag
 /// from the hash, the day, the length and the first 16 bytes of the campaign) and the key's
 /// counters. Campaign ids are mostly that short, so a count is one line read and written; and
-/// that line is prefetched one event ahead. (On the bench's 16 JSON Lines files, tally's CPU
-/// time over the zlib floor's went from 1.32 to 1.22 with the first form of this table, whose
-/// counters were in rows of their own; see the README's performance section.)
+/// that line is prefetched one event ahead (what that gained is in docs/PERFORMANCE.md).
 ///
-/// The table is folded into a `Rollup` once its input has been read to its checked end
-/// (`Rollup.merge(_:)`), and is then dropped, so its extra bytes a key are paid per input, not
-/// per run. An input with more keys than `keyLimit` spills the table into a compact `Rollup`
+/// The table is folded into a `RollupTable` once its input has been read to its checked end
+/// (`RollupTable.merge(_:)`), and is then dropped, so its extra bytes a key are paid per input, not
+/// per run. An input with more keys than `keyLimit` spills the table into a compact `RollupTable`
 /// of its own each time it fills, so memory stays that of the compact form plus one full table.
 ///
 /// Storage. Row `r` has day `days[r]` and campaign `arena[starts[r] ..< starts[r] + lengths[r]]`,
@@ -63,8 +57,8 @@ public final class CountingTable: @unchecked Sendable {
 
     public let counterCount: Int
     public let keyLimit: Int
-    /// Keys spilled when the table was full; merged with the table's own (`Rollup.merge(_:)`).
-    private(set) var spilled: Rollup?
+    /// Keys spilled when the table was full; merged with the table's own (`RollupTable.merge(_:)`).
+    private(set) var spilled: RollupTable?
     private var waiting = Waiting()
     /// The waiting event's campaign when it is longer than 16 bytes.
     private var waitingBytes: UnsafeMutableRawPointer
@@ -83,7 +77,7 @@ public final class CountingTable: @unchecked Sendable {
     /// - Parameters:
     ///   - counterCount: 1 to `maxCounterCount`.
     ///   - keyLimit: how many keys the table holds before it spills them into a compact
-    ///     `Rollup` and starts again; this bounds its slots at 2 MiB by default.
+    ///     `RollupTable` and starts again; this bounds its slots at 2 MiB by default.
     public init(counterCount: Int, keyLimit: Int = 24_576) {
         precondition(counterCount > 0 && counterCount <= Self.maxCounterCount && keyLimit > 0)
         precondition(MemoryLayout<Slot>.stride == 64)
@@ -202,7 +196,7 @@ public final class CountingTable: @unchecked Sendable {
     /// Moves every key into `spilled` (made on first use) and empties the table, keeping its
     /// memory. Not through `forEachKey`: this runs inside a count, which must not be made twice.
     private func spill() {
-        let spilled = self.spilled ?? Rollup(counterCount: counterCount)
+        let spilled = self.spilled ?? RollupTable(counterCount: counterCount)
         self.spilled = spilled
         forEachRow { row, day, campaign in
             spilled.add(day: day, campaign: campaign, counts: UnsafeBufferPointer(start: counters(slotOfRow[row]), count: counterCount))

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 #if arch(x86_64)
 import _Builtin_intrinsics.intel
 #endif

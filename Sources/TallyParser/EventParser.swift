@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// How the lines of an input are written.
 public enum LogFormat: String, Sendable, CaseIterable {

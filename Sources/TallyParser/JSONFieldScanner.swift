@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Finds the three wanted members of a one-line JSON object, in place, and checks that the
 /// whole line is valid JSON.

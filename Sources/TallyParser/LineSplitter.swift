@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Splits a stream of byte chunks into lines, handing each out in place where it can.
 ///

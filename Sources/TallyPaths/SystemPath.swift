@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// File paths as the system has them, bytes, carried in tally's Strings.
 ///

@@ -41,7 +41,7 @@ public struct LineAccounting: Equatable, Sendable {
         }
     }
 
-    /// Adds `other` in. Exact, associative and commutative, like `Rollup.merge`.
+    /// Adds `other` in. Exact, associative and commutative, like `RollupTable.merge`.
     public mutating func merge(_ other: LineAccounting) {
         lines += other.lines
         counted += other.counted

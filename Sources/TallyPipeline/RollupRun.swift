@@ -11,9 +11,8 @@ import TallyWriter
 /// counting table of that input's own, merges it into the run's one rollup (under a lock) once
 /// the input has been read to its checked end, and goes on with the next. Memory is thus
 /// bounded by the keys, not the bytes: the run's rollup and one input's table per worker.
-/// (Per-worker rollups merged at the end cost more: two large tables and the growth of one
-/// were alive at once, 113 to 116 bytes a key instead of about 93 on a million keys with two
-/// workers.)
+/// (Per-worker rollups merged at the end cost more memory: two large tables and the growth of
+/// one were alive at once.)
 public struct RollupRun: Sendable {
     public let configuration: RunConfiguration
     public let fileSystem: any FileSystem
@@ -88,7 +87,7 @@ public struct RollupRun: Sendable {
         report.warnings += expansion.duplicates.map { "\($0): named more than once; read once" }
 
         progress.setInputsTotal(expansion.inputs.count)
-        let (inputReports, rollup, rejectParts) = rollUp(
+        let (inputReports, rollup, rejectParts) = countInputs(
             expansion.inputs, sizes: expansion.sizes, calendar: calendar, rejects: rejects)
         report.inputs += inputReports
         for input in report.inputs where input.status == .ok {
@@ -127,9 +126,9 @@ public struct RollupRun: Sendable {
     /// a large file left for last keeps one worker busy while the others have nothing to do.
     /// Standard input, whose size is unknown, goes first. The order changes nothing else: the
     /// merge is exact in any order, and reports and rejected lines are kept in input order.
-    private func rollUp(
+    private func countInputs(
         _ inputs: [InputLocation], sizes: [InputLocation: Int64], calendar: LocalDayCalendar, rejects: RejectsFile?
-    ) -> ([InputReport], Rollup, [RejectsFile.Part]) {
+    ) -> ([InputReport], RollupTable, [RejectsFile.Part]) {
         let workers = max(1, min(configuration.jobs, inputs.count))
         let order = inputs.indices.sorted { a, b in
             let (sizeA, sizeB) = (sizes[inputs[a]] ?? .max, sizes[inputs[b]] ?? .max)
@@ -138,14 +137,14 @@ public struct RollupRun: Sendable {
         let next = Atomic<Int>(0)
         let reports = Mutex([InputReport?](repeating: nil, count: inputs.count))
         let parts = Mutex([Int: PartBox]())
-        let total = Mutex(Rollup(counterCount: EventKind.allCases.count))
+        let total = Mutex(RollupTable(counterCount: EventKind.allCases.count))
         let configuration = self.configuration
         let progress = self.progress
 
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.readSize, alignment: 64)
             defer { buffer.deallocate() }
-            let job = InputRollup(configuration: configuration, calendar: calendar, buffer: buffer, progress: progress)
+            let job = InputCounter(configuration: configuration, calendar: calendar, buffer: buffer, progress: progress)
             while true {
                 let taken = next.wrappingAdd(1, ordering: .relaxed).oldValue
                 guard taken < inputs.count else { break }

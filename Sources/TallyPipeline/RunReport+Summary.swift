@@ -8,42 +8,35 @@ extension RunReport {
     ///
     /// `lines == counted + ignored + rejected + blank` over the inputs with status `ok`, which are
     /// the ones in the rollup. Every reason and kind is listed, with 0 where none occurred, so
-    /// a monitoring script can read a fixed shape.
+    /// a monitoring script can read a fixed shape. Keys are sorted: the same run gives the same
+    /// bytes.
     public func summaryJSON() -> Data {
-        var files: [[String: Any]] = []
-        for input in inputs {
-            var file: [String: Any] = [
-                "path": SystemPath.displayed(input.location.description), "status": input.status.rawValue,
-            ]
-            if let error = input.error { file["error"] = error.description }
-            if let compression = input.compression { file["compression"] = compression.rawValue }
-            if let format = input.format { file["format"] = format.rawValue }
-            // For a failed input, what was read before it failed (none of it is in the rollup).
-            file["lines"] = input.accounting.lines
-            file["counted"] = input.accounting.counted
-            file["rejected"] = input.accounting.rejected
-            if !input.warnings.isEmpty { file["warnings"] = input.warnings }
-            files.append(file)
-        }
-        var document: [String: Any] = [
-            "lines": accounting.lines,
-            "counted": accounting.counted,
-            "ignored": accounting.ignored,
-            "rejected": accounting.rejected,
-            "blank": accounting.blank,
-            "header_lines": accounting.headers,
-            "events": Dictionary(uniqueKeysWithValues: EventKind.allCases.map { ($0.name, accounting.events($0)) }),
-            "rejected_by_reason": Dictionary(
+        let summary = Summary(
+            lines: accounting.lines, counted: accounting.counted, ignored: accounting.ignored,
+            rejected: accounting.rejected, blank: accounting.blank, headerLines: accounting.headers,
+            events: Dictionary(uniqueKeysWithValues: EventKind.allCases.map { ($0.name, accounting.events($0)) }),
+            rejectedByReason: Dictionary(
                 uniqueKeysWithValues: RejectReason.allCases.map { ($0.name, accounting.rejected($0)) }),
-            "files": files,
-            "days_written": daysWritten,
-            "exit_status": Int(exitStatus.rawValue),
-        ]
-        if let writeError { document["output_error"] = SystemPath.displayed(writeError.description) }
-        if !warnings.isEmpty { document["warnings"] = warnings.map(SystemPath.displayed) }
-        // Sorted keys: the same run gives the same bytes.
-        return (try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys]))
-            ?? Data()
+            files: inputs.map { input in
+                // For a failed input, what was read before it failed (none of it is in the rollup).
+                Summary.File(
+                    path: SystemPath.displayed(input.location.description), status: input.status.rawValue,
+                    error: input.error?.description, compression: input.compression?.rawValue,
+                    format: input.format?.rawValue, lines: input.accounting.lines,
+                    counted: input.accounting.counted, rejected: input.accounting.rejected,
+                    warnings: input.warnings.isEmpty ? nil : input.warnings)
+            },
+            daysWritten: daysWritten, exitStatus: Int(exitStatus.rawValue),
+            outputError: writeError.map { SystemPath.displayed($0.description) },
+            warnings: warnings.isEmpty ? nil : warnings.map(SystemPath.displayed))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        do {
+            return try encoder.encode(summary)
+        } catch {
+            // Strings, integers and dictionaries of them: nothing here can fail to encode.
+            preconditionFailure("the summary could not be encoded: \(error)")
+        }
     }
 
     /// Whether the file at `path` is a summary that tally wrote: a JSON object whose first keys
@@ -94,5 +87,43 @@ extension RunReport {
         }
         lines.append("tally: wrote \(daysWritten.count) day file(s) to \(outputDirectory)")
         return lines.joined(separator: "\n")
+    }
+}
+
+/// The shape of the `--summary-json` document.
+struct Summary: Encodable {
+    struct File: Encodable {
+        let path: String
+        let status: String
+        let error: String?
+        let compression: String?
+        let format: String?
+        let lines: Int
+        let counted: Int
+        let rejected: Int
+        let warnings: [String]?
+    }
+
+    let lines: Int
+    let counted: Int
+    let ignored: Int
+    let rejected: Int
+    let blank: Int
+    let headerLines: Int
+    let events: [String: Int]
+    let rejectedByReason: [String: Int]
+    let files: [File]
+    let daysWritten: [String]
+    let exitStatus: Int
+    let outputError: String?
+    let warnings: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case lines, counted, ignored, rejected, blank, events, files, warnings
+        case headerLines = "header_lines"
+        case rejectedByReason = "rejected_by_reason"
+        case daysWritten = "days_written"
+        case exitStatus = "exit_status"
+        case outputError = "output_error"
     }
 }

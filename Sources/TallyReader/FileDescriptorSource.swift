@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import TallyPaths
 
 /// Raw bytes of an open file descriptor, with a few bytes pushed back in front.

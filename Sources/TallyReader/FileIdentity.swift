@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import TallyPaths
 
 /// A file as the system knows it, whatever the path it is reached by: its device and inode.

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import TallyPaths
 
 /// Turns the inputs named on the command line into the list of inputs to read.

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// How an input's bytes are stored, told from its first bytes, never from its name.
 public enum Compression: String, Sendable {

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Replaces a set of files in one directory so that each is either wholly old or wholly new.
 ///

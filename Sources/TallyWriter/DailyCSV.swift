@@ -5,8 +5,8 @@ import TallyAggregator
 /// `date,campaign_id,` then one column per counter, LF line ends, rows in the order given
 /// (the rollup hands them out sorted bytewise by campaign), UTF-8 without a BOM.
 public enum DailyCSV {
-    /// The file for `date`: `rows` (from `Rollup.rowsInOrder()`) read in place from `rollup`.
-    public static func render(date: CivilDate, rollup: Rollup, rows: ArraySlice<UInt32>, counterNames: [String]) -> [UInt8] {
+    /// The file for `date`: `rows` (from `RollupTable.rowsInOrder()`) read in place from `rollup`.
+    public static func render(date: CivilDate, rollup: RollupTable, rows: ArraySlice<UInt32>, counterNames: [String]) -> [UInt8] {
         var out = header(counterNames)
         out.reserveCapacity(out.count + rows.count * 40)
         let dateBytes = Array(date.description.utf8)

@@ -13,7 +13,7 @@ public struct DailyCSVWriter: Sendable {
     /// Writes every day of `rollup` into `directory`.
     /// - Parameter replaced: receives the name of each file as it replaces the old one, in day
     ///   order; when a rename fails part way, the files named so far are the new ones.
-    public func write(_ rollup: Rollup, to directory: String, replaced: (String) -> Void = { _ in }) throws(WriteError) {
+    public func write(_ rollup: RollupTable, to directory: String, replaced: (String) -> Void = { _ in }) throws(WriteError) {
         let counterNames = self.counterNames
         let files = rollup.rowsInOrder().map { day, rows in
             let date = CivilDate(daysSinceEpoch: day)

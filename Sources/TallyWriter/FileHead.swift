@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import TallyPaths
 
 /// The first bytes of a file: enough to tell whether an output path holds what tally wrote.

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import TallyPaths
 
 /// Why output could not be written. The case decides the exit status: 73 when the output

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Standard output as an output like the files: `-` for `--summary-json` or `--rejects`.
 public enum StandardOutput {

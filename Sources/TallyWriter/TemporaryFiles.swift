@@ -1,10 +1,6 @@
 import Synchronization
 
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import TallyPaths
 
 /// The temporary files this process has created and not yet renamed or removed, so that a run

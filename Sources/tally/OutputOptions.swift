@@ -5,6 +5,11 @@ import TallyWriter
 
 /// What the run tells, and where.
 struct OutputOptions: ParsableArguments {
+    @Option(
+        name: .shortAndLong,
+        help: ArgumentHelp("Directory for the YYYY-MM-DD.csv files (created if missing).", valueName: "DIR"))
+    var out: String
+
     @Option(help: ArgumentHelp("Write the run's accounting as JSON to FILE (- for standard output).", valueName: "FILE"))
     var summaryJSON: String?
 

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// What the process makes sure of before a run: standard descriptors that are there, broken
 /// pipes that fail a write instead of ending the process, and enough descriptors to run at all.

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import TallyPaths
 
 /// Standard error, written with write(2) and never allowed to stop the run.

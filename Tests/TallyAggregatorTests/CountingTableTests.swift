@@ -3,7 +3,7 @@ import TallyTestSupport
 
 @testable import TallyAggregator
 
-/// The counting table is checked against `Rollup`, the plain way to count: same events, same counts.
+/// The counting table is checked against `RollupTable`, the plain way to count: same events, same counts.
 @Suite struct CountingTableTests {
     /// Campaigns of every length around the table's 4-, 8- and 16-byte word edges, with zero
     /// and high bytes, and pairs that agree in all the bytes a slot holds.
@@ -22,7 +22,7 @@ import TallyTestSupport
         return all
     }()
 
-    static func snapshot(_ rollup: Rollup) -> [String] {
+    static func snapshot(_ rollup: RollupTable) -> [String] {
         rollup.rowsByDay().flatMap { day, rows in rows.map { "\(day) \($0.campaign) \($0.counts)" } }
     }
 
@@ -39,7 +39,7 @@ extension CountingTableTests {
     func countsWhatRollupCounts(events: Int, keyLimit: Int) {
         var random = SplitMix(seed: UInt64(events))
         let table = CountingTable(counterCount: 3, keyLimit: keyLimit)
-        let rollup = Rollup(counterCount: 3)
+        let rollup = RollupTable(counterCount: 3)
         for _ in 0..<events {
             let campaign = Self.campaigns[Int(random.next() % UInt64(Self.campaigns.count))]
             let day = Int32(truncatingIfNeeded: Int(random.next() % 5) - 2) &* 20_000
@@ -51,7 +51,7 @@ extension CountingTableTests {
             }
         }
         if rollup.keyCount <= keyLimit { #expect(table.keyCount == rollup.keyCount) }
-        let merged = Rollup(counterCount: 3)
+        let merged = RollupTable(counterCount: 3)
         merged.merge(table)
         #expect(Self.snapshot(merged) == Self.snapshot(rollup))
         #expect(merged.totals() == rollup.totals())
@@ -78,7 +78,7 @@ extension CountingTableTests {
         for i in 0..<50_000 {
             Array("campaign-\(i % 9001)".utf8).withUnsafeBytes { table.add(day: Int32(i % 3), campaign: $0, counter: i % 3) }
         }
-        let merged = Rollup(counterCount: 3)
+        let merged = RollupTable(counterCount: 3)
         merged.merge(table)
         #expect(merged.keyCount == 9001 * 3)
         #expect(merged.totals().reduce(0, +) == 50_000)

@@ -1,4 +1,5 @@
 import Foundation
+import TallyTestSupport
 import Testing
 
 @testable import TallyParser
@@ -7,9 +8,7 @@ import Testing
 /// the chunk boundaries, and only sane events counted. The first byte of each case chooses the
 /// line cap, as in the harness.
 @Suite struct ParserFuzzFailCaseTests {
-    static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("fixtures/fuzz/FailCases/parser")
+    static let directory = Repository.fixtures.appendingPathComponent("fuzz/FailCases/parser")
 
     static let cases: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).sorted()
 }

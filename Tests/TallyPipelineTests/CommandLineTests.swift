@@ -1,5 +1,6 @@
 import Foundation
 import TallyReader
+import TallyTestSupport
 import Testing
 
 /// The `tally` binary as cron runs it: exit statuses, what it prints and where.
@@ -88,7 +89,7 @@ extension CommandLineTests {
     /// as it would have (it crashed with SIGILL after the day files were written).
     @Test func standardErrorThatCannotBeWrittenDoesNotStopTheRun() throws {
         let out = temporaryDirectory("cli")
-        let tally = repositoryRoot.appendingPathComponent(".build/debug/tally").path
+        let tally = Repository.tallyBinary.path
         let logs = fixtures.path + "/logs"
         for (redirect, input, expected) in [
             ("2>&-", "\(logs) \(logs)", Int32(0)), ("2>/dev/full", "\(logs) -v", 0),
@@ -115,7 +116,7 @@ extension CommandLineTests {
         try FileManager.default.createDirectory(atPath: inputs, withIntermediateDirectories: true)
         let line = "{\"ts\":\"2026-11-20T01:00:00Z\",\"event\":\"click\",\"campaign_id\":\"c\"}\nnot json\n"
         for i in 0..<3_000 { writeFile(inputs + "/f\(i).jsonl", line) }
-        let tally = repositoryRoot.appendingPathComponent(".build/debug/tally").path
+        let tally = Repository.tallyBinary.path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = [
@@ -133,7 +134,7 @@ extension CommandLineTests {
     /// Too few descriptors to run at all (Dispatch trapped at 4): refused at once, exit 71.
     @Test func tooFewDescriptorsAreRefusedNotCrashedOn() throws {
         let dir = temporaryDirectory("cli")
-        let tally = repositoryRoot.appendingPathComponent(".build/debug/tally").path
+        let tally = Repository.tallyBinary.path
         let message = try runShell(
             "(exec 2>&1; ulimit -n 4 && exec '\(tally)' rollup '\(fixtures.path)/logs' --out '\(dir)/out'); echo \"exit $?\"")
         #expect(message.contains("descriptor limit (ulimit -n) is 4"))
@@ -208,7 +209,7 @@ extension CommandLineTests {
         #expect(summary.status == 0)
         #expect(summary.stdout.hasPrefix("{") && summary.stdout.contains("\"counted\" : 2911"))
         #expect(!FileManager.default.fileExists(atPath: "-") && !FileManager.default.fileExists(atPath: dir + "/a/-"))
-        let tally = repositoryRoot.appendingPathComponent(".build/debug/tally").path
+        let tally = Repository.tallyBinary.path
         let rejects = try runShell("'\(tally)' rollup '\(fixtures.path)/logs' --out '\(dir)/b' --rejects - | gzip -dc | wc -l")
         #expect(rejects.trimmingCharacters(in: .whitespacesAndNewlines) == "26")
     }
@@ -217,7 +218,7 @@ extension CommandLineTests {
     /// file (an input "not found", an output in a different directory, exit 0). Paths are bytes.
     @Test func argumentsThatAreNotUTF8ReachTheSystemAsGiven() throws {
         let dir = temporaryDirectory("cli")
-        let tally = repositoryRoot.appendingPathComponent(".build/debug/tally").path
+        let tally = Repository.tallyBinary.path
         let log = fixtures.path + "/logs/ad-server-a-20261120.jsonl.gz"
         let result = try runShell("""
             cd '\(dir)' && cp '\(log)' "$(printf 'in\\377.gz')" && \
@@ -298,7 +299,7 @@ extension CommandLineTests {
         let before = try files(in: out)
         // tally waits on a pipe that stays open, as a stuck upstream would leave it, until cron's SIGTERM.
         let process = Process()
-        process.executableURL = repositoryRoot.appendingPathComponent(".build/debug/tally")
+        process.executableURL = Repository.tallyBinary
         process.arguments = ["rollup", "-", "--out", out]
         let input = Pipe()
         let err = Pipe()

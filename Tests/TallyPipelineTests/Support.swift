@@ -2,9 +2,7 @@ import Foundation
 import TallyPipeline
 import TallyTestSupport
 
-let repositoryRoot = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-let fixtures = repositoryRoot.appendingPathComponent("fixtures")
+let fixtures = Repository.fixtures
 
 func temporaryDirectory(_ label: String) -> String {
     ScratchDirectories.make(label)
@@ -49,7 +47,7 @@ func runTally(_ arguments: [String], stdin: Data? = nil, stdinFile: String? = ni
     -> (status: Int32, stdout: String, stderr: String)
 {
     let process = Process()
-    process.executableURL = repositoryRoot.appendingPathComponent(".build/debug/tally")
+    process.executableURL = Repository.tallyBinary
     process.arguments = arguments
     let out = Pipe()
     let err = Pipe()

@@ -1,10 +1,8 @@
 import Foundation
 import TallyReader
+import TallyTestSupport
 
-/// The repository's fixtures folder, found from this file's place.
-let fixtures = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("fixtures")
+let fixtures = Repository.fixtures
 
 /// The inflaters this build can use: zlib always, ISA-L where it is built in and installed.
 /// Tests that decode run once with each.

@@ -32,7 +32,7 @@ extension CSVFieldTests {
     }
 
     @Test func aDayFileHasHeaderAndSortedRows() {
-        let rollup = Rollup(counterCount: 3)
+        let rollup = RollupTable(counterCount: 3)
         for (name, counter) in [("b", 0), ("=x", 1), ("a,1", 2), ("b", 0)] {
             Array(name.utf8).withUnsafeBytes { rollup.add(day: 20_778, campaign: $0, counter: counter) }
         }

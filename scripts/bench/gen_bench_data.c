@@ -1,11 +1,11 @@
 /*
- * gen_bench_data: deterministic synthetic ad-server events for scripts/bench.sh.
+ * gen_bench_data: deterministic synthetic ad-server events for scripts/bench/bench.sh.
  *
  * Written in C rather than Python because the full data set is 24 M lines
  * (8.5 GB of JSON Lines): CPython formats about 50 k such lines a second, this
  * about 800 k in both formats, so gzip is the only real cost of making the data.
  *
- *   cc -O2 -o gen_bench_data scripts/gen_bench_data.c
+ *   cc -O2 -o gen_bench_data scripts/bench/gen_bench_data.c
  *
  *   gen_bench_data events SEED FILE NFILES TOTAL START JSONL [CSV]
  *       Hourly file number FILE (0-based) of NFILES that together hold TOTAL

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # compare_builds.sh: is one tally build faster than another? CPU time, in alternating rounds.
 #
-# Run:   scripts/compare_builds.sh OLD_TALLY NEW_TALLY [ROUNDS] [DATA_DIR]
+# Run:   scripts/bench/compare_builds.sh OLD_TALLY NEW_TALLY [ROUNDS] [DATA_DIR]
 #        (ROUNDS default 24; DATA_DIR default ~/.cache/tally-bench/full/jsonl, made by
 #        `SIZE=full make bench`; any folder of .gz inputs will do)
 #

@@ -8,7 +8,7 @@ import TallyWriter
 /// The counts of an input stay apart until its last byte has been checked (a gzip member's CRC
 /// can fail at the very end), and are merged into the run's rollup only then: a damaged input
 /// contributes nothing, wherever the damage is.
-struct InputRollup {
+struct InputCounter {
     let configuration: RunConfiguration
     let calendar: LocalDayCalendar
     /// Decoded bytes are read into this, and lines are sliced from it in place.

@@ -17,7 +17,7 @@
 /// plus the campaign's bytes once per campaign.
 ///
 /// Not thread-safe: the run's rollup is merged into under a lock.
-public final class Rollup: @unchecked Sendable {
+public final class RollupTable: @unchecked Sendable {
     public let counterCount: Int
     public let campaigns: ByteInterner
     private(set) var keys: [UInt64] = []

@@ -4,8 +4,9 @@ import TallyParser
 import TallyPipeline
 
 /// `tally rollup`: counts per day and campaign, one CSV file per day.
-struct Rollup: ParsableCommand {
+struct RollupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "rollup",
         abstract: "Count impressions, clicks and video views per campaign per day.",
         discussion: """
             INPUT is a file (gzip or plain text, told apart by content), a directory (every \
@@ -17,20 +18,18 @@ struct Rollup: ParsableCommand {
     @Argument(help: ArgumentHelp("Log files, directories, or - for standard input.", valueName: "INPUT"))
     var inputs: [String] = []
 
-    @Option(help: ArgumentHelp("Directory for the YYYY-MM-DD.csv files (created if missing).", valueName: "DIR"))
-    var out: String
-
     @OptionGroup(title: "Input")
     var input: InputOptions
 
     @OptionGroup(title: "Output")
     var output: OutputOptions
 
-    @Option(help: "Worker threads (default: the number of cores).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    /// Optional, so that the help shows no default: the number of cores is the machine's.
+    @Option(help: ArgumentHelp("Worker threads (default: the number of cores).", valueName: "N"))
+    var jobs: Int?
 
     func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1.") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
         if inputs.isEmpty, isatty(STDIN_FILENO) != 0 {
             throw ValidationError("No INPUT given and standard input is a terminal; name files, or - for stdin.")
         }
@@ -44,8 +43,8 @@ struct Rollup: ParsableCommand {
                 "tally: error: the descriptor limit (ulimit -n) is \(limit); tally needs at least \(ProcessSetup.minimumDescriptors)")
             throw ExitCode(ExitStatus.osError.rawValue)
         }
-        var configuration = RunConfiguration(inputs: inputs.isEmpty ? ["-"] : inputs, outputDirectory: out)
-        configuration.jobs = jobs
+        var configuration = RunConfiguration(inputs: inputs.isEmpty ? ["-"] : inputs, outputDirectory: output.out)
+        configuration.jobs = jobs ?? ProcessInfo.processInfo.activeProcessorCount
         input.apply(to: &configuration)
         configuration.rejectsPath = output.rejects
         configuration.summaryPath = output.summaryJSON

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # bench.sh: how fast is `tally rollup` next to the fastest possible gzip reader?
 #
-# Run:   make bench                      (= scripts/bench.sh; SIZE=quick, about 30 s)
-#        SIZE=full scripts/bench.sh      (24 M lines: 8.5 GB of JSON Lines, 1.5 GB gzip)
-#        SIZE=3000000 ROUNDS=5 TALLY=/path/to/tally scripts/bench.sh
-#        SIZE=full scripts/bench.sh data (only make the data, if not cached; print where)
+# Run:   make bench                      (= scripts/bench/bench.sh; SIZE=quick, about 30 s)
+#        SIZE=full scripts/bench/bench.sh      (24 M lines: 8.5 GB of JSON Lines, 1.5 GB gzip)
+#        SIZE=3000000 ROUNDS=5 TALLY=/path/to/tally scripts/bench/bench.sh
+#        SIZE=full scripts/bench/bench.sh data (only make the data, if not cached; print where)
 #
 # Settings (environment):
 #   SIZE             quick (default, 1,000,000 lines), full (24,000,000), or a number of lines
@@ -14,17 +14,17 @@
 #   TALLY_BENCH_DIR  cache for data and helper binaries, default ~/.cache/tally-bench
 #   PYTHON           python with duckdb and chdb for their rows, default python3
 #
-# Data (made once per SIZE by scripts/gen_bench_data.c, deterministic, kept in
+# Data (made once per SIZE by scripts/bench/gen_bench_data.c, deterministic, kept in
 # $TALLY_BENCH_DIR/SIZE/{jsonl,csv}/): 16 hourly gzip files (pigz -6) of ad-server
 # events from 2026-11-20T16:00Z to 2026-11-21T08:00Z, as JSON Lines and the same
 # events as CSV. See the generator's header for what the events look like.
 #
 # What is run, in every round, alternately, on the same page-cached files:
-#   zinflate, 1 process     scripts/zinflate.c (zlib inflate, output discarded) over
+#   zinflate, 1 process     scripts/bench/zinflate.c (zlib inflate, output discarded) over
 #                           all files: the floor for one core
 #   zinflate, 2 processes   the files split in two halves of equal bytes, both halves
 #                           at once: the floor for this 2-core machine
-#   isalinflate, 1 and 2    the same with ISA-L's inflater (scripts/isalinflate.c), where
+#   isalinflate, 1 and 2    the same with ISA-L's inflater (scripts/bench/isalinflate.c), where
 #                           libisal-dev is installed: the floors tally's ISA-L runs face
 #   tally --jobs 2          tally rollup DIR --out TMP --jobs 2, all 16 files, once with
 #                           --inflater zlib and, where the build has ISA-L, once with isal
@@ -61,8 +61,8 @@
 set -euo pipefail
 export LC_ALL=C # "." in decimals, EPOCHREALTIME included
 
-REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-SCRIPTS=$REPO/scripts
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+SCRIPTS=$REPO/scripts/bench
 SIZE=${SIZE:-quick}
 ROUNDS=${ROUNDS:-3}
 BENCH_DIR=${TALLY_BENCH_DIR:-$HOME/.cache/tally-bench}

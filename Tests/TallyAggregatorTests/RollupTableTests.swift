@@ -4,11 +4,11 @@ import TallyTestSupport
 @testable import TallyAggregator
 
 @Suite struct RollupTests {
-    func add(_ rollup: Rollup, _ day: Int32, _ campaign: String, _ counter: Int, _ amount: UInt64 = 1) {
+    func add(_ rollup: RollupTable, _ day: Int32, _ campaign: String, _ counter: Int, _ amount: UInt64 = 1) {
         Array(campaign.utf8).withUnsafeBytes { rollup.add(day: day, campaign: $0, counter: counter, amount: amount) }
     }
 
-    func snapshot(_ rollup: Rollup) -> [String] {
+    func snapshot(_ rollup: RollupTable) -> [String] {
         rollup.rowsByDay().flatMap { day, rows in
             rows.map { "\(day) \(String(decoding: $0.campaign, as: UTF8.self)) \($0.counts)" }
         }
@@ -17,7 +17,7 @@ import TallyTestSupport
 
 extension RollupTests {
     @Test func countsPerDayAndCampaignSortedBytewise() {
-        let rollup = Rollup(counterCount: 3)
+        let rollup = RollupTable(counterCount: 3)
         add(rollup, 2, "b", 0)
         add(rollup, 1, "b", 1)
         add(rollup, 1, "B", 0)
@@ -30,7 +30,7 @@ extension RollupTests {
     }
 
     @Test func tablesGrowWithoutLosingCounts() {
-        let rollup = Rollup(counterCount: 3)
+        let rollup = RollupTable(counterCount: 3)
         for i in 0..<20_000 { add(rollup, Int32(i % 7), "campaign-\(i % 3001)", i % 3) }
         #expect(rollup.totals().reduce(0, +) == 20_000)
         #expect(rollup.keyCount == Set((0..<20_000).map { "\($0 % 7)/\($0 % 3001)" }).count)
@@ -43,17 +43,17 @@ extension RollupTests {
         let events = (0..<5000).map { _ in
             (day: Int32(generator.next() % 4), campaign: "c\(generator.next() % 300)", counter: Int(generator.next() % 3))
         }
-        let whole = Rollup(counterCount: 3)
+        let whole = RollupTable(counterCount: 3)
         for e in events { add(whole, e.day, e.campaign, e.counter) }
 
         // Split into `parts` partial rollups, merge them in a nested, reversed order.
-        let partials = (0..<parts).map { _ in Rollup(counterCount: 3) }
+        let partials = (0..<parts).map { _ in RollupTable(counterCount: 3) }
         for (i, e) in events.enumerated() { add(partials[i % parts], e.day, e.campaign, e.counter) }
-        let merged = Rollup(counterCount: 3)
-        let inner = Rollup(counterCount: 3)
+        let merged = RollupTable(counterCount: 3)
+        let inner = RollupTable(counterCount: 3)
         for partial in partials.reversed() { inner.merge(partial) }
         merged.merge(inner)
-        merged.merge(Rollup(counterCount: 3))
+        merged.merge(RollupTable(counterCount: 3))
         #expect(snapshot(merged) == snapshot(whole))
     }
 }

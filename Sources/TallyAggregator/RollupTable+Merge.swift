@@ -1,4 +1,4 @@
-extension Rollup {
+extension RollupTable {
     /// Adds every count of `other` into this rollup.
     ///
     /// This is the one way partial rollups (per input, per worker, later per machine) become one.
@@ -6,7 +6,7 @@ extension Rollup {
     /// same counts, and the output is sorted, so the same bytes.
     ///
     /// - Complexity: O(distinct campaigns of `other` + keys of `other`).
-    public func merge(_ other: Rollup) {
+    public func merge(_ other: RollupTable) {
         precondition(other.counterCount == counterCount, "merging rollups with different counters")
         // Other's campaign ids are its own; map each to ours once.
         var ourID = [UInt32](repeating: 0, count: other.campaigns.count)
@@ -23,7 +23,7 @@ extension Rollup {
     }
 }
 
-extension Rollup {
+extension RollupTable {
     /// Adds every count of one input's counting table into this rollup: the same counts as if
     /// each event had been added here, since keys and counters are the same.
     ///

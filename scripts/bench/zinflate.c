@@ -1,11 +1,11 @@
 /*
- * zinflate: the speed floor for `tally` (see scripts/bench.sh).
+ * zinflate: the speed floor for `tally` (see scripts/bench/bench.sh).
  *
  * Inflates every gzip member of each FILE given, using the system zlib, and
  * throws the output away. This is the least work any gzip log reader must do,
  * so `tally` is measured against it.
  *
- *   cc -O2 -o zinflate scripts/zinflate.c -lz
+ *   cc -O2 -o zinflate scripts/bench/zinflate.c -lz
  *   ./zinflate FILE...
  *
  * Prints nothing on success; on an error prints one line to stderr and exits 1.

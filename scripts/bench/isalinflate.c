@@ -1,10 +1,10 @@
 /*
- * isalinflate: the ISA-L speed floor for `tally` (see scripts/bench.sh), as zinflate is zlib's.
+ * isalinflate: the ISA-L speed floor for `tally` (see scripts/bench/bench.sh), as zinflate is zlib's.
  *
  * Inflates every gzip member of each FILE given with ISA-L's igzip (its gzip mode, so it
  * checks each header, CRC-32 and length itself), and throws the output away.
  *
- *   cc -O2 -o isalinflate scripts/isalinflate.c -lisal     (Debian: libisal-dev)
+ *   cc -O2 -o isalinflate scripts/bench/isalinflate.c -lisal     (Debian: libisal-dev)
  *   ./isalinflate FILE...
  *
  * Prints nothing on success; on an error prints one line to stderr and exits 1.
