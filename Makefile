@@ -13,7 +13,7 @@ TALLY := .build/release/tally
 # counts on a run over one small hourly file (docs/PERFORMANCE.md).
 RELEASE := -c release --static-swift-stdlib --product tally
 
-.PHONY: all build rollup test bench fuzz fixtures install clean
+.PHONY: all build rollup test lint bench fuzz fixtures install clean
 
 all: build
 
@@ -26,9 +26,14 @@ $(TALLY): Package.swift $(shell find Sources -name '*.swift' -o -name '*.h' -o -
 rollup: $(TALLY)
 	$(TALLY) rollup $(LOGS) --out $(OUT) --tz $(ZONE) --verbose
 
+# The results also go to .build/test-results-swift-testing.xml (JUnit XML), which CI reads.
 test:
 	$(SWIFT) build --product tally
-	$(SWIFT) test
+	$(SWIFT) test --xunit-output .build/test-results.xml
+
+# The formatting of every Swift file, as .swift-format has it (swift format format -i fixes it).
+lint:
+	$(SWIFT) format lint --strict -r Sources Tests scripts/fuzz Package.swift
 
 bench:
 	bash scripts/bench/bench.sh

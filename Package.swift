@@ -11,10 +11,10 @@ let withoutISAL = ProcessInfo.processInfo.environment["TALLY_WITHOUT_ISAL"].map 
 let package = Package(
     name: "tally",
     products: [
-        .executable(name: "tally", targets: ["tally"]),
+        .executable(name: "tally", targets: ["tally"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
     ],
     targets: [
         .systemLibrary(
@@ -55,7 +55,8 @@ let package = Package(
         // Helpers shared by the test targets; not part of the product.
         .target(name: "TallyTestSupport", path: "Tests/TallyTestSupport"),
         .testTarget(
-            name: "TallyReaderTests", dependencies: ["TallyReader", "TallyPaths", "CTallyKernels", "CZlib", "TallyTestSupport"]),
+            name: "TallyReaderTests",
+            dependencies: ["TallyReader", "TallyPaths", "CTallyKernels", "CZlib", "TallyTestSupport"]),
         .testTarget(name: "TallyParserTests", dependencies: ["TallyParser", "TallyTestSupport"]),
         .testTarget(name: "TallyAggregatorTests", dependencies: ["TallyAggregator", "TallyTestSupport"]),
         .testTarget(name: "TallyWriterTests", dependencies: ["TallyWriter", "TallyAggregator", "TallyTestSupport"]),

@@ -26,7 +26,9 @@ enum ByteHash {
             let high = UInt64(bytes.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))
             h = mix(h ^ (low | high << 32))
         } else if n > 0 {
-            let first = UInt64(bytes[0]), middle = UInt64(bytes[n >> 1]), last = UInt64(bytes[n - 1])
+            let first = UInt64(bytes[0])
+            let middle = UInt64(bytes[n >> 1])
+            let last = UInt64(bytes[n - 1])
             h = mix(h ^ (first | middle << 8 | last << 16))
         }
         return finish(h)

@@ -1,5 +1,4 @@
 import CTallyKernels
-
 import Glibc
 
 /// Counts per (day, campaign) for one input: the table the hot path counts into, one slot read
@@ -170,7 +169,8 @@ public final class CountingTable: @unchecked Sendable {
         }
         let row: Int
         if event.length > 16 {
-            row = appendRow(day: event.day, campaign: UnsafeRawBufferPointer(start: longBytes, count: Int(event.length)))
+            row = appendRow(
+                day: event.day, campaign: UnsafeRawBufferPointer(start: longBytes, count: Int(event.length)))
         } else {
             var words = (event.head, event.tail)
             row = withUnsafeBytes(of: &words) {
@@ -199,7 +199,9 @@ public final class CountingTable: @unchecked Sendable {
         let spilled = self.spilled ?? RollupTable(counterCount: counterCount)
         self.spilled = spilled
         forEachRow { row, day, campaign in
-            spilled.add(day: day, campaign: campaign, counts: UnsafeBufferPointer(start: counters(slotOfRow[row]), count: counterCount))
+            spilled.add(
+                day: day, campaign: campaign,
+                counts: UnsafeBufferPointer(start: counters(slotOfRow[row]), count: counterCount))
         }
         slotOfRow.removeAll(keepingCapacity: true)
         days.removeAll(keepingCapacity: true)
@@ -245,7 +247,9 @@ public final class CountingTable: @unchecked Sendable {
     private func forEachRow(_ body: (Int, Int32, UnsafeRawBufferPointer) -> Void) {
         arena.withUnsafeBytes { arena in
             for row in 0..<days.count {
-                body(row, days[row], UnsafeRawBufferPointer(rebasing: arena[starts[row]..<starts[row] + Int(lengths[row])]))
+                body(
+                    row, days[row],
+                    UnsafeRawBufferPointer(rebasing: arena[starts[row]..<starts[row] + Int(lengths[row])]))
             }
         }
     }

@@ -89,7 +89,8 @@ public struct LocalDayCalendar: Sendable {
     /// Without tzdata installed, only UTC's names and `Area/Location` names are taken.
     public static func isZoneName(_ name: String) -> Bool {
         if utcNames.contains(name) { return true }
-        guard !name.isEmpty, !name.hasPrefix("/"), !name.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }),
+        guard !name.isEmpty, !name.hasPrefix("/"),
+            !name.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }),
             TimeZone(identifier: name) != nil
         else { return false }
         let directory = ProcessInfo.processInfo.environment["TZDIR"] ?? "/usr/share/zoneinfo"

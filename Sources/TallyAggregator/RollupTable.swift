@@ -130,11 +130,14 @@ public final class RollupTable: @unchecked Sendable {
     /// The rows of each day, copied out (see `Row`).
     public func rowsByDay() -> [(day: Int32, rows: [Row])] {
         rowsInOrder().map { day, rows in
-            (day, rows.map { row in
-                Row(
-                    campaign: withCampaign(ofRow: row) { Array($0) },
-                    counts: (0..<counterCount).map { count(ofRow: row, counter: $0) })
-            })
+            (
+                day,
+                rows.map { row in
+                    Row(
+                        campaign: withCampaign(ofRow: row) { Array($0) },
+                        counts: (0..<counterCount).map { count(ofRow: row, counter: $0) })
+                }
+            )
         }
     }
 

@@ -89,7 +89,10 @@ final class ByteTable<Value>: @unchecked Sendable {
         if n >= 4 {
             return folded(half(key, 0) | half(key, n - 4) << 32) == half(name, 0) | half(name, n - 4) << 32
         }
-        for i in 0..<n where folded(UInt64(key.load(fromByteOffset: i, as: UInt8.self))) != UInt64(name.load(fromByteOffset: i, as: UInt8.self)) {
+        for i in 0..<n
+        where folded(UInt64(key.load(fromByteOffset: i, as: UInt8.self)))
+            != UInt64(name.load(fromByteOffset: i, as: UInt8.self))
+        {
             return false
         }
         return true
@@ -103,7 +106,10 @@ final class ByteTable<Value>: @unchecked Sendable {
             return (p.loadUnaligned(as: UInt64.self), p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
         }
         if n >= 4 {
-            return (UInt64(p.loadUnaligned(as: UInt32.self)), UInt64(p.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)))
+            return (
+                UInt64(p.loadUnaligned(as: UInt32.self)),
+                UInt64(p.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))
+            )
         }
         // One to three bytes: the first, the middle and the last are all of them.
         func byte(_ i: Int) -> UInt64 { UInt64(p.load(fromByteOffset: i, as: UInt8.self)) }

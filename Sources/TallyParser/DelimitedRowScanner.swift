@@ -1,6 +1,7 @@
 import Glibc
+
 #if arch(x86_64)
-import _Builtin_intrinsics.intel
+    import _Builtin_intrinsics.intel
 #endif
 
 /// Splits one CSV or TSV row into fields, RFC 4180 style, in place.
@@ -179,7 +180,10 @@ struct DelimitedRowScanner {
 
     @inline(__always)
     private func classify64Whole(_ p: UnsafePointer<UInt8>) -> (UInt64, UInt64, UInt64) {
-        let a = classify16(p), b = classify16(p + 16), c = classify16(p + 32), d = classify16(p + 48)
+        let a = classify16(p)
+        let b = classify16(p + 16)
+        let c = classify16(p + 32)
+        let d = classify16(p + 48)
         @inline(__always)
         func join(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: UInt32) -> UInt64 {
             UInt64(a) | UInt64(b) << 16 | UInt64(c) << 32 | UInt64(d) << 48
@@ -191,20 +195,20 @@ struct DelimitedRowScanner {
     @inline(__always)
     private func classify16(_ p: UnsafePointer<UInt8>) -> (UInt32, UInt32, UInt32) {
         #if arch(x86_64)
-        let v = _mm_loadu_si128(UnsafeRawPointer(p).assumingMemoryBound(to: __m128i.self))
-        @inline(__always)
-        func mask(_ byte: UInt8) -> UInt32 {
-            UInt32(truncatingIfNeeded: _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(Int8(bitPattern: byte)))))
-        }
-        return (mask(delimiter), mask(0x22), mask(0))
+            let v = _mm_loadu_si128(UnsafeRawPointer(p).assumingMemoryBound(to: __m128i.self))
+            @inline(__always)
+            func mask(_ byte: UInt8) -> UInt32 {
+                UInt32(truncatingIfNeeded: _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(Int8(bitPattern: byte)))))
+            }
+            return (mask(delimiter), mask(0x22), mask(0))
         #else
-        var masks: (UInt32, UInt32, UInt32) = (0, 0, 0)
-        for i in 0..<16 {
-            if p[i] == delimiter { masks.0 |= 1 << UInt32(i) }
-            if p[i] == 0x22 { masks.1 |= 1 << UInt32(i) }
-            if p[i] == 0 { masks.2 |= 1 << UInt32(i) }
-        }
-        return masks
+            var masks: (UInt32, UInt32, UInt32) = (0, 0, 0)
+            for i in 0..<16 {
+                if p[i] == delimiter { masks.0 |= 1 << UInt32(i) }
+                if p[i] == 0x22 { masks.1 |= 1 << UInt32(i) }
+                if p[i] == 0 { masks.2 |= 1 << UInt32(i) }
+            }
+            return masks
         #endif
     }
 

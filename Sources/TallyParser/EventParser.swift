@@ -111,7 +111,9 @@ public struct EventParser {
         if !sawFirstLine {
             sawFirstLine = true
             // Without its place in the index, which the BOM would shift.
-            if line.starts(with: [0xef, 0xbb, 0xbf]) { return parse(line: UnsafeRawBufferPointer(rebasing: line[3...])) }
+            if line.starts(with: [0xef, 0xbb, 0xbf]) {
+                return parse(line: UnsafeRawBufferPointer(rebasing: line[3...]))
+            }
         }
         if let last = line.last, last == 0x0d { line = UnsafeRawBufferPointer(rebasing: line.dropLast()) }
         if Self.isBlank(line) { return .blank }
@@ -158,7 +160,9 @@ public struct EventParser {
     private mutating func parseJSON(_ line: UnsafeRawBufferPointer, plain: TextIndex.Line? = nil) -> LineOutcome {
         var values = (JSONFieldScanner.Value(), JSONFieldScanner.Value(), JSONFieldScanner.Value())
         // A raw NUL is never valid JSON, so lines that scan need no separate search for one.
-        guard json.scan(line, plain: plain, into: &values) else { return .rejected(Self.hasNul(line) ? .nulByte : .malformed) }
+        guard json.scan(line, plain: plain, into: &values) else {
+            return .rejected(Self.hasNul(line) ? .nulByte : .malformed)
+        }
         let (time, type, campaign) = values
         if time.isMissing || type.isMissing || campaign.isMissing { return .rejected(.missingField) }
 
@@ -197,7 +201,8 @@ public struct EventParser {
         return Self.event(parsedTime, kind, campaignBytes)
     }
 
-    private static func slice(_ line: UnsafeRawBufferPointer, _ value: JSONFieldScanner.Value) -> UnsafeRawBufferPointer {
+    private static func slice(_ line: UnsafeRawBufferPointer, _ value: JSONFieldScanner.Value) -> UnsafeRawBufferPointer
+    {
         UnsafeRawBufferPointer(rebasing: line[value.start..<value.end])
     }
 
@@ -255,7 +260,8 @@ public struct EventParser {
     private mutating func parseRow(
         _ line: UnsafeRawBufferPointer, scanner: DelimitedRowScanner, columns: Columns, plain: TextIndex.Line?
     ) -> LineOutcome {
-        guard let (wellFormed, spans) = scanner.spans(line, (columns.time, columns.type, columns.campaign), plain: plain)
+        guard
+            let (wellFormed, spans) = scanner.spans(line, (columns.time, columns.type, columns.campaign), plain: plain)
         else {
             return .rejected(.nulByte)
         }

@@ -106,10 +106,14 @@ struct JSONFieldScanner {
                 // surrogate) makes the line malformed.
                 guard let decoded = keyScratch.decode(key) else { return false }
                 if !allPreferred {
-                    record(fields.lookup(decoded), kind, valueStart - base, cursor.p - base, valueHasEscape, &values, &allPreferred)
+                    record(
+                        fields.lookup(decoded), kind, valueStart - base, cursor.p - base, valueHasEscape, &values,
+                        &allPreferred)
                 }
             } else if !allPreferred {
-                record(fields.lookup(key), kind, valueStart - base, cursor.p - base, valueHasEscape, &values, &allPreferred)
+                record(
+                    fields.lookup(key), kind, valueStart - base, cursor.p - base, valueHasEscape, &values, &allPreferred
+                )
             }
             if cursor.take(UInt8(ascii: ","), afterWhitespace: true) {
                 cursor.skipWhitespace()
@@ -190,7 +194,9 @@ struct JSONFieldScanner {
                     valueEnd = close &+ 1
                     kind = .string
                 } else {
-                    guard let (end, scalarKind) = Self.scalarValue(base, valueStart, n, cursor.end) else { return false }
+                    guard let (end, scalarKind) = Self.scalarValue(base, valueStart, n, cursor.end) else {
+                        return false
+                    }
                     valueEnd = end
                     kind = scalarKind
                 }

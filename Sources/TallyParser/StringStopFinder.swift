@@ -1,5 +1,5 @@
 #if arch(x86_64)
-import _Builtin_intrinsics.intel
+    import _Builtin_intrinsics.intel
 #endif
 
 /// A bitmap of the bytes of one line where plain JSON string text stops: a quote, a backslash
@@ -63,8 +63,10 @@ final class StringStopFinder {
         var others: UInt64 = 0
         while count - i >= 64 {
             let p = base + i
-            let (q0, e0) = Self.stopsOf16(p), (q1, e1) = Self.stopsOf16(p + 16)
-            let (q2, e2) = Self.stopsOf16(p + 32), (q3, e3) = Self.stopsOf16(p + 48)
+            let (q0, e0) = Self.stopsOf16(p)
+            let (q1, e1) = Self.stopsOf16(p + 16)
+            let (q2, e2) = Self.stopsOf16(p + 32)
+            let (q3, e3) = Self.stopsOf16(p + 48)
             storage[w] = UInt64(q0 | e0) | UInt64(q1 | e1) << 16 | UInt64(q2 | e2) << 32 | UInt64(q3 | e3) << 48
             others |= UInt64(e0 | e1 | e2 | e3)
             i += 64
@@ -139,17 +141,17 @@ final class StringStopFinder {
     @inline(__always)
     static func stopsOf16(_ p: UnsafePointer<UInt8>) -> (quotes: UInt32, others: UInt32) {
         #if arch(x86_64)
-        let v = _mm_loadu_si128(UnsafeRawPointer(p).assumingMemoryBound(to: __m128i.self))
-        let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x22))
-        let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x5c))
-        // v <= 0x1f (unsigned) exactly when max(v, 0x1f) == 0x1f.
-        let control = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1f)), _mm_set1_epi8(0x1f))
-        return (
-            UInt32(truncatingIfNeeded: _mm_movemask_epi8(quote)),
-            UInt32(truncatingIfNeeded: _mm_movemask_epi8(_mm_or_si128(backslash, control)))
-        )
+            let v = _mm_loadu_si128(UnsafeRawPointer(p).assumingMemoryBound(to: __m128i.self))
+            let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x22))
+            let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x5c))
+            // v <= 0x1f (unsigned) exactly when max(v, 0x1f) == 0x1f.
+            let control = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1f)), _mm_set1_epi8(0x1f))
+            return (
+                UInt32(truncatingIfNeeded: _mm_movemask_epi8(quote)),
+                UInt32(truncatingIfNeeded: _mm_movemask_epi8(_mm_or_si128(backslash, control)))
+            )
         #else
-        return stopsOf16SWAR(p)
+            return stopsOf16SWAR(p)
         #endif
     }
 

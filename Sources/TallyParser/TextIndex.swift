@@ -1,7 +1,7 @@
 import CTallyKernels
 
 #if arch(x86_64)
-import _Builtin_intrinsics.intel
+    import _Builtin_intrinsics.intel
 #endif
 
 /// Bitmaps of a window of decoded text, made in one pass for all the lines in it: where lines
@@ -122,23 +122,23 @@ public final class TextIndex {
     @inline(__always)
     static func delimitedClasses16(_ p: UnsafePointer<UInt8>, delimiter: UInt8) -> (UInt32, UInt32, UInt32) {
         #if arch(x86_64)
-        let v = _mm_loadu_si128(UnsafeRawPointer(p).assumingMemoryBound(to: __m128i.self))
-        let delimiters = _mm_cmpeq_epi8(v, _mm_set1_epi8(Int8(bitPattern: delimiter)))
-        let quotes = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x22))
-        let controls = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v)
-        return (
-            UInt32(truncatingIfNeeded: _mm_movemask_epi8(delimiters)),
-            UInt32(truncatingIfNeeded: _mm_movemask_epi8(quotes)),
-            UInt32(truncatingIfNeeded: _mm_movemask_epi8(_mm_andnot_si128(delimiters, controls)))
-        )
+            let v = _mm_loadu_si128(UnsafeRawPointer(p).assumingMemoryBound(to: __m128i.self))
+            let delimiters = _mm_cmpeq_epi8(v, _mm_set1_epi8(Int8(bitPattern: delimiter)))
+            let quotes = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x22))
+            let controls = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v)
+            return (
+                UInt32(truncatingIfNeeded: _mm_movemask_epi8(delimiters)),
+                UInt32(truncatingIfNeeded: _mm_movemask_epi8(quotes)),
+                UInt32(truncatingIfNeeded: _mm_movemask_epi8(_mm_andnot_si128(delimiters, controls)))
+            )
         #else
-        var masks: (UInt32, UInt32, UInt32) = (0, 0, 0)
-        for i in 0..<16 {
-            if p[i] == delimiter { masks.0 |= 1 << UInt32(i) }
-            if p[i] == 0x22 { masks.1 |= 1 << UInt32(i) }
-            if p[i] < 0x20, p[i] != delimiter { masks.2 |= 1 << UInt32(i) }
-        }
-        return masks
+            var masks: (UInt32, UInt32, UInt32) = (0, 0, 0)
+            for i in 0..<16 {
+                if p[i] == delimiter { masks.0 |= 1 << UInt32(i) }
+                if p[i] == 0x22 { masks.1 |= 1 << UInt32(i) }
+                if p[i] < 0x20, p[i] != delimiter { masks.2 |= 1 << UInt32(i) }
+            }
+            return masks
         #endif
     }
 

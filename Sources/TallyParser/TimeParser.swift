@@ -106,7 +106,9 @@ public struct TimeParser: Sendable {
         let tail = t.loadUnaligned(fromByteOffset: 5, as: UInt64.self)
         if let hourStart = cache.hourStart, head == cache.head, tail == cache.tail {
             let clock = t.loadUnaligned(fromByteOffset: 11, as: UInt64.self)
-            if let secondStart = cache.secondStart, clock == cache.clock, Self.endsInUTC(t) { return check(secondStart) }
+            if let secondStart = cache.secondStart, clock == cache.clock, Self.endsInUTC(t) {
+                return check(secondStart)
+            }
             if let seconds = Self.minutesAndSecondsInUTC(t) {
                 cache.clock = clock
                 cache.secondStart = hourStart + seconds

@@ -18,12 +18,20 @@ enum UTF8Validation {
             var high: UInt8 = 0xbf
             switch b0 {
             case 0xc2...0xdf: length = 2
-            case 0xe0: length = 3; low = 0xa0
+            case 0xe0:
+                length = 3
+                low = 0xa0
             case 0xe1...0xec, 0xee...0xef: length = 3
-            case 0xed: length = 3; high = 0x9f
-            case 0xf0: length = 4; low = 0x90
+            case 0xed:
+                length = 3
+                high = 0x9f
+            case 0xf0:
+                length = 4
+                low = 0x90
             case 0xf1...0xf3: length = 4
-            case 0xf4: length = 4; high = 0x8f
+            case 0xf4:
+                length = 4
+                high = 0x8f
             default: return false
             }
             guard i + length <= n else { return false }

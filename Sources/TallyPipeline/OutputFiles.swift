@@ -50,7 +50,8 @@ struct OutputFiles {
         }
         let standardOutput = files.filter { $0.path == "-" }
         if standardOutput.count > 1 {
-            throw .collision("\(standardOutput.map(\.option).joined(separator: " and ")) cannot both be standard output")
+            throw .collision(
+                "\(standardOutput.map(\.option).joined(separator: " and ")) cannot both be standard output")
         }
         var seen: [Place: String] = [:]
         let days = Place(directory: outputDirectory, name: "")

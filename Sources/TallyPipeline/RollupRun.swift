@@ -98,7 +98,8 @@ public struct RollupRun: Sendable {
             Double(report.accounting.rejected) > limit * Double(report.accounting.lines)
         {
             report.rejectRateExceeded = true
-            let percent = (Double(report.accounting.rejected) / Double(report.accounting.lines) * 10_000).rounded() / 100
+            let percent =
+                (Double(report.accounting.rejected) / Double(report.accounting.lines) * 10_000).rounded() / 100
             report.warnings.append(
                 "\(report.accounting.rejected) of \(report.accounting.lines) lines rejected "
                     + "(\(percent)%), over --max-reject-rate \(limit)")

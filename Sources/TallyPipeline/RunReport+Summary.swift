@@ -52,7 +52,8 @@ extension RunReport {
         if path == "-" {
             var document = Array(summaryJSON())
             document.append(0x0a)
-            try document.withUnsafeBytes { raw in Result { () throws(WriteError) in try StandardOutput.write(raw) } }.get()
+            try document.withUnsafeBytes { raw in Result { () throws(WriteError) in try StandardOutput.write(raw) } }
+                .get()
             return
         }
         let (directory, name) = AtomicFileWriter.split(path)

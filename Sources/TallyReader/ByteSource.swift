@@ -68,7 +68,8 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
         case .binary:
             "binary data, not text: a damaged gzip file, or compressed in a format tally does not know?"
         case .io(let why): "read error: \(why)"
-        case .outOfResources(let why): "tally could not open it: \(why) (a limit of this run's, not a fault of the input)"
+        case .outOfResources(let why):
+            "tally could not open it: \(why) (a limit of this run's, not a fault of the input)"
         }
     }
 }

@@ -52,7 +52,8 @@ public enum InputOpener {
             return OpenedInput(source: raw, compression: .none, isEmpty: true)
         }
         if head.starts(with: Compression.gzipMagic) {
-            return OpenedInput(source: GzipDecoder(upstream: raw, inflater: inflater), compression: .gzip, isEmpty: false)
+            return OpenedInput(
+                source: GzipDecoder(upstream: raw, inflater: inflater), compression: .gzip, isEmpty: false)
         }
         // A whole input of the one byte that starts gzip's magic: a gzip file cut after its
         // first byte, not a log (as text it would be a header line, and the run would succeed).

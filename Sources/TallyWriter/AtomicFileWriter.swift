@@ -42,12 +42,15 @@ public struct AtomicFileWriter: Sendable {
     ) throws(WriteError) {
         try replace(
             files.map { file in
-                (file.name, { (sink: Sink) throws(WriteError) in
-                    let written = file.render().withUnsafeBytes { raw in
-                        Result { () throws(WriteError) in try sink(raw) }
+                (
+                    file.name,
+                    { (sink: Sink) throws(WriteError) in
+                        let written = file.render().withUnsafeBytes { raw in
+                            Result { () throws(WriteError) in try sink(raw) }
+                        }
+                        try written.get()
                     }
-                    try written.get()
-                })
+                )
             }, in: directory, replaced: replaced)
     }
 

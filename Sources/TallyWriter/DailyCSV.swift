@@ -6,7 +6,9 @@ import TallyAggregator
 /// (the rollup hands them out sorted bytewise by campaign), UTF-8 without a BOM.
 public enum DailyCSV {
     /// The file for `date`: `rows` (from `RollupTable.rowsInOrder()`) read in place from `rollup`.
-    public static func render(date: CivilDate, rollup: RollupTable, rows: ArraySlice<UInt32>, counterNames: [String]) -> [UInt8] {
+    public static func render(date: CivilDate, rollup: RollupTable, rows: ArraySlice<UInt32>, counterNames: [String])
+        -> [UInt8]
+    {
         var out = header(counterNames)
         out.reserveCapacity(out.count + rows.count * 40)
         let dateBytes = Array(date.description.utf8)

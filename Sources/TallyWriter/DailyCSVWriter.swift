@@ -13,13 +13,18 @@ public struct DailyCSVWriter: Sendable {
     /// Writes every day of `rollup` into `directory`.
     /// - Parameter replaced: receives the name of each file as it replaces the old one, in day
     ///   order; when a rename fails part way, the files named so far are the new ones.
-    public func write(_ rollup: RollupTable, to directory: String, replaced: (String) -> Void = { _ in }) throws(WriteError) {
+    public func write(_ rollup: RollupTable, to directory: String, replaced: (String) -> Void = { _ in })
+        throws(WriteError)
+    {
         let counterNames = self.counterNames
         let files = rollup.rowsInOrder().map { day, rows in
             let date = CivilDate(daysSinceEpoch: day)
-            return (name: "\(date).csv", render: {
-                DailyCSV.render(date: date, rollup: rollup, rows: rows, counterNames: counterNames)
-            })
+            return (
+                name: "\(date).csv",
+                render: {
+                    DailyCSV.render(date: date, rollup: rollup, rows: rows, counterNames: counterNames)
+                }
+            )
         }
         try writer.replace(files, in: directory, replaced: replaced)
     }

@@ -62,19 +62,25 @@ public final class RejectsFile: Sendable {
         }
         let header = Self.headerMember()
         if path == "-" {
-            try header.withUnsafeBytes { raw in Result { () throws(WriteError) in try StandardOutput.write(raw) } }.get()
+            try header.withUnsafeBytes { raw in Result { () throws(WriteError) in try StandardOutput.write(raw) } }
+                .get()
             for part in parts where part.recorded > 0 {
                 try copy(part.path, to: { (bytes) throws(WriteError) in try StandardOutput.write(bytes) })
             }
             return
         }
         try AtomicFileWriter(fileSystem: fileSystem).replace(
-            [(baseName, { (sink: AtomicFileWriter.Sink) throws(WriteError) in
-                try header.withUnsafeBytes { raw in Result { () throws(WriteError) in try sink(raw) } }.get()
-                for part in parts where part.recorded > 0 {
-                    try self.copy(part.path, to: sink)
-                }
-            })], in: directory)
+            [
+                (
+                    baseName,
+                    { (sink: AtomicFileWriter.Sink) throws(WriteError) in
+                        try header.withUnsafeBytes { raw in Result { () throws(WriteError) in try sink(raw) } }.get()
+                        for part in parts where part.recorded > 0 {
+                            try self.copy(part.path, to: sink)
+                        }
+                    }
+                )
+            ], in: directory)
     }
 
     /// Whether the file at `path` is a rejects file that tally wrote: it starts with the header

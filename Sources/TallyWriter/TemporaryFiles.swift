@@ -1,6 +1,5 @@
-import Synchronization
-
 import Glibc
+import Synchronization
 import TallyPaths
 
 /// The temporary files this process has created and not yet renamed or removed, so that a run

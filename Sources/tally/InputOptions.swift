@@ -27,8 +27,9 @@ struct InputOptions: ParsableArguments {
     /// typing mistake rather than a log line (and near Int.max, an overflow).
     static let maxLineBytesLimit = 1 << 30
 
-    @Option(help: ArgumentHelp(
-        "Exit 65 (after writing) if more than this share of lines is rejected, 0 to 1.", valueName: "R"))
+    @Option(
+        help: ArgumentHelp(
+            "Exit 65 (after writing) if more than this share of lines is rejected, 0 to 1.", valueName: "R"))
     var maxRejectRate: Double?
 
     @Option(help: "Which library inflates gzip data; auto takes ISA-L where this build has it.")

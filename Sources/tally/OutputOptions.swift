@@ -10,12 +10,14 @@ struct OutputOptions: ParsableArguments {
         help: ArgumentHelp("Directory for the YYYY-MM-DD.csv files (created if missing).", valueName: "DIR"))
     var out: String
 
-    @Option(help: ArgumentHelp("Write the run's accounting as JSON to FILE (- for standard output).", valueName: "FILE"))
+    @Option(
+        help: ArgumentHelp("Write the run's accounting as JSON to FILE (- for standard output).", valueName: "FILE"))
     var summaryJSON: String?
 
-    @Option(help: ArgumentHelp(
-        "Write the rejected lines (source, line number, reason, text) to FILE, gzip-compressed (- for standard output).",
-        valueName: "FILE"))
+    @Option(
+        help: ArgumentHelp(
+            "Write the rejected lines (source, line number, reason, text) to FILE, gzip-compressed (- for standard output).",
+            valueName: "FILE"))
     var rejects: String?
 
     @Flag(name: .shortAndLong, help: "Print a short summary to standard error.")

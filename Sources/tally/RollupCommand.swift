@@ -40,7 +40,8 @@ struct RollupCommand: ParsableCommand {
         ProcessSetup.ignoreBrokenPipes()
         if let limit = ProcessSetup.tooFewDescriptors() {
             StandardError.print(
-                "tally: error: the descriptor limit (ulimit -n) is \(limit); tally needs at least \(ProcessSetup.minimumDescriptors)")
+                "tally: error: the descriptor limit (ulimit -n) is \(limit); tally needs at least \(ProcessSetup.minimumDescriptors)"
+            )
             throw ExitCode(ExitStatus.osError.rawValue)
         }
         var configuration = RunConfiguration(inputs: inputs.isEmpty ? ["-"] : inputs, outputDirectory: output.out)

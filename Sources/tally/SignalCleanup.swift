@@ -16,7 +16,8 @@ enum SignalCleanup {
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
                 TemporaryFiles.shared.stop()
-                StandardError.print("tally: stopped by signal \(signalNumber); temporary files removed, no output left half written")
+                StandardError.print(
+                    "tally: stopped by signal \(signalNumber); temporary files removed, no output left half written")
                 exit(128 + signalNumber)
             }
             source.resume()

@@ -16,7 +16,10 @@ enum StandardError {
     }
 
     static func escaped(_ line: String) -> String {
-        guard line.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f || $0 == "\\" || SystemPath.isCarrier($0) })
+        guard
+            line.unicodeScalars.contains(where: {
+                $0.value < 0x20 || $0.value == 0x7f || $0 == "\\" || SystemPath.isCarrier($0)
+            })
         else { return line }
         var out = ""
         for scalar in line.unicodeScalars {

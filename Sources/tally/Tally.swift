@@ -28,7 +28,9 @@ struct Tally: ParsableCommand {
     /// bytes that are not UTF-8 with U+FFFD, and a path so changed names another file.
     static func main() {
         let arguments = (1..<Int(CommandLine.argc)).map { index in
-            CommandLine.unsafeArgv[index].map { SystemPath.string(UnsafeRawBufferPointer(start: $0, count: strlen($0))) } ?? ""
+            CommandLine.unsafeArgv[index].map {
+                SystemPath.string(UnsafeRawBufferPointer(start: $0, count: strlen($0)))
+            } ?? ""
         }
         main(arguments)
     }

@@ -1,5 +1,5 @@
-import Testing
 import TallyTestSupport
+import Testing
 
 @testable import TallyAggregator
 
@@ -67,7 +67,8 @@ extension CountingTableTests {
         var seen: [[UInt8]: UInt64] = [:]
         table.forEachKey { _, campaign, counts in seen[Array(campaign)] = counts[0] }
         for (i, campaign) in Self.campaigns.enumerated() {
-            let expected = Self.campaigns.enumerated().filter { $0.element == campaign }.map { UInt64($0.offset + 1) }.reduce(0, +)
+            let expected = Self.campaigns.enumerated().filter { $0.element == campaign }.map { UInt64($0.offset + 1) }
+                .reduce(0, +)
             #expect(seen[campaign] == expected, "campaign \(i)")
         }
     }
@@ -76,7 +77,9 @@ extension CountingTableTests {
     func growsWithoutLosingCounts(keyLimit: Int) {
         let table = CountingTable(counterCount: 3, keyLimit: keyLimit)
         for i in 0..<50_000 {
-            Array("campaign-\(i % 9001)".utf8).withUnsafeBytes { table.add(day: Int32(i % 3), campaign: $0, counter: i % 3) }
+            Array("campaign-\(i % 9001)".utf8).withUnsafeBytes {
+                table.add(day: Int32(i % 3), campaign: $0, counter: i % 3)
+            }
         }
         let merged = RollupTable(counterCount: 3)
         merged.merge(table)
@@ -96,7 +99,11 @@ extension CountingTableTests {
             }
             var expected: (UInt64, UInt64) = (0, 0)
             for i in 0..<min(length, 16) {
-                if i < 8 { expected.0 |= UInt64(i + 1) << UInt64(i * 8) } else { expected.1 |= UInt64(i + 1) << UInt64((i - 8) * 8) }
+                if i < 8 {
+                    expected.0 |= UInt64(i + 1) << UInt64(i * 8)
+                } else {
+                    expected.1 |= UInt64(i + 1) << UInt64((i - 8) * 8)
+                }
             }
             #expect(head == expected.0 && tail == expected.1, "length \(length)")
         }

@@ -40,7 +40,9 @@ extension LocalDayCalendarTests {
         #expect(ny.day(of: instant("2026-11-02T05:00:00Z")) == day(2026, 11, 2))
     }
 
-    @Test(arguments: ["Australia/Adelaide", "Asia/Kathmandu", "Australia/Lord_Howe", "Europe/Berlin", "America/Sao_Paulo"])
+    @Test(arguments: [
+        "Australia/Adelaide", "Asia/Kathmandu", "Australia/Lord_Howe", "Europe/Berlin", "America/Sao_Paulo",
+    ])
     func everyHourOfTheseYearsMatchesFoundation(zone: String) throws {
         let calendar = try #require(LocalDayCalendar(identifier: zone, covering: Self.range))
         let timeZone = try #require(TimeZone(identifier: zone))

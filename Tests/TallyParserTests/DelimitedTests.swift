@@ -9,9 +9,12 @@ extension DelimitedTests {
         var parser = EventParser()
         #expect(parser.parse("user,timestamp,type,campaign_id") == .header)
         #expect(parser.format == .csv)
-        #expect(parser.parse(#"u1,2026-11-21T00:00:00Z,click,"a,b""#) == .event(instant: nov21, kind: .click, campaign: "a,b"))
-        #expect(parser.parse(#""u,2",1795219200,imp,"say ""hi""""#)
-            == .event(instant: nov21, kind: .impression, campaign: "say \"hi\""))
+        #expect(
+            parser.parse(#"u1,2026-11-21T00:00:00Z,click,"a,b""#)
+                == .event(instant: nov21, kind: .click, campaign: "a,b"))
+        #expect(
+            parser.parse(#""u,2",1795219200,imp,"say ""hi""""#)
+                == .event(instant: nov21, kind: .impression, campaign: "say \"hi\""))
         #expect(parser.parse("u3,1795219200,conversion,x") == .ignored)
     }
 
@@ -19,7 +22,8 @@ extension DelimitedTests {
         var parser = EventParser()
         #expect(parser.parse("ts\tevent\tcid\tnote,with,commas") == .header)
         #expect(parser.format == .tsv)
-        #expect(parser.parse("1795219200\tvideo_view\tc,1\tx") == .event(instant: nov21, kind: .videoView, campaign: "c,1"))
+        #expect(
+            parser.parse("1795219200\tvideo_view\tc,1\tx") == .event(instant: nov21, kind: .videoView, campaign: "c,1"))
     }
 
     @Test(arguments: [

@@ -16,10 +16,13 @@ extension FastPathTests {
     @Test func sse2AndPortableStopMasksAgree() {
         var rng = SplitMix(seed: 11)
         // Bytes around every class boundary that matters: controls, quote, backslash, high bytes.
-        let interesting: [UInt8] = [0x00, 0x09, 0x0a, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x5b, 0x5c, 0x5d, 0x7f, 0x80, 0x9f, 0xa2, 0xdc, 0xff]
+        let interesting: [UInt8] = [
+            0x00, 0x09, 0x0a, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x5b, 0x5c, 0x5d, 0x7f, 0x80, 0x9f, 0xa2, 0xdc, 0xff,
+        ]
         for _ in 0..<20_000 {
             let block = (0..<16).map { _ in
-                Bool.random(using: &rng) ? interesting.randomElement(using: &rng)! : UInt8.random(in: 0...255, using: &rng)
+                Bool.random(using: &rng)
+                    ? interesting.randomElement(using: &rng)! : UInt8.random(in: 0...255, using: &rng)
             }
             block.withUnsafeBufferPointer { p in
                 let fast = StringStopFinder.stopsOf16(p.baseAddress!)
@@ -112,7 +115,6 @@ extension FastPathTests {
         #expect(valid > 5_000 && invalid > 5_000, "valid \(valid), invalid \(invalid)")
     }
 
-
     @Test func wordWiseDigitRunsEndAtTheFirstByteThatIsNotADigit() {
         for position in 0..<8 {
             for byte in UInt8(0)...UInt8(255) {
@@ -120,7 +122,8 @@ extension FastPathTests {
                 word[position] = byte
                 let isDigit = byte >= 0x30 && byte <= 0x39
                 word.withUnsafeBufferPointer { p in
-                    #expect(JSONFieldScanner.digitRun(p.baseAddress!) == (isDigit ? 8 : position), "\(byte) at \(position)")
+                    #expect(
+                        JSONFieldScanner.digitRun(p.baseAddress!) == (isDigit ? 8 : position), "\(byte) at \(position)")
                 }
             }
         }
@@ -131,8 +134,10 @@ extension FastPathTests {
         let table = LogSchema.standard.typeTable()
         var recent = RecentLookup<EventKind>()
         // Same lengths, cases and near misses, so that both the kept key and the table are asked.
-        let keys = ["impression", "Impression", "IMPRESSION", "impressioN", "video_view", "click", "CLICK", "clk", "imp",
-                    "x", "", "conversion", "video_start", "videoview", "a-very-long-type-name", "start", "Start"]
+        let keys = [
+            "impression", "Impression", "IMPRESSION", "impressioN", "video_view", "click", "CLICK", "clk", "imp",
+            "x", "", "conversion", "video_start", "videoview", "a-very-long-type-name", "start", "Start",
+        ]
         for _ in 0..<5_000 {
             let key = Array(keys.randomElement(using: &rng)!.utf8)
             key.withUnsafeBytes { bytes in
@@ -175,13 +180,16 @@ extension FastPathTests {
                     #expect(fast.wellFormed == wellFormed, "\(text)")
                     if wellFormed { wellFormedRows += 1 } else { malformedRows += 1 }
                     guard wellFormed, fast.wellFormed else { return }
-                    for (index, span) in [(wanted.0, fast.spans.0), (wanted.1, fast.spans.1), (wanted.2, fast.spans.2)] {
+                    for (index, span) in [(wanted.0, fast.spans.0), (wanted.1, fast.spans.1), (wanted.2, fast.spans.2)]
+                    {
                         #expect(span == walked[index], "\(text) field \(index)")
                     }
                 }
             }
         }
-        #expect(wellFormedRows > 3_000 && malformedRows > 3_000, "well formed \(wellFormedRows), malformed \(malformedRows)")
+        #expect(
+            wellFormedRows > 3_000 && malformedRows > 3_000, "well formed \(wellFormedRows), malformed \(malformedRows)"
+        )
     }
 
     // MARK: - Times
@@ -196,7 +204,8 @@ extension FastPathTests {
             "2026-11-20T16:00:00.036Z", "2026-11-20T16:59:59Z", "2026-11-20T16:07:05+05:30", "2026-11-20 16:07:05-0800",
             "2026-02-28T23:59:60.5z", "2024-02-29T00:00:00+14", "2100-12-31T23:59:59Z", "1999-12-31T23:59:59Z",
             // One second written several ways, so that the kept second is met by other endings.
-            "2026-11-20T16:00:00.001Z", "2026-11-20T16:00:00,999999Z", "2026-11-20T16:00:00+01:00", "2026-11-20T16:00:00.Z",
+            "2026-11-20T16:00:00.001Z", "2026-11-20T16:00:00,999999Z", "2026-11-20T16:00:00+01:00",
+            "2026-11-20T16:00:00.Z",
         ]
         let alphabet = Array("0123456789-:T .Zz+".utf8)
         var instants = 0

@@ -17,7 +17,8 @@ extension JSONLinesTests {
     @Test func thePreferredAliasWinsWhereverItStands() {
         var parser = EventParser()
         #expect(
-            parser.parse(#"{"campaign":"late","time":1795219200,"cid":"x","type":"imp","campaign_id":"best","event":"click"}"#)
+            parser.parse(
+                #"{"campaign":"late","time":1795219200,"cid":"x","type":"imp","campaign_id":"best","event":"click"}"#)
                 == .event(instant: nov21, kind: .click, campaign: "best"))
     }
 
@@ -35,8 +36,9 @@ extension JSONLinesTests {
     ])
     func typeValuesAreCaseInsensitive(value: String, kind: EventKind) {
         var parser = EventParser()
-        #expect(parser.parse(#"{"ts":1795219200,"event":"\#(value)","campaign_id":"c"}"#)
-            == .event(instant: nov21, kind: kind, campaign: "c"))
+        #expect(
+            parser.parse(#"{"ts":1795219200,"event":"\#(value)","campaign_id":"c"}"#)
+                == .event(instant: nov21, kind: kind, campaign: "c"))
     }
 
     @Test func otherTypesAreIgnored() {
@@ -49,17 +51,20 @@ extension JSONLinesTests {
 
     @Test func campaignEscapesAreDecoded() {
         var parser = EventParser()
-        #expect(parser.parse(#"{"ts":1795219200,"event":"imp","campaign_id":"caf\u00e9 \"q\" \\ \/"}"#)
-            == .event(instant: nov21, kind: .impression, campaign: "café \"q\" \\ /"))
-        #expect(parser.parse(#"{"ts":1795219200,"event":"imp","campaign_id":"\ud83d\ude00"}"#)
-            == .event(instant: nov21, kind: .impression, campaign: "😀"))
+        #expect(
+            parser.parse(#"{"ts":1795219200,"event":"imp","campaign_id":"caf\u00e9 \"q\" \\ \/"}"#)
+                == .event(instant: nov21, kind: .impression, campaign: "café \"q\" \\ /"))
+        #expect(
+            parser.parse(#"{"ts":1795219200,"event":"imp","campaign_id":"\ud83d\ude00"}"#)
+                == .event(instant: nov21, kind: .impression, campaign: "😀"))
     }
 
     @Test func campaignBytesAreKeptExactly() {
         var parser = EventParser()
         // "é" precomposed and "e" + combining acute stay two different campaigns.
-        #expect(parser.parse("{\"ts\":1795219200,\"event\":\"imp\",\"campaign_id\":\"caf\u{e9}\"}")
-            == .event(instant: nov21, kind: .impression, campaign: "caf\u{e9}"))
+        #expect(
+            parser.parse("{\"ts\":1795219200,\"event\":\"imp\",\"campaign_id\":\"caf\u{e9}\"}")
+                == .event(instant: nov21, kind: .impression, campaign: "caf\u{e9}"))
         let decomposed = parser.parse("{\"ts\":1795219200,\"event\":\"imp\",\"campaign_id\":\"cafe\u{301}\"}")
         guard case .event(_, _, let campaign) = decomposed else {
             Issue.record("\(decomposed)")
@@ -70,10 +75,12 @@ extension JSONLinesTests {
 
     @Test func integerCampaignsAreUsedAsWritten() {
         var parser = EventParser()
-        #expect(parser.parse(#"{"ts":1795219200,"event":"imp","campaign_id":123}"#)
-            == .event(instant: nov21, kind: .impression, campaign: "123"))
-        #expect(parser.parse(#"{"ts":1795219200,"event":"imp","campaign_id":-5}"#)
-            == .event(instant: nov21, kind: .impression, campaign: "-5"))
+        #expect(
+            parser.parse(#"{"ts":1795219200,"event":"imp","campaign_id":123}"#)
+                == .event(instant: nov21, kind: .impression, campaign: "123"))
+        #expect(
+            parser.parse(#"{"ts":1795219200,"event":"imp","campaign_id":-5}"#)
+                == .event(instant: nov21, kind: .impression, campaign: "-5"))
         #expect(parser.parse(#"{"ts":1795219200,"event":"imp","campaign_id":1.5}"#) == .rejected(.badCampaign))
         #expect(parser.parse(#"{"ts":1795219200,"event":"imp","campaign_id":true}"#) == .rejected(.badCampaign))
         #expect(parser.parse(#"{"ts":1795219200,"event":"imp","campaign_id":{}}"#) == .rejected(.badCampaign))
@@ -119,13 +126,15 @@ extension JSONLinesTests {
         var parser = EventParser()
         #expect(parser.parse("") == .blank)
         #expect(parser.parse(" \t\r") == .blank)
-        #expect(parser.parse("{\"ts\":1795219200,\"event\":\"imp\",\"campaign_id\":\"c\"}\r")
-            == .event(instant: nov21, kind: .impression, campaign: "c"))
+        #expect(
+            parser.parse("{\"ts\":1795219200,\"event\":\"imp\",\"campaign_id\":\"c\"}\r")
+                == .event(instant: nov21, kind: .impression, campaign: "c"))
     }
 
     @Test func aByteOrderMarkOnTheFirstLineIsSkipped() {
         var parser = EventParser()
-        #expect(parser.parse("\u{feff}{\"ts\":1795219200,\"event\":\"imp\",\"campaign_id\":\"c\"}")
-            == .event(instant: nov21, kind: .impression, campaign: "c"))
+        #expect(
+            parser.parse("\u{feff}{\"ts\":1795219200,\"event\":\"imp\",\"campaign_id\":\"c\"}")
+                == .event(instant: nov21, kind: .impression, campaign: "c"))
     }
 }

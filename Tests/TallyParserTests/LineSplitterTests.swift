@@ -29,21 +29,30 @@ extension LineSplitterTests {
 
     @Test(arguments: [1, 3, 10, 1000])
     func overlongLinesAreRejectedAndParsingResumes(chunkSize: Int) {
-        let long = "{\"ts\":1795219200,\"event\":\"imp\",\"campaign_id\":\"" + String(repeating: "x", count: 100) + "\"}"
+        let long =
+            "{\"ts\":1795219200,\"event\":\"imp\",\"campaign_id\":\"" + String(repeating: "x", count: 100) + "\"}"
         let text = Array((long + "\n{\"ts\":1795219200,\"event\":\"imp\",\"campaign_id\":\"ok\"}\n" + long).utf8)
         let results = parseAll(text, chunkSize: chunkSize, maxLineBytes: 80)
-        #expect(results == [
-            .rejected(.lineTooLong), .event(instant: nov21, kind: .impression, campaign: "ok"), .rejected(.lineTooLong),
-        ])
+        #expect(
+            results == [
+                .rejected(.lineTooLong), .event(instant: nov21, kind: .impression, campaign: "ok"),
+                .rejected(.lineTooLong),
+            ])
     }
 
     @Test func theCapDoesNotCountTheCROfCRLF() {
         let line = "{\"ts\":1795219200,\"event\":\"imp\",\"campaign_id\":\"c\"}"
         let cap = line.utf8.count
         for chunk in [1, 7, 100] {
-            #expect(parseAll(Array((line + "\r\n" + line + "\r").utf8), chunkSize: chunk, maxLineBytes: cap)
-                == [.event(instant: nov21, kind: .impression, campaign: "c"), .event(instant: nov21, kind: .impression, campaign: "c")])
-            #expect(parseAll(Array((line + "x\r\n").utf8), chunkSize: chunk, maxLineBytes: cap) == [.rejected(.lineTooLong)])
+            #expect(
+                parseAll(Array((line + "\r\n" + line + "\r").utf8), chunkSize: chunk, maxLineBytes: cap)
+                    == [
+                        .event(instant: nov21, kind: .impression, campaign: "c"),
+                        .event(instant: nov21, kind: .impression, campaign: "c"),
+                    ])
+            #expect(
+                parseAll(Array((line + "x\r\n").utf8), chunkSize: chunk, maxLineBytes: cap) == [.rejected(.lineTooLong)]
+            )
         }
     }
 
@@ -51,8 +60,9 @@ extension LineSplitterTests {
         let line = "{\"ts\":1795219200,\"event\":\"imp\",\"campaign_id\":\"c\"}"
         for chunk in [1, 7, 100] {
             #expect(parseAll(Array(line.utf8), chunkSize: chunk, maxLineBytes: line.utf8.count).count == 1)
-            #expect(parseAll(Array(line.utf8), chunkSize: chunk, maxLineBytes: line.utf8.count - 1)
-                == [.rejected(.lineTooLong)])
+            #expect(
+                parseAll(Array(line.utf8), chunkSize: chunk, maxLineBytes: line.utf8.count - 1)
+                    == [.rejected(.lineTooLong)])
         }
     }
 

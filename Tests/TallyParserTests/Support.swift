@@ -55,7 +55,9 @@ func parseAll(
         var start = 0
         while start < raw.count {
             let end = min(start + chunkSize, raw.count)
-            splitter.consume(UnsafeRawBufferPointer(rebasing: raw[start..<end]), indexing: { indexing ? parser.textClasses : nil }) {
+            splitter.consume(
+                UnsafeRawBufferPointer(rebasing: raw[start..<end]), indexing: { indexing ? parser.textClasses : nil }
+            ) {
                 results.append(Parsed(parser.parse($0)))
             }
             start = end

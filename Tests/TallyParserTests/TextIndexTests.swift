@@ -9,7 +9,9 @@ import Testing
 /// splitter and parser to give exactly what the plain ones give.
 @Suite struct TextIndexTests {
     /// Bytes around every class boundary that matters: controls, quote, backslash, high bytes.
-    static let interesting: [UInt8] = [0x00, 0x09, 0x0a, 0x0d, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x5b, 0x5c, 0x5d, 0x7f, 0x80, 0xff]
+    static let interesting: [UInt8] = [
+        0x00, 0x09, 0x0a, 0x0d, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x5b, 0x5c, 0x5d, 0x7f, 0x80, 0xff,
+    ]
 
     static func randomText(_ count: Int, _ rng: inout SplitMix) -> [UInt8] {
         (0..<count).map { _ in
@@ -44,15 +46,19 @@ extension TextIndexTests {
             for kernel in [tally_index_json_blocks, tally_index_json_blocks_baseline] {
                 kernel(text, blocks, &stops, &breaks)
                 for i in text.indices {
-                    #expect(bit(stops, i) == Self.isStop(text[i]) && bit(breaks, i) == Self.isBreak(text[i]), "byte \(text[i]) at \(i)")
+                    #expect(
+                        bit(stops, i) == Self.isStop(text[i]) && bit(breaks, i) == Self.isBreak(text[i]),
+                        "byte \(text[i]) at \(i)")
                 }
             }
             for delimiter in [UInt8(ascii: ","), 0x09] {
                 for kernel in [tally_index_delimited_blocks, tally_index_delimited_blocks_baseline] {
                     kernel(text, blocks, delimiter, &delimiters, &quotes, &breaks)
                     for i in text.indices {
-                        #expect(bit(delimiters, i) == (text[i] == delimiter) && bit(quotes, i) == (text[i] == 0x22)
-                            && bit(breaks, i) == Self.isBreak(text[i], .delimited(delimiter)), "byte \(text[i]) at \(i)")
+                        #expect(
+                            bit(delimiters, i) == (text[i] == delimiter) && bit(quotes, i) == (text[i] == 0x22)
+                                && bit(breaks, i) == Self.isBreak(text[i], .delimited(delimiter)),
+                            "byte \(text[i]) at \(i)")
                     }
                 }
             }
@@ -76,10 +82,14 @@ extension TextIndexTests {
                     case .json:
                         #expect(Self.bit(line.stops, i) == Self.isStop(base[i]), "byte \(base[i]) at \(i) of \(count)")
                     case .delimited(let delimiter):
-                        #expect(Self.bit(line.delimiters, i) == (base[i] == delimiter) && Self.bit(line.quotes, i) == (base[i] == 0x22))
+                        #expect(
+                            Self.bit(line.delimiters, i) == (base[i] == delimiter)
+                                && Self.bit(line.quotes, i) == (base[i] == 0x22))
                         // 64 bits read from any bit, as the row scanner reads them.
                         let word = TextIndex.Line.bits(line.quotes, from: i, count: min(64, count - i))
-                        let expected = (0..<min(64, count - i)).reduce(UInt64(0)) { $0 | (base[i + $1] == 0x22 ? 1 << UInt64($1) : 0) }
+                        let expected = (0..<min(64, count - i)).reduce(UInt64(0)) {
+                            $0 | (base[i + $1] == 0x22 ? 1 << UInt64($1) : 0)
+                        }
                         #expect(word == expected)
                     }
                 }
@@ -98,10 +108,13 @@ extension TextIndexTests {
     static func randomLines(_ rng: inout SplitMix) -> [UInt8] {
         var text: [UInt8] = []
         for _ in 0..<Int.random(in: 1...30, using: &rng) {
-            let length = Int.random(in: 0...3, using: &rng) == 0 ? Int.random(in: 0...300, using: &rng) : Int.random(in: 0...40, using: &rng)
+            let length =
+                Int.random(in: 0...3, using: &rng) == 0
+                ? Int.random(in: 0...300, using: &rng) : Int.random(in: 0...40, using: &rng)
             var line = (0..<length).map { _ in UInt8.random(in: 0x20...0x7e, using: &rng) }
             for _ in 0..<Int.random(in: 0...2, using: &rng) where !line.isEmpty {
-                line[Int.random(in: 0..<line.count, using: &rng)] = [0x22, 0x5c, 0x09, 0x0d, 0x00, 0x2c].randomElement(using: &rng)!
+                line[Int.random(in: 0..<line.count, using: &rng)] = [0x22, 0x5c, 0x09, 0x0d, 0x00, 0x2c].randomElement(
+                    using: &rng)!
             }
             text += line
             switch Int.random(in: 0..<4, using: &rng) {
@@ -114,7 +127,8 @@ extension TextIndexTests {
     }
 
     enum Split: Equatable {
-        case line([UInt8]), tooLong
+        case line([UInt8])
+        case tooLong
     }
 
     static func split(_ text: [UInt8], chunk: Int, window: Int, indexed: TextIndex.Classes?, cap: Int) -> [Split] {
@@ -163,7 +177,9 @@ extension TextIndexTests {
             let plain = Self.split(text, chunk: max(1, text.count), window: 1 << 16, indexed: nil, cap: cap)
             let chunk = Int.random(in: 1...400, using: &rng)
             let window = [1, 2, 7, 63, 64, 65, 100, 1000].randomElement(using: &rng)!
-            #expect(Self.split(text, chunk: chunk, window: window, indexed: classes, cap: cap) == plain, "chunk \(chunk), window \(window)")
+            #expect(
+                Self.split(text, chunk: chunk, window: window, indexed: classes, cap: cap) == plain,
+                "chunk \(chunk), window \(window)")
         }
     }
 
@@ -217,13 +233,16 @@ extension TextIndexTests {
                 var row = Array(seeds.randomElement(using: &rng)!.utf8).map { $0 == UInt8(ascii: ",") ? delimiter : $0 }
                 row.randomlyEdit(upTo: 2, from: alphabet, using: &rng)
                 // Long rows too, so that quotes and delimiters fall on 64-byte word edges.
-                if Int.random(in: 0..<4, using: &rng) == 0 { row += Array(repeating: UInt8(ascii: "x"), count: Int.random(in: 1...150, using: &rng)) }
+                if Int.random(in: 0..<4, using: &rng) == 0 {
+                    row += Array(repeating: UInt8(ascii: "x"), count: Int.random(in: 1...150, using: &rng))
+                }
                 text += row + (Int.random(in: 0..<4, using: &rng) == 0 ? [0x0d, 0x0a] : [0x0a])
             }
             let format: LogFormat = delimiter == 0x09 ? .tsv : .csv
             let plain = parseAll(text, chunkSize: text.count, format: format, indexing: false)
             let window = [16, 64, 150, 1 << 16].randomElement(using: &rng)!
-            let indexed = parseAll(text, chunkSize: Int.random(in: 1...2_000, using: &rng), format: format, indexWindow: window)
+            let indexed = parseAll(
+                text, chunkSize: Int.random(in: 1...2_000, using: &rng), format: format, indexWindow: window)
             #expect(indexed == plain, "\(String(decoding: text, as: UTF8.self))")
             for result in plain {
                 if case .event = result { events += 1 } else if case .rejected = result { rejected += 1 }

@@ -23,16 +23,20 @@ extension CommandLineTests {
         // Abbreviations and offsets that Foundation would read its own way (BST as Bangladesh,
         // GMT+5 as east of UTC) are not IANA zones: refused, not counted on the wrong days.
         for zone in ["Nowhere/Land", "BST", "IST", "PST", "GMT+5", "UTC+5", "utc", "../zoneinfo/UTC", "zone.tab"] {
-            #expect(try runTally(["rollup", fixtures.path + "/logs", "--out", out, "--tz", zone]).status == 64, "\(zone)")
+            #expect(
+                try runTally(["rollup", fixtures.path + "/logs", "--out", out, "--tz", zone]).status == 64, "\(zone)")
         }
         for zone in ["UTC", "Etc/GMT+5", "Europe/London", "Asia/Kolkata", "EST"] {
-            #expect(try runTally(["rollup", fixtures.path + "/logs", "--out", out, "--tz", zone]).status == 0, "\(zone)")
+            #expect(
+                try runTally(["rollup", fixtures.path + "/logs", "--out", out, "--tz", zone]).status == 0, "\(zone)")
         }
         #expect(try runTally(["rollup", fixtures.path + "/logs"]).status == 64)
         let missing = try runTally(["rollup", "/no/such/log.gz", "--out", out])
         #expect(missing.status == 66)
         #expect(missing.stderr.contains("/no/such/log.gz"))
-        let corrupt = try runTally(["rollup", fixtures.path + "/gzip/bad-crc32.gz", fixtures.path + "/logs", "--out", out])
+        let corrupt = try runTally([
+            "rollup", fixtures.path + "/gzip/bad-crc32.gz", fixtures.path + "/logs", "--out", out,
+        ])
         #expect(corrupt.status == 65)
         #expect(corrupt.stderr.contains("bad-crc32.gz") && corrupt.stderr.contains("corrupt gzip"))
         let xz = try runTally(["rollup", fixtures.path + "/gzip/payload.jsonl.xz", "--out", out])
@@ -67,7 +71,9 @@ extension CommandLineTests {
             return
         }
         for inflater in ["zlib", "isal"] {
-            let result = try runTally(["rollup", fixtures.path + "/logs", "--out", out + "/" + inflater, "--inflater", inflater])
+            let result = try runTally([
+                "rollup", fixtures.path + "/logs", "--out", out + "/" + inflater, "--inflater", inflater,
+            ])
             #expect(result.status == 0)
         }
         #expect(try files(in: out + "/zlib") == files(in: out + "/isal"))
@@ -81,7 +87,8 @@ extension CommandLineTests {
             let zlib = try runTally(["rollup", path, "--out", out + "/damaged", "--inflater", "zlib"])
             let isal = try runTally(["rollup", path, "--out", out + "/damaged", "--inflater", "isal"])
             #expect(zlib.status == 65, "\(name)")
-            #expect(isal.status == zlib.status && isal.stderr == zlib.stderr, "\(name): \(zlib.stderr) / \(isal.stderr)")
+            #expect(
+                isal.status == zlib.status && isal.stderr == zlib.stderr, "\(name): \(zlib.stderr) / \(isal.stderr)")
         }
     }
 
@@ -99,11 +106,14 @@ extension CommandLineTests {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             let summary = out + "/summary.json"
             try? FileManager.default.removeItem(atPath: summary)
-            process.arguments = ["-c", "exec '\(tally)' rollup \(input) --out '\(out)/days' --summary-json '\(summary)' \(redirect)"]
+            process.arguments = [
+                "-c", "exec '\(tally)' rollup \(input) --out '\(out)/days' --summary-json '\(summary)' \(redirect)",
+            ]
             try process.run()
             process.waitUntilExit()
             #expect(process.terminationStatus == expected, "\(redirect) \(input)")
-            #expect(FileManager.default.fileExists(atPath: summary), "\(redirect): the summary comes after the messages")
+            #expect(
+                FileManager.default.fileExists(atPath: summary), "\(redirect): the summary comes after the messages")
         }
         #expect(try files(in: out + "/days").count == 3)
     }
@@ -120,12 +130,14 @@ extension CommandLineTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = [
-            "-c", "ulimit -n 256 && exec '\(tally)' rollup '\(inputs)' --out '\(dir)/out' --rejects '\(dir)/rejects.tsv.gz'",
+            "-c",
+            "ulimit -n 256 && exec '\(tally)' rollup '\(inputs)' --out '\(dir)/out' --rejects '\(dir)/rejects.tsv.gz'",
         ]
         try process.run()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
-        let day = String(decoding: try Data(contentsOf: URL(fileURLWithPath: dir + "/out/2026-11-20.csv")), as: UTF8.self)
+        let day = String(
+            decoding: try Data(contentsOf: URL(fileURLWithPath: dir + "/out/2026-11-20.csv")), as: UTF8.self)
         #expect(day == "date,campaign_id,impressions,clicks,video_views\n2026-11-20,c,0,3000,0\n")
         let rejects = try runShell("gzip -dc '\(dir)/rejects.tsv.gz' | wc -l")
         #expect(rejects.trimmingCharacters(in: .whitespacesAndNewlines) == "3001")
@@ -136,7 +148,8 @@ extension CommandLineTests {
         let dir = temporaryDirectory("cli")
         let tally = Repository.tallyBinary.path
         let message = try runShell(
-            "(exec 2>&1; ulimit -n 4 && exec '\(tally)' rollup '\(fixtures.path)/logs' --out '\(dir)/out'); echo \"exit $?\"")
+            "(exec 2>&1; ulimit -n 4 && exec '\(tally)' rollup '\(fixtures.path)/logs' --out '\(dir)/out'); echo \"exit $?\""
+        )
         #expect(message.contains("descriptor limit (ulimit -n) is 4"))
         #expect(message.hasSuffix("exit 71\n"))
         #expect(!FileManager.default.fileExists(atPath: dir + "/out"))
@@ -188,7 +201,9 @@ extension CommandLineTests {
             _ = try runShell("mknod '\(dir)/null' c 1 3")
             specials.append(dir + "/null")
         } else {
-            print("outputsThatAreNotRegularFilesAreRefused: not root, so no device node is made; a named pipe and a directory are tried")
+            print(
+                "outputsThatAreNotRegularFilesAreRefused: not root, so no device node is made; a named pipe and a directory are tried"
+            )
         }
         for special in specials {
             for option in ["--summary-json", "--rejects"] {
@@ -210,7 +225,8 @@ extension CommandLineTests {
         #expect(summary.stdout.hasPrefix("{") && summary.stdout.contains("\"counted\" : 2911"))
         #expect(!FileManager.default.fileExists(atPath: "-") && !FileManager.default.fileExists(atPath: dir + "/a/-"))
         let tally = Repository.tallyBinary.path
-        let rejects = try runShell("'\(tally)' rollup '\(fixtures.path)/logs' --out '\(dir)/b' --rejects - | gzip -dc | wc -l")
+        let rejects = try runShell(
+            "'\(tally)' rollup '\(fixtures.path)/logs' --out '\(dir)/b' --rejects - | gzip -dc | wc -l")
         #expect(rejects.trimmingCharacters(in: .whitespacesAndNewlines) == "26")
     }
 
@@ -220,7 +236,8 @@ extension CommandLineTests {
         let dir = temporaryDirectory("cli")
         let tally = Repository.tallyBinary.path
         let log = fixtures.path + "/logs/ad-server-a-20261120.jsonl.gz"
-        let result = try runShell("""
+        let result = try runShell(
+            """
             cd '\(dir)' && cp '\(log)' "$(printf 'in\\377.gz')" && \
             '\(tally)' rollup "$(printf 'in\\377.gz')" --out "$(printf 'o\\377x')" \
               --summary-json "$(printf 'o\\377x/s\\376.json')" 2>&1; echo "exit $?"; ls "$(printf 'o\\377x')" | od -An -tx1 | tr -d ' \\n'
@@ -247,7 +264,9 @@ extension CommandLineTests {
         let out = temporaryDirectory("cli")
         let blocked = out + "/file"
         writeFile(blocked, "")
-        let result = try runTally(["rollup", fixtures.path + "/logs", "--out", out, "--summary-json", blocked + "/s.json"])
+        let result = try runTally([
+            "rollup", fixtures.path + "/logs", "--out", out, "--summary-json", blocked + "/s.json",
+        ])
         #expect(result.status == 73)
         #expect(result.stderr.contains("summary"))
     }
@@ -319,10 +338,12 @@ extension CommandLineTests {
     @Test func standardInputIsReadWithADash() throws {
         let out = temporaryDirectory("cli")
         let data = try Data(contentsOf: fixtures.appendingPathComponent("logs/ad-server-a-20261120.jsonl.gz"))
-        let result = try runTally(["rollup", "-", "--out", out, "--summary-json", out + "/../summary.json"], stdin: data)
+        let result = try runTally(
+            ["rollup", "-", "--out", out, "--summary-json", out + "/../summary.json"], stdin: data)
         #expect(result.status == 0)
         #expect(try !files(in: out).isEmpty)
-        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/../summary.json")))
+        let summary = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: out + "/../summary.json")))
         let files = (summary as? [String: Any])?["files"] as? [[String: Any]]
         #expect(files?.first?["path"] as? String == "-")
         #expect(files?.first?["compression"] as? String == "gzip")
@@ -336,7 +357,8 @@ extension CommandLineTests {
             "--out", out, "--summary-json", out + "/../summary.json",
         ])
         #expect(result.status == 66)  // a missing input outranks a corrupt one
-        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/../summary.json")))
+        let summary = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: out + "/../summary.json")))
         let files = try #require((summary as? [String: Any])?["files"] as? [[String: Any]])
         #expect(files.contains { $0["status"] as? String == "failed" })
         for file in files {

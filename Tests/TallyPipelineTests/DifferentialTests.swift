@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TallyTestSupport
+import Testing
 
 @testable import TallyPipeline
 @testable import TallyWriter
@@ -87,7 +87,8 @@ extension DifferentialTests {
         let inputs = (0..<50).map { _ in Self.makeInput(&random) }
         try FileManager.default.createDirectory(atPath: dir + "/in", withIntermediateDirectories: true)
         for (i, input) in inputs.enumerated() {
-            try Data(input.bytes).write(to: URL(fileURLWithPath: "\(dir)/in/\(String(format: "%03d", i)).gz"), options: [])
+            try Data(input.bytes).write(
+                to: URL(fileURLWithPath: "\(dir)/in/\(String(format: "%03d", i)).gz"), options: [])
         }
         var configuration = RunConfiguration(inputs: [dir + "/in"], outputDirectory: dir + "/out")
         configuration.jobs = jobs
@@ -97,7 +98,8 @@ extension DifferentialTests {
         for (i, input) in inputs.enumerated() {
             let status = report.inputs[i].status
             if !input.damaged {
-                #expect(status == .ok, "undamaged input \(i) was refused: \(String(describing: report.inputs[i].error))")
+                #expect(
+                    status == .ok, "undamaged input \(i) was refused: \(String(describing: report.inputs[i].error))")
             }
             guard status == .ok else { continue }
             for (key, counts) in input.expected {

@@ -1,9 +1,9 @@
 import Foundation
+import TallyParser
+import TallyWriter
 import Testing
 
 @testable import TallyPipeline
-import TallyParser
-import TallyWriter
 
 @Suite struct EndToEndTests {}
 
@@ -118,8 +118,10 @@ extension EndToEndTests {
     @Test func aRenameFailingPartWayReportsTheDaysReplaced() throws {
         let out = temporaryDirectory("partial")
         let configuration = RunConfiguration(inputs: [fixtures.path + "/logs"], outputDirectory: out)
-        let report = try RollupRun(configuration: configuration, fileSystem: FaultInjectingFileSystem(failing: .rename, after: 1))
-            .run()
+        let report = try RollupRun(
+            configuration: configuration, fileSystem: FaultInjectingFileSystem(failing: .rename, after: 1)
+        )
+        .run()
         #expect(report.exitStatus == .ioError)
         #expect(report.daysWritten == ["2026-11-20.csv"])
         #expect(try files(in: out).keys.sorted() == ["2026-11-20.csv"])
@@ -151,11 +153,15 @@ extension EndToEndTests {
     @Test func rejectedLinesOfGoodInputsAreWrittenAndOnlyThose() throws {
         let dir = temporaryDirectory("rejects")
         let good = dir + "/good.jsonl"
-        writeFile(good, "{\"ts\":1795219200,\"event\":\"imp\",\"campaign_id\":\"c\"}\nnot\tjson\\\n\n{\"ts\":0,\"event\":\"imp\",\"campaign_id\":\"c\"}\n")
+        writeFile(
+            good,
+            "{\"ts\":1795219200,\"event\":\"imp\",\"campaign_id\":\"c\"}\nnot\tjson\\\n\n{\"ts\":0,\"event\":\"imp\",\"campaign_id\":\"c\"}\n"
+        )
         // A damaged input with rejected lines of its own: they must not appear.
         let damaged = try Data(contentsOf: fixtures.appendingPathComponent("gzip/truncated-mid-stream.gz"))
         try damaged.write(to: URL(fileURLWithPath: dir + "/damaged.gz"))
-        var configuration = RunConfiguration(inputs: [good, dir + "/damaged.gz", fixtures.path + "/logs"], outputDirectory: dir + "/out")
+        var configuration = RunConfiguration(
+            inputs: [good, dir + "/damaged.gz", fixtures.path + "/logs"], outputDirectory: dir + "/out")
         configuration.rejectsPath = dir + "/rejects/rejects.tsv.gz"
         configuration.jobs = 2
         let report = try RollupRun(configuration: configuration).run()
@@ -176,7 +182,9 @@ extension EndToEndTests {
     @Test func daysFollowTheZoneAcrossADSTChange() throws {
         let dir = temporaryDirectory("dst")
         // New York falls back on 2026-11-01 at 06:00Z; that local day has 25 hours.
-        writeFile(dir + "/log.jsonl", """
+        writeFile(
+            dir + "/log.jsonl",
+            """
             {"ts":"2026-11-01T03:59:59Z","event":"imp","campaign_id":"c"}
             {"ts":"2026-11-01T04:00:00Z","event":"imp","campaign_id":"c"}
             {"ts":"2026-11-02T04:59:59Z","event":"imp","campaign_id":"c"}
@@ -186,11 +194,12 @@ extension EndToEndTests {
         let (report, out) = try runRollup([dir], tz: "America/New_York")
         #expect(report.exitStatus == .ok)
         let written = try files(in: out).mapValues { String(decoding: $0, as: UTF8.self) }
-        #expect(written == [
-            "2026-10-31.csv": "date,campaign_id,impressions,clicks,video_views\n2026-10-31,c,1,0,0\n",
-            "2026-11-01.csv": "date,campaign_id,impressions,clicks,video_views\n2026-11-01,c,2,1,0\n",
-            "2026-11-02.csv": "date,campaign_id,impressions,clicks,video_views\n2026-11-02,c,1,0,0\n",
-        ])
+        #expect(
+            written == [
+                "2026-10-31.csv": "date,campaign_id,impressions,clicks,video_views\n2026-10-31,c,1,0,0\n",
+                "2026-11-01.csv": "date,campaign_id,impressions,clicks,video_views\n2026-11-01,c,2,1,0\n",
+                "2026-11-02.csv": "date,campaign_id,impressions,clicks,video_views\n2026-11-02,c,1,0,0\n",
+            ])
     }
 
     @Test func anUnknownZoneIsRefusedBeforeAnythingIsWritten() throws {

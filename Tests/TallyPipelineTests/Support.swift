@@ -22,7 +22,8 @@ func writeFile(_ path: String, _ text: String) {
     FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
 }
 
-func runRollup(_ inputs: [String], tz: String = "UTC", jobs: Int = 2, out: String? = nil) throws -> (RunReport, String) {
+func runRollup(_ inputs: [String], tz: String = "UTC", jobs: Int = 2, out: String? = nil) throws -> (RunReport, String)
+{
     let out = out ?? temporaryDirectory("out")
     var configuration = RunConfiguration(inputs: inputs, outputDirectory: out)
     configuration.timeZone = tz
@@ -65,7 +66,10 @@ func runTally(_ arguments: [String], stdin: Data? = nil, stdinFile: String? = ni
     let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
     let stderrData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: stdoutData, as: UTF8.self), String(decoding: stderrData, as: UTF8.self))
+    return (
+        process.terminationStatus, String(decoding: stdoutData, as: UTF8.self),
+        String(decoding: stderrData, as: UTF8.self)
+    )
 }
 
 /// Runs `script` with /bin/sh and returns what it printed on standard output.

@@ -1,7 +1,7 @@
 import CTallyKernels
 import CZlib
-import Testing
 import TallyTestSupport
+import Testing
 
 @testable import TallyReader
 
@@ -27,7 +27,9 @@ extension CRC32Tests {
                     let slice = UnsafeRawBufferPointer(rebasing: raw[alignment..<(alignment + length)])
                     let expected = Self.zlibCRC(0, slice)
                     #expect(tally_crc32(0, slice.baseAddress, length) == expected, "length \(length) at \(alignment)")
-                    #expect(tally_crc32_portable(0, slice.baseAddress, length) == expected, "portable, \(length) at \(alignment)")
+                    #expect(
+                        tally_crc32_portable(0, slice.baseAddress, length) == expected,
+                        "portable, \(length) at \(alignment)")
                 }
             }
         }
@@ -67,7 +69,9 @@ extension CRC32Tests {
                 let length = Int(random.next() % UInt64(all.count - start))
                 let slice = UnsafeRawBufferPointer(rebasing: all[start..<(start + length)])
                 let initial = UInt32(truncatingIfNeeded: random.next())
-                #expect(raw.crc32(initial, slice.baseAddress, length) == Self.zlibCRC(initial, slice), "\(inflater) \(length)")
+                #expect(
+                    raw.crc32(initial, slice.baseAddress, length) == Self.zlibCRC(initial, slice),
+                    "\(inflater) \(length)")
             }
         }
         #expect(raw.crc32(7, nil, 0) == 7)

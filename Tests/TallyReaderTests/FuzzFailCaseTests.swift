@@ -13,7 +13,8 @@ import Testing
     }()
 
     func decode(_ bytes: [UInt8], inflater: Inflater, inputStep: Int, outputChunk: Int) -> Result<[UInt8], InputError> {
-        let decoder = GzipDecoder(upstream: MemorySource(bytes, step: inputStep), inflater: inflater, inputBufferSize: 512)
+        let decoder = GzipDecoder(
+            upstream: MemorySource(bytes, step: inputStep), inflater: inflater, inputBufferSize: 512)
         return Result { () throws(InputError) in try drain(decoder, chunk: outputChunk) }
     }
 }
@@ -26,13 +27,16 @@ extension FuzzFailCaseTests {
         // The last pair is the one the fuzzer tries.
         let sizes = [(1, 1), (3, 7), (509, 4093), (1 + bytes.count % 509, 1 + bytes.count % 4093)]
         for (step, chunk) in sizes {
-            #expect(decode(bytes, inflater: .zlib, inputStep: step, outputChunk: chunk) == whole, "\(name) step \(step)")
+            #expect(
+                decode(bytes, inflater: .zlib, inputStep: step, outputChunk: chunk) == whole, "\(name) step \(step)")
         }
         guard Inflater.isal.isAvailable else { return }
         let isal = decode(bytes, inflater: .isal, inputStep: .max, outputChunk: 1 << 16)
         #expect(isalAgrees(isal, withZlib: whole), "\(name): zlib \(whole), ISA-L \(isal)")
         for (step, chunk) in sizes {
-            #expect(decode(bytes, inflater: .isal, inputStep: step, outputChunk: chunk) == isal, "\(name) ISA-L step \(step)")
+            #expect(
+                decode(bytes, inflater: .isal, inputStep: step, outputChunk: chunk) == isal,
+                "\(name) ISA-L step \(step)")
         }
     }
 }

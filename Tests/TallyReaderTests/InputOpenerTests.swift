@@ -51,7 +51,8 @@ extension InputOpenerTests {
 
     @Test func binaryDataThatIsNotGzipIsRefused() throws {
         // A gzip file with a damaged first byte: not gzip, and not text either.
-        var bytes = try gzipped(String(repeating: "{\"ts\":1795219200,\"event\":\"imp\",\"campaign_id\":\"c\"}\n", count: 400))
+        var bytes = try gzipped(
+            String(repeating: "{\"ts\":1795219200,\"event\":\"imp\",\"campaign_id\":\"c\"}\n", count: 400))
         bytes[0] = 0x1d
         let opened = try InputOpener.open(.file(try write("damaged.gz", bytes)))
         #expect(throws: InputError.binary) { try drain(opened.source) }

@@ -38,15 +38,17 @@ extension CSVFieldTests {
         }
         let (day, rows) = rollup.rowsInOrder()[0]
         let text = String(
-            decoding: DailyCSV.render(date: CivilDate(daysSinceEpoch: day), rollup: rollup, rows: rows,
+            decoding: DailyCSV.render(
+                date: CivilDate(daysSinceEpoch: day), rollup: rollup, rows: rows,
                 counterNames: ["impressions", "clicks", "video_views"]), as: UTF8.self)
-        #expect(text == """
-            date,campaign_id,impressions,clicks,video_views
-            2026-11-21,"'=x",0,1,0
-            2026-11-21,"a,1",0,0,1
-            2026-11-21,b,2,0,0
+        #expect(
+            text == """
+                date,campaign_id,impressions,clicks,video_views
+                2026-11-21,"'=x",0,1,0
+                2026-11-21,"a,1",0,0,1
+                2026-11-21,b,2,0,0
 
-            """)
+                """)
     }
 }
 
@@ -134,7 +136,8 @@ extension AtomicFileWriterTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let registry = TemporaryFiles()
         let real = PosixFileSystem()
-        let before = directory + "/.before.tmp", after = directory + "/.after.tmp"
+        let before = directory + "/.before.tmp"
+        let after = directory + "/.after.tmp"
         let fd = try registry.create(before, with: real.createFile)
         try real.close(fd, path: before)
         #expect(registry.contains(before))

@@ -45,7 +45,13 @@ private func compareFastPaths(_ body: UnsafeRawBufferPointer) {
             let scanner = DelimitedRowScanner(delimiter: delimiter)
             var walked: (DelimitedRowScanner.FieldSpan?, DelimitedRowScanner.FieldSpan?, DelimitedRowScanner.FieldSpan?)
             let wellFormed = scanner.forEachField(bytes) { index, span in
-                if index == 0 { walked.0 = span } else if index == 1 { walked.1 = span } else if index == 7 { walked.2 = span }
+                if index == 0 {
+                    walked.0 = span
+                } else if index == 1 {
+                    walked.1 = span
+                } else if index == 7 {
+                    walked.2 = span
+                }
             }
             guard let fast = scanner.spans(bytes, (0, 1, 7)) else {
                 if !bytes.contains(0) { fatalError("row bitmaps saw a NUL that is not there: \(Array(bytes))") }
