@@ -53,7 +53,7 @@ let package = Package(
             ]
         ),
         // Helpers shared by the test targets; not part of the product.
-        .target(name: "TallyTestSupport", path: "Tests/TallyTestSupport"),
+        .target(name: "TallyTestSupport", dependencies: ["TallyWriter"], path: "Tests/TallyTestSupport"),
         .testTarget(
             name: "TallyReaderTests",
             dependencies: ["TallyReader", "TallyPaths", "CTallyKernels", "CZlib", "TallyTestSupport"]),

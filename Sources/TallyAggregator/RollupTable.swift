@@ -87,13 +87,6 @@ public final class RollupTable: @unchecked Sendable {
 
     // MARK: - Reading
 
-    /// One output row, copied out: a campaign's counters on a day. For tests and small rollups;
-    /// writers read rows in place through `rowsInOrder()`.
-    public struct Row: Equatable, Sendable {
-        public var campaign: [UInt8]
-        public var counts: [UInt64]
-    }
-
     /// Every row, grouped by day (ascending) and, within a day, in bytewise campaign order.
     /// Rows are indices for `withCampaign(ofRow:)` and `count(ofRow:counter:)`: 4 bytes a key,
     /// so a writer never holds a second copy of the table.
@@ -125,26 +118,5 @@ public final class RollupTable: @unchecked Sendable {
     /// Counter `counter` of `row`.
     public func count(ofRow row: UInt32, counter: Int) -> UInt64 {
         counts[Int(row) * counterCount + counter]
-    }
-
-    /// The rows of each day, copied out (see `Row`).
-    public func rowsByDay() -> [(day: Int32, rows: [Row])] {
-        rowsInOrder().map { day, rows in
-            (
-                day,
-                rows.map { row in
-                    Row(
-                        campaign: withCampaign(ofRow: row) { Array($0) },
-                        counts: (0..<counterCount).map { count(ofRow: row, counter: $0) })
-                }
-            )
-        }
-    }
-
-    /// The sum of each counter over all keys.
-    public func totals() -> [UInt64] {
-        var totals = [UInt64](repeating: 0, count: counterCount)
-        for (i, value) in counts.enumerated() { totals[i % counterCount] &+= value }
-        return totals
     }
 }

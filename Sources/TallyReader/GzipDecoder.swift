@@ -34,7 +34,8 @@ public final class GzipDecoder: ByteSource {
 
     private enum Phase { case header, body, trailer, betweenMembers, finished }
     private var phase = Phase.header
-    private var membersDone = 0
+    /// Members fully decoded and checked so far.
+    private(set) var membersDone = 0
     /// The CRC-32 and the length (mod 2^32, as ISIZE has it) of the current member's output.
     private var crc: UInt32 = 0
     private var size: UInt32 = 0
@@ -58,9 +59,6 @@ public final class GzipDecoder: ByteSource {
     deinit {
         input.deallocate()
     }
-
-    /// Members fully decoded and checked so far.
-    public var memberCount: Int { membersDone }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
         var produced = 0

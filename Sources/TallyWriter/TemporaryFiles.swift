@@ -50,7 +50,7 @@ public final class TemporaryFiles: Sendable {
     }
 
     /// Whether `path` is registered now.
-    public func contains(_ path: String) -> Bool {
+    func contains(_ path: String) -> Bool {
         state.withLock { $0.paths.contains(path) }
     }
 }

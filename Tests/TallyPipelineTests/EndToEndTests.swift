@@ -1,5 +1,6 @@
 import Foundation
 import TallyParser
+import TallyTestSupport
 import TallyWriter
 import Testing
 

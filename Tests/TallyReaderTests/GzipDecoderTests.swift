@@ -73,7 +73,7 @@ extension GzipDecoderTests {
         let second = try gzipped("{\"b\":2}\n")
         let decoder = GzipDecoder(upstream: MemorySource(first + second + first), inflater: inflater)
         #expect(String(decoding: try drain(decoder), as: UTF8.self) == "{\"a\":1}\n{\"b\":2}\n{\"a\":1}\n")
-        #expect(decoder.memberCount == 3)
+        #expect(decoder.membersDone == 3)
     }
 
     // MARK: - Damage anywhere refuses the whole input

@@ -1,9 +1,10 @@
 import Synchronization
+import TallyWriter
 
 /// A file system that fails a chosen call, to show that nothing is left half done.
 ///
-/// A test double that ships beside the real thing, so that tests of any stage above the writer
-/// can make the disk fill up or an fsync fail at a precise moment.
+/// Tests of any stage above the writer can make the disk fill up or an fsync fail at a precise
+/// moment through the writer's `FileSystem` seam.
 public final class FaultInjectingFileSystem: FileSystem {
     public enum Call: String, CaseIterable, Sendable {
         case createFile, write, sync, close, rename, syncDirectory
