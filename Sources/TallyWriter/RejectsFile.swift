@@ -3,7 +3,7 @@ import Synchronization
 import TallyPaths
 
 /// The `--rejects` file: every rejected line of the inputs that were rolled up, so a person can
-/// see what was dropped. A gzip file of tab-separated lines:
+/// see what was dropped. Tab-separated lines, gzip-compressed when the path ends in `.gz`:
 ///
 ///     source	line	reason	text
 ///     logs/a.gz	12	malformed	{"ts":1795219200,"event":"imp"
@@ -12,10 +12,10 @@ import TallyPaths
 /// `source` and `text`, `\`, tab, CR and LF are written `\\`, `\t`, `\r` and `\n`, so each
 /// record is one line and the bytes can be recovered.
 ///
-/// Each input's records go to a part of their own, a gzip member in a temporary file beside the
-/// target, because an input's rejects count only if the input itself does: a damaged input's
-/// part is discarded. `commit` joins the kept parts in input order (gzip members may be
-/// concatenated) into a temporary file and renames it over the target.
+/// Each input's records go to a part of their own (a gzip member, or plain lines) in a temporary
+/// file beside the target, because an input's rejects count only if the input itself does: a
+/// damaged input's part is discarded. `commit` joins the kept parts in input order (gzip
+/// members may be concatenated) into a temporary file and renames it over the target.
 public final class RejectsFile: Sendable {
     public let path: String
     let fileSystem: any FileSystem
@@ -24,9 +24,13 @@ public final class RejectsFile: Sendable {
     private let unique = "\(getpid())-\(String(UInt64.random(in: 0...UInt64.max), radix: 16))"
     static let textLimit = 4096
 
+    /// Whether the file is gzip: its name ends in `.gz`. Standard output gets plain lines.
+    let compressed: Bool
+
     public init(path: String, fileSystem: any FileSystem = PosixFileSystem()) {
         self.path = path
         self.fileSystem = fileSystem
+        compressed = path.hasSuffix(".gz")
     }
 
     /// Where the parts are written: beside the target, or for standard output (`-`) in the
@@ -49,7 +53,8 @@ public final class RejectsFile: Sendable {
     public func makePart(source: String) -> Part {
         let index = nextPart.wrappingAdd(1, ordering: .relaxed).oldValue
         return Part(
-            path: "\(directory)/.\(baseName).tally-\(unique)-\(index).part", source: source, fileSystem: fileSystem)
+            path: "\(directory)/.\(baseName).tally-\(unique)-\(index).part", source: source, compressed: compressed,
+            fileSystem: fileSystem)
     }
 
     /// Writes the header and the kept parts, in order, as the new rejects file (atomically, like
@@ -60,7 +65,7 @@ public final class RejectsFile: Sendable {
             part.finish()
             if let error = part.error { throw error }
         }
-        let header = Self.headerMember()
+        let header = compressed ? Self.headerMember() : Self.headerLine
         if path == "-" {
             try header.withUnsafeBytes { raw in Result { () throws(WriteError) in try StandardOutput.write(raw) } }
                 .get()
@@ -83,20 +88,27 @@ public final class RejectsFile: Sendable {
             ], in: directory)
     }
 
-    /// Whether the file at `path` is a rejects file that tally wrote: it starts with the header
-    /// member, byte for byte.
+    /// Whether the file at `path` is a rejects file that tally wrote: it starts with the header,
+    /// byte for byte (as a gzip member, or as a line).
     public static func isRejectsFile(_ path: String) -> Bool {
-        let header = headerMember()
-        return FileHead.read(path, upTo: header.count) == header
+        let member = headerMember()
+        guard let head = FileHead.read(path, upTo: max(member.count, headerLine.count)) else { return false }
+        return head.starts(with: member) || head.starts(with: headerLine)
     }
+
+    static let headerLine = Array("source\tline\treason\ttext\n".utf8)
 
     /// The header line as a gzip member of its own, so the file has one even with no rejects.
     static func headerMember() -> [UInt8] {
         var member: [UInt8] = []
         let encoder = GzipEncoder { bytes in member.append(contentsOf: bytes) }
-        // Appending to an array cannot fail; the encoder's sink only throws for files.
-        try! encoder.write(Array("source\tline\treason\ttext\n".utf8))
-        try! encoder.finish()
+        do {
+            try encoder.write(headerLine)
+            try encoder.finish()
+        } catch {
+            // The sink appends to an array, which cannot fail.
+            preconditionFailure("the header member could not be made: \(error)")
+        }
         return member
     }
 
@@ -115,7 +127,8 @@ public final class RejectsFile: Sendable {
         }
     }
 
-    /// One input's rejected lines, as one gzip member in a temporary file, opened on first use.
+    /// One input's rejected lines, as one gzip member or as plain lines in a temporary file,
+    /// opened on first use.
     ///
     /// A failure to write is kept, not thrown: it must not stop the input's rollup, and
     /// `RejectsFile.commit` reports it.
@@ -125,15 +138,17 @@ public final class RejectsFile: Sendable {
         /// The source's name as written in every record, escaped once.
         private let sourceField: [UInt8]
         private var fd: Int32 = -1
-        private var encoder: GzipEncoder?
+        private let compressed: Bool
+        private var encoder: (any ByteEncoder)?
         private var finished = false
         private var created = false
         private var line: [UInt8] = []
         public private(set) var recorded = 0
         public private(set) var error: WriteError?
 
-        init(path: String, source: String, fileSystem: any FileSystem) {
+        init(path: String, source: String, compressed: Bool, fileSystem: any FileSystem) {
             self.path = path
+            self.compressed = compressed
             self.fileSystem = fileSystem
             var field: [UInt8] = []
             // The name's own bytes, as the lines' are: recoverable exactly.
@@ -172,7 +187,10 @@ public final class RejectsFile: Sendable {
             created = true
             let fileSystem = self.fileSystem
             let path = self.path
-            encoder = GzipEncoder { (bytes) throws(WriteError) in try fileSystem.write(fd, bytes, path: path) }
+            let sink = { (bytes: UnsafeRawBufferPointer) throws(WriteError) in
+                try fileSystem.write(fd, bytes, path: path)
+            }
+            encoder = compressed ? GzipEncoder(sink: sink) : BufferedEncoder(sink: sink)
         }
 
         /// Ends the member and closes the file. Called as soon as the input is read, so that open

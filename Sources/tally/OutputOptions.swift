@@ -16,7 +16,7 @@ struct OutputOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "Write the rejected lines (source, line number, reason, text) to FILE, gzip-compressed (- for standard output).",
+            "Write the rejected lines (source, line number, reason, text) to FILE as TSV, gzip if it ends in .gz (- for standard output).",
             valueName: "FILE"))
     var rejects: String?
 

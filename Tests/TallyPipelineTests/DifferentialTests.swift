@@ -1,4 +1,5 @@
 import Foundation
+import TallyReader
 import TallyTestSupport
 import Testing
 
@@ -80,8 +81,10 @@ import Testing
 }
 
 extension DifferentialTests {
-    @Test(arguments: [(seed: UInt64(1), jobs: 1), (2, 2), (3, 2), (4, 1), (5, 2), (6, 3)])
-    func countsMatchTheReferenceOrTheFileIsRefused(seed: UInt64, jobs: Int) throws {
+    /// With each inflater this build can use.
+    @Test(arguments: [(seed: UInt64(1), jobs: 1), (2, 2), (3, 2), (4, 1), (5, 2), (6, 3)], pipelineInflaters)
+    func countsMatchTheReferenceOrTheFileIsRefused(run: (seed: UInt64, jobs: Int), inflater: Inflater) throws {
+        let (seed, jobs) = run
         var random = SplitMix(seed: seed)
         let dir = temporaryDirectory("diff")
         let inputs = (0..<50).map { _ in Self.makeInput(&random) }
@@ -92,6 +95,7 @@ extension DifferentialTests {
         }
         var configuration = RunConfiguration(inputs: [dir + "/in"], outputDirectory: dir + "/out")
         configuration.jobs = jobs
+        configuration.inflater = inflater
         let report = try RollupRun(configuration: configuration).run()
 
         var expected: [String: [Int]] = [:]

@@ -1,8 +1,12 @@
 import Foundation
 import TallyPipeline
+import TallyReader
 import TallyTestSupport
 
 let fixtures = Repository.fixtures
+
+/// The inflaters this build can use: zlib always, ISA-L where it is built in and installed.
+let pipelineInflaters = Inflater.allCases.filter(\.isAvailable)
 
 func temporaryDirectory(_ label: String) -> String {
     ScratchDirectories.make(label)
