@@ -47,8 +47,6 @@ let package = Package(
             dependencies: [
                 "TallyPipeline",
                 "TallyPaths",
-                "TallyAggregator",
-                "TallyWriter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

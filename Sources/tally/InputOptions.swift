@@ -1,9 +1,6 @@
 import ArgumentParser
 import Foundation
-import TallyAggregator
-import TallyParser
 import TallyPipeline
-import TallyReader
 
 extension LogFormat: ExpressibleByArgument {}
 
@@ -48,7 +45,7 @@ struct InputOptions: ParsableArguments {
         if let maxRejectRate, !(0...1).contains(maxRejectRate) {
             throw ValidationError("--max-reject-rate must be between 0 and 1.")
         }
-        guard LocalDayCalendar.isZoneName(tz) else {
+        guard RunConfiguration.isKnownTimeZone(tz) else {
             throw ValidationError(
                 "Unknown time zone '\(tz)'; use an IANA name such as UTC, Europe/London or America/New_York "
                     + "(not an abbreviation such as BST or an offset such as GMT+5).")

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import TallyPipeline
-import TallyWriter
 
 /// What the run tells, and where.
 struct OutputOptions: ParsableArguments {
@@ -36,20 +35,15 @@ struct OutputOptions: ParsableArguments {
         if let error = report.writeError {
             StandardError.print("tally: error: \(error)")
         }
-        var summaryError: WriteError?
-        if let summaryJSON {
-            do {
-                try report.writeSummary(to: summaryJSON)
-            } catch {
-                summaryError = error
-                StandardError.print("tally: error: summary: \(error)")
-            }
+        let (status, summaryFailure) = report.writeSummary(ifAskedTo: summaryJSON)
+        if let summaryFailure {
+            StandardError.print("tally: error: summary: \(summaryFailure)")
         }
         if verbose {
             for line in report.humanSummary(outputDirectory: configuration.outputDirectory).split(separator: "\n") {
                 StandardError.print(String(line))
             }
         }
-        return report.exitStatus(summaryError: summaryError)
+        return status
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import TallyParser
 import TallyPipeline
 
 /// `tally rollup`: counts per day and campaign, one CSV file per day.

@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import TallyWriter
+import TallyPipeline
 
 /// On SIGINT, SIGTERM or SIGHUP: remove the run's temporary files, say so, and exit 128 + the
 /// signal number, as shells do. Every output file stays whole: outputs are only ever replaced by
@@ -15,7 +15,7 @@ enum SignalCleanup {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
-                TemporaryFiles.shared.stop()
+                RollupRun.abandonTemporaryFiles()
                 StandardError.print(
                     "tally: stopped by signal \(signalNumber); temporary files removed, no output left half written")
                 exit(128 + signalNumber)

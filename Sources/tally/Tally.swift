@@ -1,7 +1,7 @@
 import ArgumentParser
 import Glibc
 import TallyPaths
-import TallyReader
+import TallyPipeline
 
 @main
 struct Tally: ParsableCommand {

@@ -1,5 +1,5 @@
 import Foundation
-import TallyReader
+import TallyPipeline
 import TallyTestSupport
 import Testing
 

@@ -1,5 +1,4 @@
 import Foundation
-import TallyReader
 import TallyTestSupport
 import Testing
 

@@ -1,6 +1,5 @@
 import Foundation
 import TallyPipeline
-import TallyReader
 import TallyTestSupport
 
 let fixtures = Repository.fixtures

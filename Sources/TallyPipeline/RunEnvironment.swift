@@ -1,0 +1,38 @@
+import TallyAggregator
+import TallyParser
+import TallyReader
+import TallyWriter
+
+/// What a front end (the command line) needs of the stages around a run, through the pipeline:
+/// it imports no stage but this one.
+public typealias LogFormat = TallyParser.LogFormat
+public typealias Inflater = TallyReader.Inflater
+
+extension RunConfiguration {
+    /// Whether `name` is a zone of the system's tzdata that `timeZone` may be.
+    public static func isKnownTimeZone(_ name: String) -> Bool {
+        LocalDayCalendar.isZoneName(name)
+    }
+}
+
+extension RollupRun {
+    /// Removes every temporary file the process has made and not yet renamed, and lets no new
+    /// one be made: for a signal handler, as the process goes. Every output stays whole.
+    public static func abandonTemporaryFiles() {
+        TemporaryFiles.shared.stop()
+    }
+}
+
+extension RunReport {
+    /// Writes the summary to `path` if there is one (`-`: standard output), and gives the run's
+    /// exit status, which a summary that could not be written makes a failure, with the reason.
+    public func writeSummary(ifAskedTo path: String?) -> (status: ExitStatus, failure: String?) {
+        guard let path else { return (exitStatus, nil) }
+        do {
+            try writeSummary(to: path)
+            return (exitStatus, nil)
+        } catch {
+            return (exitStatus(summaryError: error), error.description)
+        }
+    }
+}
