@@ -54,7 +54,7 @@ public struct EventParser {
     private let fieldNames: ByteTable<FieldMatch>
     private let typeNames: ByteTable<EventKind>
     private var recentType = RecentLookup<EventKind>()
-    private var json: JSONFieldScanner
+    private var json: JSONFieldScanner<FastPaths>
     private var typeDecoder = EscapeDecoder()
     private var campaignDecoder = EscapeDecoder()
     private var timeDecoder = EscapeDecoder()
@@ -158,7 +158,7 @@ public struct EventParser {
     // MARK: - JSON Lines
 
     private mutating func parseJSON(_ line: UnsafeRawBufferPointer, plain: TextIndex.Line? = nil) -> LineOutcome {
-        var values = (JSONFieldScanner.Value(), JSONFieldScanner.Value(), JSONFieldScanner.Value())
+        var values = (JSONFieldValue(), JSONFieldValue(), JSONFieldValue())
         // A raw NUL is never valid JSON, so lines that scan need no separate search for one.
         guard json.scan(line, plain: plain, into: &values) else {
             return .rejected(Self.hasNul(line) ? .nulByte : .malformed)
@@ -201,13 +201,12 @@ public struct EventParser {
         return Self.event(parsedTime, kind, campaignBytes)
     }
 
-    private static func slice(_ line: UnsafeRawBufferPointer, _ value: JSONFieldScanner.Value) -> UnsafeRawBufferPointer
-    {
+    private static func slice(_ line: UnsafeRawBufferPointer, _ value: JSONFieldValue) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: line[value.start..<value.end])
     }
 
     private static func string(
-        _ line: UnsafeRawBufferPointer, _ value: JSONFieldScanner.Value, _ decoder: inout EscapeDecoder
+        _ line: UnsafeRawBufferPointer, _ value: JSONFieldValue, _ decoder: inout EscapeDecoder
     ) -> UnsafeRawBufferPointer? {
         let body = slice(line, value)
         return value.hasEscape ? decoder.decode(body) : body

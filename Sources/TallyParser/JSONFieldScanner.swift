@@ -16,23 +16,9 @@ import Glibc
 /// member (whitespace, escapes, nesting, `true`) goes through the careful walk. And once each
 /// field has been found under its preferred name, later keys are not looked up: the first
 /// occurrence of the preferred name wins, so nothing after it can change the result.
-struct JSONFieldScanner {
-    enum ValueKind: UInt8 {
-        case string, number, null, other
-    }
-
-    /// Where a wanted field's value lies in the line. For a string: the bytes between the quotes.
-    struct Value: Equatable {
-        var kind = ValueKind.other
-        var start = 0
-        var end = 0
-        var hasEscape = false
-        /// The alias rank that supplied this value; `Int.max` while none did.
-        var rank = Int.max
-
-        /// Absent from the line, or JSON null.
-        var isMissing: Bool { rank == Int.max || kind == .null }
-    }
+struct JSONFieldScanner<Paths: ScanPaths> {
+    typealias ValueKind = JSONValueKind
+    typealias Value = JSONFieldValue
 
     private let fields: ByteTable<FieldMatch>
     /// Nesting deeper than this is refused rather than followed: a guard against stack use.
@@ -40,12 +26,8 @@ struct JSONFieldScanner {
     private var keyScratch = EscapeDecoder()
     private let stops = StringStopFinder()
 
-    /// Off only in tests, to check the fast paths against the plain byte-by-byte walk.
-    private let usesShortcuts: Bool
-
-    init(schema: LogSchema, usesShortcuts: Bool = true) {
+    init(schema: LogSchema) {
         fields = schema.fieldTable()
-        self.usesShortcuts = usesShortcuts
     }
 
     /// Scans `line` (no newline, no trailing CR) into `values`; false if it is not one valid JSON object.
@@ -55,7 +37,7 @@ struct JSONFieldScanner {
     ) -> Bool {
         guard let base = line.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
         var cursor = Cursor(p: base, end: base + line.count)
-        if usesShortcuts {
+        if Paths.usesShortcuts {
             if let plain { stops.use(plain, count: line.count) } else { stops.index(base, count: line.count) }
         }
         // Where position 0 of the stops is: the line's start, or its window's.
@@ -69,7 +51,7 @@ struct JSONFieldScanner {
             return cursor.p == cursor.end
         }
         while true {
-            if usesShortcuts, scanCompactMembers(&cursor, stopsBase, &values, &allPreferred) {
+            if Paths.usesShortcuts, scanCompactMembers(&cursor, stopsBase, &values, &allPreferred) {
                 cursor.skipWhitespace()
                 return cursor.p == cursor.end
             }
@@ -361,10 +343,11 @@ struct JSONFieldScanner {
     }
 
     /// `:"` and `,"` as little-endian pairs.
-    private static let colonQuote = UInt16(0x223a), commaQuote = UInt16(0x222c)
+    private static var colonQuote: UInt16 { 0x223a }
+    private static var commaQuote: UInt16 { 0x222c }
 
     /// `null` as a little-endian word.
-    private static let nullWord = UInt32(0x6c6c_756e)
+    private static var nullWord: UInt32 { 0x6c6c_756e }
 
     /// Keeps a member's value if its key names a wanted field under a better alias than any
     /// seen so far. `start` and `end` are the value's bounds in the line, quotes included.
@@ -386,7 +369,7 @@ struct JSONFieldScanner {
         case .type: if match.rank < values.1.rank { values.1 = value }
         case .campaign: if match.rank < values.2.rank { values.2 = value }
         }
-        allPreferred = usesShortcuts && values.0.rank == 0 && values.1.rank == 0 && values.2.rank == 0
+        allPreferred = Paths.usesShortcuts && values.0.rank == 0 && values.1.rank == 0 && values.2.rank == 0
     }
 
     /// Skips a top-level string's body after its opening quote, and the closing quote. `base`
@@ -394,7 +377,7 @@ struct JSONFieldScanner {
     /// - Returns: whether the string had escapes, or nil if it is not a valid JSON string.
     @inline(__always)
     private func skipString(_ cursor: inout Cursor, _ base: UnsafePointer<UInt8>) -> Bool? {
-        if usesShortcuts {
+        if Paths.usesShortcuts {
             let stop = stops.first(atOrAfter: cursor.p - base)
             if base + stop < cursor.end, base[stop] == UInt8(ascii: "\"") {
                 cursor.p = base + stop + 1

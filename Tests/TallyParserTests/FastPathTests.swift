@@ -69,8 +69,8 @@ extension FastPathTests {
 
     @Test func theJSONFastPathsGiveWhatTheCarefulWalkGives() {
         var rng = SplitMix(seed: 13)
-        var fast = JSONFieldScanner(schema: .standard)
-        var careful = JSONFieldScanner(schema: .standard, usesShortcuts: false)
+        var fast = JSONFieldScanner<FastPaths>(schema: .standard)
+        var careful = JSONFieldScanner<PlainPaths>(schema: .standard)
         let seeds = [
             #"{"ts":"2026-11-20T16:00:00.036Z","event":"impression","campaign_id":"cmp-03777","creative_id":"crv-037773","ua":"WeatherNow/3.4.1 (Android 14; Pixel 8)","price":0.0375,"deal_id":null}"#,
             #"{"ts": "2026-11-20T16:00:00Z", "event": "click", "campaign_id": 123, "n": -1.5e3, "ok": true}"#,
@@ -98,7 +98,7 @@ extension FastPathTests {
                     }
                 }
                 line.withUnsafeBytes { bytes in
-                    var a = (JSONFieldScanner.Value(), JSONFieldScanner.Value(), JSONFieldScanner.Value())
+                    var a = (JSONFieldValue(), JSONFieldValue(), JSONFieldValue())
                     var b = a
                     let fastValid = fast.scan(bytes, into: &a)
                     let carefulValid = careful.scan(bytes, into: &b)
@@ -123,7 +123,8 @@ extension FastPathTests {
                 let isDigit = byte >= 0x30 && byte <= 0x39
                 word.withUnsafeBufferPointer { p in
                     #expect(
-                        JSONFieldScanner.digitRun(p.baseAddress!) == (isDigit ? 8 : position), "\(byte) at \(position)")
+                        JSONFieldScanner<FastPaths>.digitRun(p.baseAddress!) == (isDigit ? 8 : position),
+                        "\(byte) at \(position)")
                 }
             }
         }
@@ -263,4 +264,9 @@ extension FastPathTests {
             }
         }
     }
+}
+
+/// The JSON scanner with every shortcut off: the plain walk the fast paths are held to.
+enum PlainPaths: ScanPaths {
+    static var usesShortcuts: Bool { false }
 }
