@@ -11,7 +11,7 @@ import TallyReader
 /// or the error), from one side to the other, and each side goes round the ring in the same
 /// order. Slots live in raw memory, not a Swift array: an array written on one thread while the
 /// other reads it is a race even on different elements (copy-on-write touches the whole array).
-final class ChunkPump: @unchecked Sendable {
+final class ChunkPump: ChunkSource, @unchecked Sendable {
     private struct Slot {
         var count = 0
         var error: InputError?

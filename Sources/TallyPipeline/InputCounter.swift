@@ -62,22 +62,14 @@ struct InputCounter {
         }
 
         do throws(InputError) {
-            if pipelined {
-                let pump = ChunkPump(source: opened.source, bufferSize: buffer.count)
-                try pump.forEachChunk { chunk in
-                    decodedBytes += chunk.count
-                    progress.read(chunk.count)
-                    splitter.consume(chunk, indexing: { parser.textClasses }, handle)
-                }
-            } else {
-                while true {
-                    let count = try opened.source.read(into: buffer)
-                    if count == 0 { break }
-                    decodedBytes += count
-                    progress.read(count)
-                    splitter.consume(
-                        UnsafeRawBufferPointer(rebasing: buffer[..<count]), indexing: { parser.textClasses }, handle)
-                }
+            let chunks: any ChunkSource =
+                pipelined
+                ? ChunkPump(source: opened.source, bufferSize: buffer.count)
+                : DirectChunks(source: opened.source, buffer: buffer)
+            try chunks.forEachChunk { chunk in
+                decodedBytes += chunk.count
+                progress.read(chunk.count)
+                splitter.consume(chunk, indexing: { parser.textClasses }, handle)
             }
             splitter.finish(handle)
         } catch {
