@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(
             name: "TallyReaderTests",
             dependencies: ["TallyReader", "TallyPaths", "CTallyKernels", "CZlib", "TallyTestSupport"]),
-        .testTarget(name: "TallyParserTests", dependencies: ["TallyParser", "TallyTestSupport"]),
+        .testTarget(name: "TallyParserTests", dependencies: ["TallyParser", "CTallyKernels", "TallyTestSupport"]),
         .testTarget(name: "TallyAggregatorTests", dependencies: ["TallyAggregator", "TallyTestSupport"]),
         .testTarget(name: "TallyWriterTests", dependencies: ["TallyWriter", "TallyAggregator", "TallyTestSupport"]),
         .testTarget(

@@ -1,5 +1,35 @@
 #include "tally_kernels.h"
 
+/* The baselines: the 16-byte primitives of tally_kernels.h, four a block, on every CPU. */
+void tally_index_json_blocks_baseline(const uint8_t *text, size_t blocks, uint64_t *stops, uint64_t *breaks) {
+    for (size_t b = 0; b < blocks; b++, text += 64) {
+        uint64_t quotes = 0, others = 0;
+        for (int k = 0; k < 4; k++) {
+            tally_json_classes c = tally_classify_json16(text + 16 * k);
+            quotes |= (uint64_t)c.quotes << (16 * k);
+            others |= (uint64_t)c.others << (16 * k);
+        }
+        breaks[b] = others;
+        stops[b] = others | quotes;
+    }
+}
+
+void tally_index_delimited_blocks_baseline(const uint8_t *text, size_t blocks, uint8_t delimiter,
+                                           uint64_t *delimiters, uint64_t *quotes, uint64_t *breaks) {
+    for (size_t b = 0; b < blocks; b++, text += 64) {
+        uint64_t d = 0, q = 0, k = 0;
+        for (int i = 0; i < 4; i++) {
+            tally_delimited_classes c = tally_classify_delimited16(text + 16 * i, delimiter);
+            d |= (uint64_t)c.delimiters << (16 * i);
+            q |= (uint64_t)c.quotes << (16 * i);
+            k |= (uint64_t)c.breaks << (16 * i);
+        }
+        delimiters[b] = d;
+        quotes[b] = q;
+        breaks[b] = k;
+    }
+}
+
 #if defined(__x86_64__)
 #include <cpuid.h>
 #include <immintrin.h>
@@ -46,44 +76,6 @@ static void index_delimited_avx2(const uint8_t *text, size_t blocks, uint8_t del
     }
 }
 
-void tally_index_delimited_blocks_baseline(const uint8_t *text, size_t blocks, uint8_t delimiter,
-                                           uint64_t *delimiters, uint64_t *quotes, uint64_t *breaks) {
-    const __m128i quote = _mm_set1_epi8('"');
-    const __m128i delimit = _mm_set1_epi8((char)delimiter);
-    const __m128i control = _mm_set1_epi8(0x1f);
-    for (size_t b = 0; b < blocks; b++, text += 64) {
-        uint64_t d = 0, q = 0, k = 0;
-        for (int i = 0; i < 4; i++) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(text + 16 * i));
-            __m128i delim = _mm_cmpeq_epi8(v, delimit);
-            __m128i brk = _mm_andnot_si128(delim, _mm_cmpeq_epi8(_mm_min_epu8(v, control), v));
-            d |= (uint64_t)(uint16_t)_mm_movemask_epi8(delim) << (16 * i);
-            q |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)) << (16 * i);
-            k |= (uint64_t)(uint16_t)_mm_movemask_epi8(brk) << (16 * i);
-        }
-        delimiters[b] = d;
-        quotes[b] = q;
-        breaks[b] = k;
-    }
-}
-
-void tally_index_json_blocks_baseline(const uint8_t *text, size_t blocks, uint64_t *stops, uint64_t *breaks) {
-    const __m128i quote = _mm_set1_epi8('"');
-    const __m128i backslash = _mm_set1_epi8('\\');
-    const __m128i control = _mm_set1_epi8(0x1f);
-    for (size_t b = 0; b < blocks; b++, text += 64) {
-        uint64_t quotes = 0, others = 0;
-        for (int k = 0; k < 4; k++) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(text + 16 * k));
-            __m128i other = _mm_or_si128(_mm_cmpeq_epi8(v, backslash), _mm_cmpeq_epi8(_mm_min_epu8(v, control), v));
-            quotes |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)) << (16 * k);
-            others |= (uint64_t)(uint16_t)_mm_movemask_epi8(other) << (16 * k);
-        }
-        breaks[b] = others;
-        stops[b] = others | quotes;
-    }
-}
-
 /* AVX2 needs the CPU to have it (CPUID leaf 7) and the OS to save the YMM registers (XCR0). */
 static int detect_avx2(void) {
     unsigned a, b, c, d;
@@ -127,44 +119,15 @@ void tally_index_delimited_blocks(const uint8_t *text, size_t blocks, uint8_t de
 
 #else
 
-void tally_index_delimited_blocks_baseline(const uint8_t *text, size_t blocks, uint8_t delimiter,
-                                           uint64_t *delimiters, uint64_t *quotes, uint64_t *breaks) {
-    for (size_t b = 0; b < blocks; b++, text += 64) {
-        uint64_t d = 0, q = 0, k = 0;
-        for (int i = 0; i < 64; i++) {
-            uint8_t c = text[i];
-            d |= (uint64_t)(c == delimiter) << i;
-            q |= (uint64_t)(c == '"') << i;
-            k |= (uint64_t)(c < 0x20 && c != delimiter) << i;
-        }
-        delimiters[b] = d;
-        quotes[b] = q;
-        breaks[b] = k;
-    }
+int tally_uses_avx2(void) { return 0; }
+
+void tally_index_json_blocks(const uint8_t *text, size_t blocks, uint64_t *stops, uint64_t *breaks) {
+    tally_index_json_blocks_baseline(text, blocks, stops, breaks);
 }
 
 void tally_index_delimited_blocks(const uint8_t *text, size_t blocks, uint8_t delimiter,
                                   uint64_t *delimiters, uint64_t *quotes, uint64_t *breaks) {
     tally_index_delimited_blocks_baseline(text, blocks, delimiter, delimiters, quotes, breaks);
-}
-
-void tally_index_json_blocks_baseline(const uint8_t *text, size_t blocks, uint64_t *stops, uint64_t *breaks) {
-    for (size_t b = 0; b < blocks; b++, text += 64) {
-        uint64_t quotes = 0, others = 0;
-        for (int i = 0; i < 64; i++) {
-            uint8_t c = text[i];
-            quotes |= (uint64_t)(c == '"') << i;
-            others |= (uint64_t)(c == '\\' || c < 0x20) << i;
-        }
-        breaks[b] = others;
-        stops[b] = others | quotes;
-    }
-}
-
-int tally_uses_avx2(void) { return 0; }
-
-void tally_index_json_blocks(const uint8_t *text, size_t blocks, uint64_t *stops, uint64_t *breaks) {
-    tally_index_json_blocks_baseline(text, blocks, stops, breaks);
 }
 
 #endif

@@ -1,8 +1,5 @@
+import CTallyKernels
 import Glibc
-
-#if arch(x86_64)
-    import _Builtin_intrinsics.intel
-#endif
 
 /// Splits one CSV or TSV row into fields, RFC 4180 style, in place.
 ///
@@ -111,9 +108,10 @@ struct DelimitedRowScanner {
                 delimiters = TextIndex.Line.bits(plain.delimiters, from: plain.origin + i, count: count)
                 quotes = TextIndex.Line.bits(plain.quotes, from: plain.origin + i, count: count)
             } else {
-                let nuls: UInt64
-                (delimiters, quotes, nuls) = classify64(base + i, count: min(64, n - i), rowStart: base)
-                if nuls != 0 { return nil }
+                let controls: UInt64
+                (delimiters, quotes, controls) = classify64(base + i, count: min(64, n - i), rowStart: base)
+                // A NUL is one of the control bytes, which rows seldom hold.
+                if controls != 0, memchr(base + i, 0, min(64, n - i)) != nil { return nil }
             }
             var separators = delimiters
             // Words with no quote, none open and none just closed need no quote checks.
@@ -161,7 +159,8 @@ struct DelimitedRowScanner {
         return y
     }
 
-    /// For the `count` (1...64) bytes at `p`: bitmaps of the delimiters, the quotes and the NULs.
+    /// For the `count` (1...64) bytes at `p`: bitmaps of the delimiters, the quotes and the
+    /// control bytes other than the delimiter.
     /// `rowStart` is where the row begins, so that nothing outside the row is read.
     @inline(__always)
     private func classify64(_ p: UnsafePointer<UInt8>, count: Int, rowStart: UnsafePointer<UInt8>)
@@ -191,25 +190,12 @@ struct DelimitedRowScanner {
         return (join(a.0, b.0, c.0, d.0), join(a.1, b.1, c.1, d.1), join(a.2, b.2, c.2, d.2))
     }
 
-    /// Bitmaps of the delimiters, quotes and NULs among the 16 bytes at `p`.
+    /// Bitmaps of the delimiters, quotes and control bytes (but the delimiter) among the 16
+    /// bytes at `p`: tally's one definition, `tally_classify_delimited16`.
     @inline(__always)
     private func classify16(_ p: UnsafePointer<UInt8>) -> (UInt32, UInt32, UInt32) {
-        #if arch(x86_64)
-            let v = _mm_loadu_si128(UnsafeRawPointer(p).assumingMemoryBound(to: __m128i.self))
-            @inline(__always)
-            func mask(_ byte: UInt8) -> UInt32 {
-                UInt32(truncatingIfNeeded: _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(Int8(bitPattern: byte)))))
-            }
-            return (mask(delimiter), mask(0x22), mask(0))
-        #else
-            var masks: (UInt32, UInt32, UInt32) = (0, 0, 0)
-            for i in 0..<16 {
-                if p[i] == delimiter { masks.0 |= 1 << UInt32(i) }
-                if p[i] == 0x22 { masks.1 |= 1 << UInt32(i) }
-                if p[i] == 0 { masks.2 |= 1 << UInt32(i) }
-            }
-            return masks
-        #endif
+        let classes = tally_classify_delimited16(p, delimiter)
+        return (classes.delimiters, classes.quotes, classes.breaks)
     }
 
     /// The index of the first `a` or `b` at or after `start`, or `row.count`: eight bytes at a

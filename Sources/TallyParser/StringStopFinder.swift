@@ -1,14 +1,11 @@
-#if arch(x86_64)
-    import _Builtin_intrinsics.intel
-#endif
+import CTallyKernels
 
 /// A bitmap of the bytes of one line where plain JSON string text stops: a quote, a backslash
 /// or a control byte (below 0x20).
 ///
 /// Most of a JSON log line is string text, so this is the scanner's inner loop, done once per
-/// line at sixteen bytes a step: on x86-64 with SSE2 (part of every x86-64 CPU), elsewhere with
-/// an exact bytewise-parallel (SWAR) version that gives the same bits. Finding where a string
-/// ends is then a shift and a count of trailing zeros.
+/// line at sixteen bytes a step with the byte classes of `CTallyKernels` (SSE2 on x86-64).
+/// Finding where a string ends is then a shift and a count of trailing zeros.
 ///
 /// Invariant: after `index(_:count:)`, bit `i % 64` of `words[i / 64]` is set exactly when byte
 /// `i` of the line is a stop, for `i < count`; bit `count` is set as a sentinel, so a reader
@@ -137,55 +134,10 @@ final class StringStopFinder {
     }
 
     /// For the 16 bytes at `p`: bit `i` of `quotes` set if byte `i` is `"`, of `others` if it
-    /// is a backslash or a control byte.
+    /// is a backslash or a control byte (tally's one definition, `tally_classify_json16`).
     @inline(__always)
     static func stopsOf16(_ p: UnsafePointer<UInt8>) -> (quotes: UInt32, others: UInt32) {
-        #if arch(x86_64)
-            let v = _mm_loadu_si128(UnsafeRawPointer(p).assumingMemoryBound(to: __m128i.self))
-            let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x22))
-            let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x5c))
-            // v <= 0x1f (unsigned) exactly when max(v, 0x1f) == 0x1f.
-            let control = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1f)), _mm_set1_epi8(0x1f))
-            return (
-                UInt32(truncatingIfNeeded: _mm_movemask_epi8(quote)),
-                UInt32(truncatingIfNeeded: _mm_movemask_epi8(_mm_or_si128(backslash, control)))
-            )
-        #else
-            return stopsOf16SWAR(p)
-        #endif
-    }
-
-    /// The portable version of `stopsOf16`, exact in every bit (unlike the has-zero-byte test,
-    /// whose bits above the lowest can be false alarms). Tested against the SSE2 one.
-    static func stopsOf16SWAR(_ p: UnsafePointer<UInt8>) -> (quotes: UInt32, others: UInt32) {
-        let raw = UnsafeRawPointer(p)
-        let low = stopHighBits(raw.loadUnaligned(as: UInt64.self))
-        let high = stopHighBits(raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
-        return (
-            UInt32(gatherHighBits(low.quotes)) | UInt32(gatherHighBits(high.quotes)) << 8,
-            UInt32(gatherHighBits(low.others)) | UInt32(gatherHighBits(high.others)) << 8
-        )
-    }
-
-    /// The high bit of each byte of `word` that is a quote, and of each that is a backslash or
-    /// a control byte; no other bit.
-    @inline(__always)
-    private static func stopHighBits(_ word: UInt64) -> (quotes: UInt64, others: UInt64) {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let lows: UInt64 = 0x7f7f_7f7f_7f7f_7f7f
-        // A byte b is zero exactly when neither (b & 0x7f) + 0x7f nor b has its high bit set;
-        // the sums stay within their bytes, so no carry crosses into a neighbour.
-        func zeroBytes(_ x: UInt64) -> UInt64 { ~(((x & lows) &+ lows) | x | lows) }
-        let quote = zeroBytes(word ^ (ones &* 0x22))
-        let backslash = zeroBytes(word ^ (ones &* 0x5c))
-        // b < 0x20 exactly when neither (b & 0x7f) + 0x60 nor b has its high bit set.
-        let control = ~(((word & lows) &+ (ones &* 0x60)) | word | lows)
-        return (quote, backslash | control)
-    }
-
-    /// Packs the high bit of each of the eight bytes into one byte, byte 0 into bit 0.
-    @inline(__always)
-    private static func gatherHighBits(_ highs: UInt64) -> UInt64 {
-        ((highs >> 7) &* 0x0102_0408_1020_4080) >> 56
+        let classes = tally_classify_json16(p)
+        return (classes.quotes, classes.others)
     }
 }

@@ -1,9 +1,5 @@
 import CTallyKernels
 
-#if arch(x86_64)
-    import _Builtin_intrinsics.intel
-#endif
-
 /// Bitmaps of a window of decoded text, made in one pass for all the lines in it: where lines
 /// may break, and where the parser must look (JSON string stops; CSV delimiters and quotes).
 ///
@@ -99,10 +95,10 @@ public final class TextIndex {
             tally_index_delimited_blocks(base, blocks, delimiter, delimiterWords, quoteWords, breakWords)
             var masks: (UInt64, UInt64, UInt64) = (0, 0, 0)
             forEachTailBlock(tail, count: count & 63, lineStart: base) { block, at, dropped, valid in
-                let (d, q, c) = Self.delimitedClasses16(block, delimiter: delimiter)
-                masks.0 |= UInt64(d &>> dropped & valid) &<< UInt64(at)
-                masks.1 |= UInt64(q &>> dropped & valid) &<< UInt64(at)
-                masks.2 |= UInt64(c &>> dropped & valid) &<< UInt64(at)
+                let classes = tally_classify_delimited16(block, delimiter)
+                masks.0 |= UInt64(classes.delimiters &>> dropped & valid) &<< UInt64(at)
+                masks.1 |= UInt64(classes.quotes &>> dropped & valid) &<< UInt64(at)
+                masks.2 |= UInt64(classes.breaks &>> dropped & valid) &<< UInt64(at)
             }
             delimiterWords[blocks] = masks.0
             quoteWords[blocks] = masks.1
@@ -115,31 +111,6 @@ public final class TextIndex {
     @inline(__always)
     func nextBreak(atOrAfter offset: Int) -> Int {
         firstSetBit(breakWords, atOrAfter: offset)
-    }
-
-    /// For the 16 bytes at `p`: bitmaps of the delimiters, the quotes, and the control bytes
-    /// other than the delimiter.
-    @inline(__always)
-    static func delimitedClasses16(_ p: UnsafePointer<UInt8>, delimiter: UInt8) -> (UInt32, UInt32, UInt32) {
-        #if arch(x86_64)
-            let v = _mm_loadu_si128(UnsafeRawPointer(p).assumingMemoryBound(to: __m128i.self))
-            let delimiters = _mm_cmpeq_epi8(v, _mm_set1_epi8(Int8(bitPattern: delimiter)))
-            let quotes = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x22))
-            let controls = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v)
-            return (
-                UInt32(truncatingIfNeeded: _mm_movemask_epi8(delimiters)),
-                UInt32(truncatingIfNeeded: _mm_movemask_epi8(quotes)),
-                UInt32(truncatingIfNeeded: _mm_movemask_epi8(_mm_andnot_si128(delimiters, controls)))
-            )
-        #else
-            var masks: (UInt32, UInt32, UInt32) = (0, 0, 0)
-            for i in 0..<16 {
-                if p[i] == delimiter { masks.0 |= 1 << UInt32(i) }
-                if p[i] == 0x22 { masks.1 |= 1 << UInt32(i) }
-                if p[i] < 0x20, p[i] != delimiter { masks.2 |= 1 << UInt32(i) }
-            }
-            return masks
-        #endif
     }
 
     /// The place of the plain line that starts at `offset`.

@@ -1,3 +1,4 @@
+import CTallyKernels
 import TallyTestSupport
 import Testing
 
@@ -13,28 +14,36 @@ import Testing
 extension FastPathTests {
     // MARK: - String stops
 
-    @Test func sse2AndPortableStopMasksAgree() {
+    /// tally's one definition of its byte classes (`tally_classify_json16` and
+    /// `tally_classify_delimited16`, SSE2 here) against the definition written byte by byte.
+    @Test func byteClassesAreTheDefinitionsBits() {
         var rng = SplitMix(seed: 11)
         // Bytes around every class boundary that matters: controls, quote, backslash, high bytes.
         let interesting: [UInt8] = [
-            0x00, 0x09, 0x0a, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x5b, 0x5c, 0x5d, 0x7f, 0x80, 0x9f, 0xa2, 0xdc, 0xff,
+            0x00, 0x09, 0x0a, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x2c, 0x5b, 0x5c, 0x5d, 0x7c, 0x7f, 0x80, 0x9f, 0xa2, 0xdc,
+            0xff,
         ]
         for _ in 0..<20_000 {
             let block = (0..<16).map { _ in
                 Bool.random(using: &rng)
                     ? interesting.randomElement(using: &rng)! : UInt8.random(in: 0...255, using: &rng)
             }
+            let delimiter = [UInt8(0x2c), 0x09, 0x7c][Int(rng.next() % 3)]
             block.withUnsafeBufferPointer { p in
-                let fast = StringStopFinder.stopsOf16(p.baseAddress!)
-                let portable = StringStopFinder.stopsOf16SWAR(p.baseAddress!)
-                var quotes: UInt32 = 0
-                var others: UInt32 = 0
+                let json = tally_classify_json16(p.baseAddress!)
+                let delimited = tally_classify_delimited16(p.baseAddress!, delimiter)
+                var expected = (quotes: UInt32(0), others: UInt32(0), delimiters: UInt32(0), breaks: UInt32(0))
                 for (i, byte) in block.enumerated() {
-                    if byte == 0x22 { quotes |= 1 << UInt32(i) }
-                    if byte == 0x5c || byte < 0x20 { others |= 1 << UInt32(i) }
+                    let bit = UInt32(1) << UInt32(i)
+                    if byte == 0x22 { expected.quotes |= bit }
+                    if byte == 0x5c || byte < 0x20 { expected.others |= bit }
+                    if byte == delimiter { expected.delimiters |= bit }
+                    if byte < 0x20, byte != delimiter { expected.breaks |= bit }
                 }
-                #expect(fast.quotes == quotes && fast.others == others, "\(block)")
-                #expect(portable.quotes == quotes && portable.others == others, "\(block)")
+                #expect(json.quotes == expected.quotes && json.others == expected.others, "\(block)")
+                #expect(
+                    delimited.quotes == expected.quotes && delimited.delimiters == expected.delimiters
+                        && delimited.breaks == expected.breaks, "\(block) \(delimiter)")
             }
         }
     }
