@@ -29,18 +29,20 @@ let package = Package(
         ),
         // Paths as the system's bytes, for every stage that names files.
         .target(name: "TallyPaths"),
+        // The bytes the code names (ASCII.quote, ASCII.newline, ...), in one place.
+        .target(name: "TallyBytes"),
         .target(name: "TallyReader", dependencies: ["CZlib", "CIsal", "CTallyKernels", "TallyPaths"]),
         // What Swift cannot express: AVX2 and carry-less multiply chosen at run time, a prefetch
         // (see tally_kernels.h).
         // DWARF 4, which valgrind 3.19 (Debian 12's, used to count instructions) can read.
         .target(name: "CTallyKernels", cSettings: [.unsafeFlags(["-gdwarf-4"])]),
-        .target(name: "TallyParser", dependencies: ["CTallyKernels"]),
+        .target(name: "TallyParser", dependencies: ["CTallyKernels", "TallyBytes"]),
         .target(name: "TallyAggregator", dependencies: ["CTallyKernels"]),
         // The writer uses zlib too, to compress the rejected-lines file.
-        .target(name: "TallyWriter", dependencies: ["TallyAggregator", "CZlib", "TallyPaths"]),
+        .target(name: "TallyWriter", dependencies: ["TallyAggregator", "CZlib", "TallyPaths", "TallyBytes"]),
         .target(
             name: "TallyPipeline",
-            dependencies: ["TallyReader", "TallyParser", "TallyAggregator", "TallyWriter", "TallyPaths"]
+            dependencies: ["TallyReader", "TallyParser", "TallyAggregator", "TallyWriter", "TallyPaths", "TallyBytes"]
         ),
         .executableTarget(
             name: "tally",

@@ -18,6 +18,12 @@ mkdir -p "$out"
 targets=("${@:-gzip parser}")
 targets=(${targets[@]})
 
+# library NAME: a module the harness's module imports, built on its own (Sources/NAME).
+library() {
+  swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name "$1" -emit-module \
+    -emit-module-path "$out/$1.swiftmodule" -emit-library -static Sources/"$1"/*.swift -o "$out/lib$1.a"
+}
+
 build() {
   local name=$1 module=$2 harness=$3
   shift 3
@@ -36,10 +42,7 @@ for name in "${targets[@]}"; do
         clang -c -O2 -g -fsanitize=fuzzer-no-link,address -I "Sources/$(dirname "$c")/include" \
           "Sources/$c.c" -o "$out/$(basename "$c").o"
       done
-      # TallyPaths, which the reader names files through, as a module of its own.
-      swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name TallyPaths -emit-module \
-        -emit-module-path "$out/TallyPaths.swiftmodule" -emit-library -static Sources/TallyPaths/*.swift \
-        -o "$out/libTallyPaths.a"
+      library TallyPaths
       build gzip TallyReader GzipFuzz.swift -I Sources/CZlib -I Sources/CTallyKernels/include \
         -I Sources/CIsal/include -I "$out" -L "$out" -lTallyPaths "$out/tally_crc32.o" "$out/tally_isal.o" -lz
       # Seeds: small gzip files in the shapes of the corpus (members, headers, padding).
@@ -57,7 +60,9 @@ for name in "${targets[@]}"; do
       # The parser's C kernels (CTallyKernels) as one object, with the same sanitizers.
       clang -c -O2 -g -fsanitize=fuzzer-no-link,address -I Sources/CTallyKernels/include \
         Sources/CTallyKernels/tally_kernels.c -o "$out/tally_kernels.o"
-      build parser TallyParser ParserFuzz.swift -I Sources/CTallyKernels/include "$out/tally_kernels.o"
+      library TallyBytes
+      build parser TallyParser ParserFuzz.swift -I Sources/CTallyKernels/include -I "$out" -L "$out" -lTallyBytes \
+        "$out/tally_kernels.o"
       if [ -z "$(ls -A "$corpus")" ]; then
         # Seeds: the start of each sample log as plain text, after one byte for the harness's
         # choice of chunk size and line cap. (head closing the pipe early is expected: || true.)

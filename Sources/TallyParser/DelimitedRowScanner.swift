@@ -1,5 +1,6 @@
 import CTallyKernels
 import Glibc
+import TallyBytes
 
 /// Splits one CSV or TSV row into fields, RFC 4180 style, in place.
 ///
@@ -24,15 +25,15 @@ struct DelimitedRowScanner {
         var index = 0
         let n = row.count
         while true {
-            if i < n, row[i] == UInt8(ascii: "\"") {
+            if i < n, row[i] == ASCII.quote {
                 i += 1
                 let start = i
                 var doubled = false
                 while true {
-                    i = Self.next(row, from: i, UInt8(ascii: "\""), UInt8(ascii: "\""))
+                    i = Self.next(row, from: i, ASCII.quote, ASCII.quote)
                     guard i < n else { return false }  // the quote is never closed
-                    if row[i] == UInt8(ascii: "\"") {
-                        if i + 1 < n, row[i + 1] == UInt8(ascii: "\"") {
+                    if row[i] == ASCII.quote {
+                        if i + 1 < n, row[i + 1] == ASCII.quote {
                             doubled = true
                             i += 2
                             continue
@@ -46,8 +47,8 @@ struct DelimitedRowScanner {
                 guard i == n || row[i] == delimiter else { return false }
             } else {
                 let start = i
-                i = Self.next(row, from: i, delimiter, UInt8(ascii: "\""))
-                if i < n, row[i] == UInt8(ascii: "\"") { return false }
+                i = Self.next(row, from: i, delimiter, ASCII.quote)
+                if i < n, row[i] == ASCII.quote { return false }
                 body(index, FieldSpan(start: start, end: i, doubled: false))
             }
             if i == n { return true }
@@ -83,11 +84,11 @@ struct DelimitedRowScanner {
         func found(_ index: Int, _ start: Int, _ end: Int) {
             var span = FieldSpan(start: start, end: end, doubled: false)
             // (A quoted field of a well-formed row has both its quotes, so end - start >= 2.)
-            if end - start >= 2, base[start] == UInt8(ascii: "\"") {
+            if end - start >= 2, base[start] == ASCII.quote {
                 // Quoted: the text between the quotes; any quote inside it is half of a `""`.
                 span.start += 1
                 span.end -= 1
-                span.doubled = memchr(base + span.start, 0x22, span.end - span.start) != nil
+                span.doubled = memchr(base + span.start, Int32(ASCII.quote), span.end - span.start) != nil
             }
             if index == wanted.0 { spans.0 = span }
             if index == wanted.1 { spans.1 = span }
@@ -227,7 +228,7 @@ struct DelimitedRowScanner {
         while i < field.count {
             out[n] = field[i]
             n += 1
-            i += field[i] == UInt8(ascii: "\"") ? 2 : 1
+            i += field[i] == ASCII.quote ? 2 : 1
         }
         return UnsafeRawBufferPointer(start: out, count: n)
     }

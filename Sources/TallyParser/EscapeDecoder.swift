@@ -1,3 +1,5 @@
+import TallyBytes
+
 /// Decodes the body of a JSON string that has escapes into UTF-8 bytes, in a buffer it reuses.
 ///
 /// Only the slow path: values without a backslash are used in place. Surrogate pairs are
@@ -15,7 +17,7 @@ struct EscapeDecoder {
         var n = 0
         while i < body.count {
             let c = body[i]
-            guard c == UInt8(ascii: "\\") else {
+            guard c == ASCII.backslash else {
                 out[n] = c
                 n += 1
                 i += 1
@@ -26,14 +28,14 @@ struct EscapeDecoder {
             switch e {
             case UInt8(ascii: "b"): out[n] = 0x08
             case UInt8(ascii: "f"): out[n] = 0x0c
-            case UInt8(ascii: "n"): out[n] = 0x0a
-            case UInt8(ascii: "r"): out[n] = 0x0d
-            case UInt8(ascii: "t"): out[n] = 0x09
+            case UInt8(ascii: "n"): out[n] = ASCII.newline
+            case UInt8(ascii: "r"): out[n] = ASCII.carriageReturn
+            case UInt8(ascii: "t"): out[n] = ASCII.tab
             case UInt8(ascii: "u"):
                 var scalar = Self.hex4(body, i)
                 i += 4
                 if scalar >= 0xd800, scalar <= 0xdbff {
-                    guard i + 6 <= body.count, body[i] == UInt8(ascii: "\\"), body[i + 1] == UInt8(ascii: "u")
+                    guard i + 6 <= body.count, body[i] == ASCII.backslash, body[i + 1] == UInt8(ascii: "u")
                     else { return nil }
                     let low = Self.hex4(body, i + 2)
                     guard low >= 0xdc00, low <= 0xdfff else { return nil }

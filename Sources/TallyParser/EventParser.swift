@@ -1,4 +1,5 @@
 import Glibc
+import TallyBytes
 
 /// How the lines of an input are written.
 public enum LogFormat: String, Sendable, CaseIterable {
@@ -78,7 +79,7 @@ public struct EventParser {
         switch state {
         case .undecided: requestedFormat == .auto ? nil : requestedFormat
         case .json: .jsonl
-        case .delimited(let scanner, _): scanner.delimiter == 0x09 ? .tsv : .csv
+        case .delimited(let scanner, _): scanner.delimiter == ASCII.tab ? .tsv : .csv
         }
     }
 
@@ -115,7 +116,9 @@ public struct EventParser {
                 return parse(line: UnsafeRawBufferPointer(rebasing: line[3...]))
             }
         }
-        if let last = line.last, last == 0x0d { line = UnsafeRawBufferPointer(rebasing: line.dropLast()) }
+        if let last = line.last, last == ASCII.carriageReturn {
+            line = UnsafeRawBufferPointer(rebasing: line.dropLast())
+        }
         if Self.isBlank(line) { return .blank }
         switch state {
         case .json:
@@ -125,8 +128,8 @@ public struct EventParser {
         case .undecided:
             if Self.hasNul(line) { return .rejected(.nulByte) }
             switch requestedFormat == .auto ? Self.guessFormat(line) : requestedFormat {
-            case .csv: return readHeader(line, delimiter: UInt8(ascii: ","))
-            case .tsv: return readHeader(line, delimiter: 0x09)
+            case .csv: return readHeader(line, delimiter: ASCII.comma)
+            case .tsv: return readHeader(line, delimiter: ASCII.tab)
             case .jsonl, .auto:
                 state = .json
                 return parseJSON(line)
@@ -139,18 +142,18 @@ public struct EventParser {
     }
 
     static func isBlank(_ line: UnsafeRawBufferPointer) -> Bool {
-        line.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }
+        line.allSatisfy { $0 == ASCII.space || $0 == ASCII.tab || $0 == ASCII.carriageReturn }
     }
 
     /// JSON if the line starts with `{`; otherwise TSV if it has more tabs than commas, else CSV.
     static func guessFormat(_ line: UnsafeRawBufferPointer) -> LogFormat {
-        if let first = line.first(where: { $0 != 0x20 && $0 != 0x09 }), first == UInt8(ascii: "{") {
+        if let first = line.first(where: { $0 != ASCII.space && $0 != ASCII.tab }), first == ASCII.openBrace {
             return .jsonl
         }
         var tabs = 0
         var commas = 0
         for byte in line {
-            if byte == 0x09 { tabs += 1 } else if byte == UInt8(ascii: ",") { commas += 1 }
+            if byte == ASCII.tab { tabs += 1 } else if byte == ASCII.comma { commas += 1 }
         }
         return tabs > commas ? .tsv : .csv
     }
@@ -178,7 +181,7 @@ public struct EventParser {
         case .number:
             let text = Self.slice(line, campaign)
             // An integer is used as written; a fraction or exponent is not an id.
-            guard !text.contains(where: { $0 == UInt8(ascii: ".") || $0 | 0x20 == UInt8(ascii: "e") }) else {
+            guard !text.contains(where: { $0 == UInt8(ascii: ".") || $0 | ASCII.caseBit == UInt8(ascii: "e") }) else {
                 return .rejected(.badCampaign)
             }
             campaignBytes = text
@@ -289,8 +292,8 @@ public struct EventParser {
     private static func trimmingSpaces(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
         var start = 0
         var end = bytes.count
-        while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
-        while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+        while start < end, bytes[start] == ASCII.space || bytes[start] == ASCII.tab { start += 1 }
+        while end > start, bytes[end - 1] == ASCII.space || bytes[end - 1] == ASCII.tab { end -= 1 }
         return UnsafeRawBufferPointer(rebasing: bytes[start..<end])
     }
 }

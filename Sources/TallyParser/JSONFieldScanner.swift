@@ -1,4 +1,5 @@
 import Glibc
+import TallyBytes
 
 /// Finds the three wanted members of a one-line JSON object, in place, and checks that the
 /// whole line is valid JSON.
@@ -44,9 +45,9 @@ struct JSONFieldScanner<Paths: ScanPaths> {
         let stopsBase = base - stops.origin
         var allPreferred = false
         cursor.skipWhitespace()
-        guard cursor.take(UInt8(ascii: "{")) else { return false }
+        guard cursor.take(ASCII.openBrace) else { return false }
         cursor.skipWhitespace()
-        if cursor.take(UInt8(ascii: "}")) {
+        if cursor.take(ASCII.closeBrace) {
             cursor.skipWhitespace()
             return cursor.p == cursor.end
         }
@@ -58,18 +59,18 @@ struct JSONFieldScanner<Paths: ScanPaths> {
             // One member the compact path did not take, read with every check. The compact
             // path may have stopped inside the whitespace before it.
             cursor.skipWhitespace()
-            guard cursor.take(UInt8(ascii: "\"")) else { return false }
+            guard cursor.take(ASCII.quote) else { return false }
             let keyStart = cursor.p
             guard let keyHasEscape = skipString(&cursor, stopsBase) else { return false }
             let key = UnsafeRawBufferPointer(start: keyStart, count: cursor.p - keyStart - 1)
-            guard cursor.take(UInt8(ascii: ":"), afterWhitespace: true) else { return false }
+            guard cursor.take(ASCII.colon, afterWhitespace: true) else { return false }
             cursor.skipWhitespace()
             guard cursor.p < cursor.end else { return false }
             let valueStart = cursor.p
             var kind = ValueKind.other
             var valueHasEscape = false
             switch cursor.p.pointee {
-            case UInt8(ascii: "\""):
+            case ASCII.quote:
                 cursor.p += 1
                 guard let escaped = skipString(&cursor, stopsBase) else { return false }
                 kind = .string
@@ -97,11 +98,11 @@ struct JSONFieldScanner<Paths: ScanPaths> {
                     fields.lookup(key), kind, valueStart - base, cursor.p - base, valueHasEscape, &values, &allPreferred
                 )
             }
-            if cursor.take(UInt8(ascii: ","), afterWhitespace: true) {
+            if cursor.take(ASCII.comma, afterWhitespace: true) {
                 cursor.skipWhitespace()
                 continue
             }
-            guard cursor.take(UInt8(ascii: "}"), afterWhitespace: true) else { return false }
+            guard cursor.take(ASCII.closeBrace, afterWhitespace: true) else { return false }
             cursor.skipWhitespace()
             return cursor.p == cursor.end
         }
@@ -166,9 +167,9 @@ struct JSONFieldScanner<Paths: ScanPaths> {
                 valueEnd = close &+ 1
                 kind = .string
             } else {
-                guard base[keyEnd &+ 1] == UInt8(ascii: ":") else { return false }
-                valueStart = base[keyEnd &+ 2] == 0x20 ? keyEnd &+ 3 : keyEnd &+ 2
-                if base[valueStart] == UInt8(ascii: "\"") {
+                guard base[keyEnd &+ 1] == ASCII.colon else { return false }
+                valueStart = base[keyEnd &+ 2] == ASCII.space ? keyEnd &+ 3 : keyEnd &+ 2
+                if base[valueStart] == ASCII.quote {
                     // The quote at valueStart is the next stop: only `:` and a space lie between.
                     quotes.skip()
                     let close = quotes.next()
@@ -215,10 +216,10 @@ struct JSONFieldScanner<Paths: ScanPaths> {
     @inline(__always)
     private static func separator(_ base: UnsafePointer<UInt8>, _ valueEnd: Int, _ n: Int) -> Separator? {
         switch base[valueEnd] {
-        case UInt8(ascii: "}"): return .close
-        case UInt8(ascii: ","):
+        case ASCII.closeBrace: return .close
+        case ASCII.comma:
             let next = valueEnd &+ 1
-            return .comma(next: next < n && base[next] == 0x20 ? next &+ 1 : next)
+            return .comma(next: next < n && base[next] == ASCII.space ? next &+ 1 : next)
         default: return nil
         }
     }
@@ -246,9 +247,9 @@ struct JSONFieldScanner<Paths: ScanPaths> {
                 quotes.skip()
                 valueEnd = quotes.next() &+ 1
             } else {
-                guard base[keyEnd &+ 1] == UInt8(ascii: ":") else { return false }
-                let start = base[keyEnd &+ 2] == 0x20 ? keyEnd &+ 3 : keyEnd &+ 2
-                if base[start] == UInt8(ascii: "\"") {
+                guard base[keyEnd &+ 1] == ASCII.colon else { return false }
+                let start = base[keyEnd &+ 2] == ASCII.space ? keyEnd &+ 3 : keyEnd &+ 2
+                if base[start] == ASCII.quote {
                     quotes.skip()
                     valueEnd = quotes.next() &+ 1
                 } else {
@@ -320,7 +321,7 @@ struct JSONFieldScanner<Paths: ScanPaths> {
             i &+= fraction
         }
         // An exponent, or a digit or sign where none may be: the careful path decides.
-        guard base[i] | 0x20 != UInt8(ascii: "e") else { return nil }
+        guard base[i] | ASCII.caseBit != UInt8(ascii: "e") else { return nil }
         return i
     }
 
@@ -379,7 +380,7 @@ struct JSONFieldScanner<Paths: ScanPaths> {
     private func skipString(_ cursor: inout Cursor, _ base: UnsafePointer<UInt8>) -> Bool? {
         if Paths.usesShortcuts {
             let stop = stops.first(atOrAfter: cursor.p - base)
-            if base + stop < cursor.end, base[stop] == UInt8(ascii: "\"") {
+            if base + stop < cursor.end, base[stop] == ASCII.quote {
                 cursor.p = base + stop + 1
                 return false
             }
@@ -393,25 +394,25 @@ struct JSONFieldScanner<Paths: ScanPaths> {
     private func skipValue(_ cursor: inout Cursor, depth: Int) -> Bool {
         guard cursor.p < cursor.end, depth <= maxDepth else { return false }
         switch cursor.p.pointee {
-        case UInt8(ascii: "\""):
+        case ASCII.quote:
             cursor.p += 1
             return cursor.skipStringBody() != nil
-        case UInt8(ascii: "{"):
+        case ASCII.openBrace:
             cursor.p += 1
             cursor.skipWhitespace()
-            if cursor.take(UInt8(ascii: "}")) { return true }
+            if cursor.take(ASCII.closeBrace) { return true }
             while true {
-                guard cursor.take(UInt8(ascii: "\"")), cursor.skipStringBody() != nil else { return false }
+                guard cursor.take(ASCII.quote), cursor.skipStringBody() != nil else { return false }
                 cursor.skipWhitespace()
-                guard cursor.take(UInt8(ascii: ":")) else { return false }
+                guard cursor.take(ASCII.colon) else { return false }
                 cursor.skipWhitespace()
                 guard skipValue(&cursor, depth: depth + 1) else { return false }
                 cursor.skipWhitespace()
-                if cursor.take(UInt8(ascii: ",")) {
+                if cursor.take(ASCII.comma) {
                     cursor.skipWhitespace()
                     continue
                 }
-                return cursor.take(UInt8(ascii: "}"))
+                return cursor.take(ASCII.closeBrace)
             }
         case UInt8(ascii: "["):
             cursor.p += 1
@@ -420,7 +421,7 @@ struct JSONFieldScanner<Paths: ScanPaths> {
             while true {
                 guard skipValue(&cursor, depth: depth + 1) else { return false }
                 cursor.skipWhitespace()
-                if cursor.take(UInt8(ascii: ",")) {
+                if cursor.take(ASCII.comma) {
                     cursor.skipWhitespace()
                     continue
                 }
@@ -460,7 +461,7 @@ struct Cursor {
     @inline(__always)
     mutating func skipWhitespace() {
         // Compact JSON has none: one compare says so.
-        if p < end, p.pointee > 0x20 { return }
+        if p < end, p.pointee > ASCII.space { return }
         skipWhitespaceBytes()
     }
 
@@ -468,7 +469,9 @@ struct Cursor {
         while p < end {
             let c = p.pointee
             // Most calls find no whitespace at all (compact JSON): one compare says so.
-            guard c <= 0x20, c == 0x20 || c == 0x09 || c == 0x0a || c == 0x0d else { return }
+            guard c <= ASCII.space,
+                c == ASCII.space || c == ASCII.tab || c == ASCII.newline || c == ASCII.carriageReturn
+            else { return }
             p += 1
         }
     }
@@ -497,15 +500,15 @@ struct Cursor {
             }
             guard p < end else { return nil }
             let c = p.pointee
-            if c == UInt8(ascii: "\"") {
+            if c == ASCII.quote {
                 p += 1
                 return escaped
             }
-            if c == UInt8(ascii: "\\") {
+            if c == ASCII.backslash {
                 escaped = true
                 guard end - p >= 2 else { return nil }
                 switch p[1] {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
+                case ASCII.quote, ASCII.backslash, UInt8(ascii: "/"), UInt8(ascii: "b"),
                     UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                     p += 2
                 case UInt8(ascii: "u"):
@@ -517,7 +520,7 @@ struct Cursor {
                 }
                 continue
             }
-            if c < 0x20 { return nil }
+            if c < ASCII.firstPrintable { return nil }
             p += 1
         }
     }
@@ -530,11 +533,11 @@ struct Cursor {
     static func specialBytes(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
-        let quote = word ^ (ones &* 0x22)
-        let backslash = word ^ (ones &* 0x5c)
+        let quote = word ^ (ones &* UInt64(ASCII.quote))
+        let backslash = word ^ (ones &* UInt64(ASCII.backslash))
         let hasQuote = (quote &- ones) & ~quote
         let hasBackslash = (backslash &- ones) & ~backslash
-        let hasControl = (word &- ones &* 0x20) & ~word
+        let hasControl = (word &- ones &* UInt64(ASCII.firstPrintable)) & ~word
         return (hasQuote | hasBackslash | hasControl) & highs
     }
 
@@ -550,7 +553,7 @@ struct Cursor {
         if take(UInt8(ascii: ".")) {
             guard skipDigits() else { return false }
         }
-        if p < end, p.pointee | 0x20 == UInt8(ascii: "e") {
+        if p < end, p.pointee | ASCII.caseBit == UInt8(ascii: "e") {
             p += 1
             if !take(UInt8(ascii: "+")) { _ = take(UInt8(ascii: "-")) }
             guard skipDigits() else { return false }
@@ -561,7 +564,7 @@ struct Cursor {
     /// Skips one or more digits; false if there is none.
     private mutating func skipDigits() -> Bool {
         let start = p
-        while p < end, p.pointee &- 0x30 < 10 { p += 1 }
+        while p < end, p.pointee &- ASCII.zero < 10 { p += 1 }
         return p > start
     }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import TallyBytes
 
 /// Splits a stream of byte chunks into lines, handing each out in place where it can.
 ///
@@ -83,7 +84,7 @@ public struct LineSplitter: ~Copyable {
             }
             // One line found with memchr: one that began in an earlier chunk, one longer than
             // an index window, the last of the chunk, or any line while nothing is indexed.
-            guard let newline = memchr(base + start, 0x0a, end - start) else {
+            guard let newline = memchr(base + start, Int32(ASCII.newline), end - start) else {
                 holdOpenLine(base + start, count: end - start)
                 return
             }
@@ -126,14 +127,14 @@ public struct LineSplitter: ~Copyable {
             if stop == window { return start > 0 ? start : nil }
             var lineEnd = stop
             var plain = true
-            if base[stop] == 0x0a {
+            if base[stop] == ASCII.newline {
                 // The usual end.
-            } else if base[stop] == 0x0d, stop + 1 < window, base[stop + 1] == 0x0a {
+            } else if base[stop] == ASCII.carriageReturn, stop + 1 < window, base[stop + 1] == ASCII.newline {
                 // CRLF: the CR stays on the line, for the parser to strip; it is still a stop.
                 lineEnd = stop + 1
             } else {
                 // Another break (a backslash in JSON, a control byte): this line is read on its own.
-                guard let newline = memchr(base + stop, 0x0a, window - stop) else {
+                guard let newline = memchr(base + stop, Int32(ASCII.newline), window - stop) else {
                     return start > 0 ? start : nil
                 }
                 lineEnd = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(newline))
@@ -176,7 +177,7 @@ public struct LineSplitter: ~Copyable {
     @inline(__always)
     private func isTooLong(_ bytes: UnsafeRawPointer, count: Int) -> Bool {
         guard count > maxLineBytes else { return false }
-        return count > maxLineBytes + 1 || bytes.load(fromByteOffset: count - 1, as: UInt8.self) != 0x0d
+        return count > maxLineBytes + 1 || bytes.load(fromByteOffset: count - 1, as: UInt8.self) != ASCII.carriageReturn
     }
 
     private mutating func holdOpenLine(_ bytes: UnsafeRawPointer, count: Int) {

@@ -1,3 +1,5 @@
+import TallyBytes
+
 /// Event times, from bytes to seconds since the Unix epoch (UTC), with integer arithmetic only.
 ///
 /// Accepted: ISO 8601 `YYYY-MM-DDTHH:MM:SS[.fraction]` with `Z` or an offset (`+HH:MM`,
@@ -136,7 +138,7 @@ public struct TimeParser: Sendable {
             let year = number(t, 0, 4), t[4] == UInt8(ascii: "-"),
             let month = number(t, 5, 2), t[7] == UInt8(ascii: "-"),
             let day = number(t, 8, 2),
-            t[10] == UInt8(ascii: "T") || t[10] == UInt8(ascii: "t") || t[10] == UInt8(ascii: " "),
+            t[10] == UInt8(ascii: "T") || t[10] == UInt8(ascii: "t") || t[10] == ASCII.space,
             let hour = number(t, 11, 2)
         else { return nil }
         guard month >= 1, month <= 12, day >= 1, day <= daysIn(month: month, year: year), hour <= 23 else {
@@ -177,23 +179,23 @@ public struct TimeParser: Sendable {
     @inline(__always)
     private static func endsInUTC(_ t: UnsafeRawBufferPointer) -> Bool {
         var i = 19
-        if t[i] == UInt8(ascii: ".") || t[i] == UInt8(ascii: ",") {
+        if t[i] == UInt8(ascii: ".") || t[i] == ASCII.comma {
             i += 1
-            while i < t.count, t[i] &- 0x30 < 10 { i += 1 }
+            while i < t.count, t[i] &- ASCII.zero < 10 { i += 1 }
             guard i > 20 else { return false }
         }
-        return i == t.count - 1 && t[i] | 0x20 == UInt8(ascii: "z")
+        return i == t.count - 1 && t[i] | ASCII.caseBit == UInt8(ascii: "z")
     }
 
     /// Checks and adds the rest of an ISO time after its hour: `:MM:SS[.fraction]` and the zone.
     @inline(__always)
     private func parseMinutesAndZone(_ t: UnsafeRawBufferPointer, hourStart: Int64) -> Result {
         guard
-            t[13] == UInt8(ascii: ":"), let minute = Self.number(t, 14, 2), t[16] == UInt8(ascii: ":"),
+            t[13] == ASCII.colon, let minute = Self.number(t, 14, 2), t[16] == ASCII.colon,
             let second = Self.number(t, 17, 2), minute <= 59, second <= 60
         else { return .bad }
         var i = 19
-        if i < t.count, t[i] == UInt8(ascii: ".") || t[i] == UInt8(ascii: ",") {
+        if i < t.count, t[i] == UInt8(ascii: ".") || t[i] == ASCII.comma {
             i += 1
             let fractionStart = i
             while i < t.count, Self.digit(t[i]) != nil { i += 1 }
@@ -211,7 +213,7 @@ public struct TimeParser: Sendable {
             i += 2
             var minutes = 0
             if i < t.count {
-                if t[i] == UInt8(ascii: ":") { i += 1 }
+                if t[i] == ASCII.colon { i += 1 }
                 guard let m = Self.number(t, i, 2), m <= 59 else { return .bad }
                 minutes = m
                 i += 2
@@ -227,7 +229,7 @@ public struct TimeParser: Sendable {
 
     @inline(__always)
     private static func digit(_ byte: UInt8) -> Int? {
-        byte &- 0x30 < 10 ? Int(byte &- 0x30) : nil
+        byte &- ASCII.zero < 10 ? Int(byte &- ASCII.zero) : nil
     }
 
     @inline(__always)

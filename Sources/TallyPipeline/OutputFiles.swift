@@ -1,4 +1,5 @@
 import Glibc
+import TallyBytes
 import TallyReader
 import TallyWriter
 
@@ -98,7 +99,8 @@ struct OutputFiles {
         let bytes = Array(name.utf8)
         guard bytes.count == 14, name.hasSuffix(".csv") else { return false }
         return bytes.indices.prefix(10).allSatisfy { index in
-            index == 4 || index == 7 ? bytes[index] == UInt8(ascii: "-") : (0x30...0x39).contains(bytes[index])
+            index == 4 || index == 7
+                ? bytes[index] == UInt8(ascii: "-") : (ASCII.zero...ASCII.zero + 9).contains(bytes[index])
         }
     }
 }

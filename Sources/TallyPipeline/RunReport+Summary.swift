@@ -1,4 +1,5 @@
 import Foundation
+import TallyBytes
 import TallyParser
 import TallyPaths
 import TallyWriter
@@ -43,7 +44,7 @@ extension RunReport {
     /// (sorted, pretty-printed) include `days_written`.
     static func isSummaryFile(_ path: String) -> Bool {
         guard let head = FileHead.read(path, upTo: 4096) else { return false }
-        return head.first == UInt8(ascii: "{") && head.firstRange(of: Array("\"days_written\"".utf8)) != nil
+        return head.first == ASCII.openBrace && head.firstRange(of: Array("\"days_written\"".utf8)) != nil
     }
 
     /// Writes `summaryJSON()` to `path`, atomically like every output, or to standard output
@@ -51,7 +52,7 @@ extension RunReport {
     public func writeSummary(to path: String, fileSystem: any FileSystem = PosixFileSystem()) throws(WriteError) {
         if path == "-" {
             var document = Array(summaryJSON())
-            document.append(0x0a)
+            document.append(ASCII.newline)
             try document.withUnsafeBytes { raw in Result { () throws(WriteError) in try StandardOutput.write(raw) } }
                 .get()
             return

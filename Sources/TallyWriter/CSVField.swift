@@ -1,3 +1,5 @@
+import TallyBytes
+
 /// Text cells for CSV files that spreadsheets open safely.
 ///
 /// RFC 4180: a cell holding a comma, a quote, CR or LF is quoted, with quotes doubled. And as
@@ -22,17 +24,19 @@ public enum CSVField {
         let guarded = text.first.map { guardedStarts.contains($0) } ?? false
         let needsQuotes =
             guarded
-            || text.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0d || $0 == 0x0a }
+            || text.contains {
+                $0 == ASCII.comma || $0 == ASCII.quote || $0 == ASCII.carriageReturn || $0 == ASCII.newline
+            }
         guard needsQuotes else {
             out.append(contentsOf: text)
             return
         }
-        out.append(UInt8(ascii: "\""))
+        out.append(ASCII.quote)
         if guarded { out.append(UInt8(ascii: "'")) }
         for byte in text {
-            if byte == UInt8(ascii: "\"") { out.append(byte) }
+            if byte == ASCII.quote { out.append(byte) }
             out.append(byte)
         }
-        out.append(UInt8(ascii: "\""))
+        out.append(ASCII.quote)
     }
 }

@@ -1,4 +1,5 @@
 import TallyAggregator
+import TallyBytes
 
 /// The bytes of one day's rollup file.
 ///
@@ -14,13 +15,13 @@ public enum DailyCSV {
         let dateBytes = Array(date.description.utf8)
         for row in rows {
             out.append(contentsOf: dateBytes)
-            out.append(UInt8(ascii: ","))
+            out.append(ASCII.comma)
             rollup.withCampaign(ofRow: row) { CSVField.append($0, to: &out) }
             for counter in 0..<rollup.counterCount {
-                out.append(UInt8(ascii: ","))
+                out.append(ASCII.comma)
                 out.append(contentsOf: String(rollup.count(ofRow: row, counter: counter)).utf8)
             }
-            out.append(0x0a)
+            out.append(ASCII.newline)
         }
         return out
     }
@@ -29,10 +30,10 @@ public enum DailyCSV {
         var out: [UInt8] = []
         out.append(contentsOf: "date,campaign_id".utf8)
         for name in counterNames {
-            out.append(UInt8(ascii: ","))
+            out.append(ASCII.comma)
             CSVField.append(Array(name.utf8), to: &out)
         }
-        out.append(0x0a)
+        out.append(ASCII.newline)
         return out
     }
 }

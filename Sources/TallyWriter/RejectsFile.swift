@@ -1,5 +1,6 @@
 import Glibc
 import Synchronization
+import TallyBytes
 import TallyPaths
 
 /// The `--rejects` file: every rejected line of the inputs that were rolled up, so a person can
@@ -163,17 +164,17 @@ public final class RejectsFile: Sendable {
                 if encoder == nil { try open() }
                 line.removeAll(keepingCapacity: true)
                 line.append(contentsOf: sourceField)
-                line.append(0x09)
+                line.append(ASCII.tab)
                 line.append(contentsOf: String(number).utf8)
-                line.append(0x09)
+                line.append(ASCII.tab)
                 line.append(contentsOf: reason.utf8)
-                line.append(0x09)
+                line.append(ASCII.tab)
                 if var text {
                     // The CR of a CRLF line end is the end's, not the line's.
-                    if text.last == 0x0d { text = UnsafeRawBufferPointer(rebasing: text.dropLast()) }
+                    if text.last == ASCII.carriageReturn { text = UnsafeRawBufferPointer(rebasing: text.dropLast()) }
                     Self.appendEscaped(text.prefix(RejectsFile.textLimit), to: &line)
                 }
-                line.append(0x0a)
+                line.append(ASCII.newline)
                 try encoder!.write(line)
                 recorded += 1
             } catch {
@@ -225,7 +226,7 @@ public final class RejectsFile: Sendable {
         static func appendEscaped<C: Collection<UInt8>>(_ bytes: C, to out: inout [UInt8]) {
             for byte in bytes {
                 switch byte {
-                case 0x5c: out.append(contentsOf: [0x5c, 0x5c])
+                case ASCII.backslash: out.append(contentsOf: [ASCII.backslash, ASCII.backslash])
                 case 0x09: out.append(contentsOf: [0x5c, UInt8(ascii: "t")])
                 case 0x0d: out.append(contentsOf: [0x5c, UInt8(ascii: "r")])
                 case 0x0a: out.append(contentsOf: [0x5c, UInt8(ascii: "n")])
