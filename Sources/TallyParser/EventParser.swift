@@ -19,8 +19,10 @@ public struct Event {
 /// What became of one line.
 public enum LineOutcome {
     case event(Event)
-    /// A well-formed event of a type tally does not count (a conversion, say).
-    case ignored
+    /// A well-formed event of a type tally does not count (a conversion, say), with the type's
+    /// value as written (decoded, for JSON). The bytes are valid only during the call that
+    /// receives them.
+    case ignored(type: UnsafeRawBufferPointer)
     /// Empty, or only spaces, tabs and a CR.
     case blank
     /// The header line of a CSV or TSV input: names, not an event.
@@ -171,7 +173,9 @@ public struct EventParser {
 
         guard type.kind == .string else { return .rejected(.badType) }
         guard let typeText = Self.string(line, type, &typeDecoder) else { return .rejected(.malformed) }
-        guard let kind = recentType.lookup(typeText, in: typeNames, foldingCase: true) else { return .ignored }
+        guard let kind = recentType.lookup(typeText, in: typeNames, foldingCase: true) else {
+            return .ignored(type: typeText)
+        }
 
         let campaignBytes: UnsafeRawBufferPointer
         switch campaign.kind {
@@ -276,7 +280,9 @@ public struct EventParser {
         let campaign = cell(line, campaignSpan, .campaign)
         // An empty cell is CSV's null; an empty campaign is named as such.
         if time.isEmpty || type.isEmpty { return .rejected(.missingField) }
-        guard let kind = recentType.lookup(type, in: typeNames, foldingCase: true) else { return .ignored }
+        guard let kind = recentType.lookup(type, in: typeNames, foldingCase: true) else {
+            return .ignored(type: type)
+        }
         // `spans` has refused a row with a NUL byte anywhere.
         if let reason = Self.checkCampaign(campaign, mayHoldNul: false) { return .rejected(reason) }
         return Self.event(timeParser.parse(text: time, cache: &hourCache), kind, campaign)

@@ -39,6 +39,7 @@ struct InputCounter {
             format: configuration.format, schema: configuration.schema, timeParser: configuration.timeParser)
         var splitter = LineSplitter(maxLineBytes: configuration.maxLineBytes)
         var accounting = LineAccounting()
+        var ignoredTypes = IgnoredTypeTally()
         let calendar = self.calendar
         var lineNumber = 0
         var decodedBytes = 0
@@ -55,6 +56,8 @@ struct InputCounter {
                     if rejected == nil { rejected = rejects.makePart(source: location.description) }
                     rejected?.record(line: lineNumber, reason: reason.name, text: piece.bytes)
                 }
+            case .ignored(let type):
+                ignoredTypes.record(type)
             default:
                 break
             }
@@ -79,6 +82,7 @@ struct InputCounter {
             rejected?.discard()
             return (report, nil, nil)
         }
+        accounting.ignoredTypes = ignoredTypes.byValue
         report.accounting = accounting
         // A gzip file of nothing (a 20-byte member, or only empty members) is as empty as a zero-byte file.
         if decodedBytes == 0 { report.status = .empty }

@@ -16,6 +16,9 @@ public struct LineAccounting: Equatable, Sendable {
     public var events = [Int](repeating: 0, count: EventKind.allCases.count)
     /// Rejected lines per reason, indexed by `RejectReason.rawValue`.
     public var rejectedByReason = [Int](repeating: 0, count: RejectReason.allCases.count)
+    /// Ignored lines per type value as written (see `IgnoredTypeTally`), filled in once an input
+    /// ends, not line by line.
+    public var ignoredTypes: [String: Int] = [:]
 
     public init() {}
 
@@ -51,6 +54,7 @@ public struct LineAccounting: Equatable, Sendable {
         headers += other.headers
         for i in events.indices { events[i] += other.events[i] }
         for i in rejectedByReason.indices { rejectedByReason[i] += other.rejectedByReason[i] }
+        ignoredTypes.merge(other.ignoredTypes, uniquingKeysWith: +)
     }
 
     public func events(_ kind: EventKind) -> Int { events[kind.rawValue] }

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Synchronization
 import TallyAggregator
 import TallyParser
@@ -49,6 +50,7 @@ public struct RollupRun: Sendable {
         else { throw .unknownTimeZone(configuration.timeZone) }
 
         var report = RunReport()
+        report.timeZone = configuration.timeZone
         let outputs = OutputFiles(
             outputDirectory: configuration.outputDirectory,
             files: [("--summary-json", configuration.summaryPath), ("--rejects", configuration.rejectsPath)]
@@ -104,6 +106,10 @@ public struct RollupRun: Sendable {
                 "\(report.accounting.rejected) of \(report.accounting.lines) lines rejected "
                     + "(\(percent)%), over --max-reject-rate \(limit)")
         }
+        if !configuration.allowEmpty, report.failedInputs.isEmpty, report.accounting.counted == 0 {
+            let uncounted = report.accounting.rejected + report.accounting.ignored
+            report.drift = uncounted > 0 ? .nothingCounted(lines: uncounted) : .noInput
+        }
 
         if rollup.keyCount > 0 {
             let writer = DailyCSVWriter(counterNames: EventKind.allCases.map(\.name), fileSystem: fileSystem)
@@ -118,6 +124,7 @@ public struct RollupRun: Sendable {
         } catch {
             if report.writeError == nil { report.writeError = error }
         }
+        report.finished = Date()
         return report
     }
 

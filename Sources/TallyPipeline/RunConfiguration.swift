@@ -23,6 +23,9 @@ public struct RunConfiguration: Sendable {
     /// If set, a run in which more than this share of lines (0...1) was rejected still writes
     /// its rollups, then fails with bad data (65).
     public var maxRejectRate: Double?
+    /// A run with no input, or whose lines were all rejected or ignored, succeeds instead of
+    /// failing with 66 or 65 (see `RunReport.Drift`).
+    public var allowEmpty = false
     /// Which library inflates gzip inputs; it must be available (`Inflater.isAvailable`).
     public var inflater: Inflater = .zlib
     public var schema: LogSchema = .standard

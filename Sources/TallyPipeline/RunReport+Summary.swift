@@ -9,8 +9,8 @@ extension RunReport {
     ///
     /// `lines == counted + ignored + rejected + blank` over the inputs with status `ok`, which are
     /// the ones in the rollup. Every reason and kind is listed, with 0 where none occurred, so
-    /// a monitoring script can read a fixed shape. Keys are sorted: the same run gives the same
-    /// bytes.
+    /// a monitoring script can read a fixed shape. Keys are sorted, so two runs over the same
+    /// inputs differ only in their `started` and `finished` times.
     public func summaryJSON() -> Data {
         let summary = Summary(
             lines: accounting.lines, counted: accounting.counted, ignored: accounting.ignored,
@@ -27,7 +27,10 @@ extension RunReport {
                     counted: input.accounting.counted, rejected: input.accounting.rejected,
                     warnings: input.warnings.isEmpty ? nil : input.warnings)
             },
-            daysWritten: daysWritten, exitStatus: Int(exitStatus.rawValue),
+            daysWritten: daysWritten, exitStatus: Int(exitStatus.rawValue), drift: drift?.description,
+            ignoredTypes: accounting.ignoredTypes.isEmpty ? nil : accounting.ignoredTypes,
+            tallyVersion: RollupRun.version, timeZone: timeZone,
+            started: started.formatted(.iso8601), finished: finished.formatted(.iso8601),
             outputError: writeError.map { SystemPath.displayed($0.description) },
             warnings: warnings.isEmpty ? nil : warnings.map(SystemPath.displayed))
         let encoder = JSONEncoder()
@@ -87,6 +90,14 @@ extension RunReport {
             lines.append(
                 "tally: rejected: " + reasons.map { "\(accounting.rejected($0)) \($0.name)" }.joined(separator: ", "))
         }
+        if !accounting.ignoredTypes.isEmpty {
+            let byCount = accounting.ignoredTypes.sorted {
+                $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key
+            }
+            lines.append(
+                "tally: ignored: "
+                    + byCount.map { "\($0.value) \($0.key.isEmpty ? "\"\"" : $0.key)" }.joined(separator: ", "))
+        }
         lines.append("tally: wrote \(daysWritten.count) day file(s) to \(outputDirectory)")
         return lines.joined(separator: "\n")
     }
@@ -117,6 +128,12 @@ struct Summary: Encodable {
     let files: [File]
     let daysWritten: [String]
     let exitStatus: Int
+    let drift: String?
+    let ignoredTypes: [String: Int]?
+    let tallyVersion: String
+    let timeZone: String
+    let started: String
+    let finished: String
     let outputError: String?
     let warnings: [String]?
 
@@ -127,5 +144,9 @@ struct Summary: Encodable {
         case daysWritten = "days_written"
         case exitStatus = "exit_status"
         case outputError = "output_error"
+        case drift, started, finished
+        case ignoredTypes = "ignored_types"
+        case tallyVersion = "tally_version"
+        case timeZone = "time_zone"
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import TallyParser
 import TallyReader
 import TallyWriter
@@ -13,7 +14,33 @@ public struct RunReport: Sendable {
     public var writeError: WriteError?
     /// The share of lines rejected was over `RunConfiguration.maxRejectRate`.
     public var rejectRateExceeded = false
+    /// The logs stopped looking like logs (and `--allow-empty` was not given).
+    public var drift: Drift?
     public var warnings: [String] = []
+    /// When the run started and ended, and in which zone its days are.
+    public var started = Date()
+    public var finished = Date()
+    public var timeZone = "UTC"
+
+    /// A run that read nothing to count: as a nightly job, a sign that the logs moved, were
+    /// renamed or changed shape, which must not pass as a quiet success.
+    public enum Drift: Sendable, Equatable, CustomStringConvertible {
+        /// No input at all: no file, or only empty ones (an empty standard input, say).
+        case noInput
+        /// The inputs held lines, and none of them was counted: all rejected or ignored.
+        case nothingCounted(lines: Int)
+
+        public var description: String {
+            switch self {
+            case .noInput:
+                "no input: nothing to count in any input (empty, blank or only a header; "
+                    + "use --allow-empty if that is expected)"
+            case .nothingCounted(let lines):
+                "\(lines) \(lines == 1 ? "line" : "lines") read and none counted: every line was rejected or ignored "
+                    + "(a renamed field or event type?; use --allow-empty if that is expected)"
+            }
+        }
+    }
 
     public var failedInputs: [InputReport] { inputs.filter { $0.status == .failed } }
 
@@ -30,8 +57,8 @@ public struct RunReport: Sendable {
         let kinds = Set(failedInputs.compactMap(\.error?.kind))
         if kinds.contains(.resources) { return .osError }
         if kinds.contains(.io) { return .ioError }
-        if kinds.contains(.missing) { return .noInput }
-        if kinds.contains(.badData) || rejectRateExceeded { return .dataError }
+        if kinds.contains(.missing) || drift == .noInput { return .noInput }
+        if kinds.contains(.badData) || rejectRateExceeded || drift != nil { return .dataError }
         return .ok
     }
 }

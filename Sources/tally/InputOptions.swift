@@ -29,6 +29,9 @@ struct InputOptions: ParsableArguments {
             "Exit 65 (after writing) if more than this share of lines is rejected, 0 to 1.", valueName: "R"))
     var maxRejectRate: Double?
 
+    @Flag(help: "Succeed when there is no input, or when every line is rejected or ignored.")
+    var allowEmpty = false
+
     @Option(help: "Which library inflates gzip data; auto takes ISA-L where this build has it.")
     var inflater: InflaterChoice = .auto
 
@@ -67,5 +70,6 @@ struct InputOptions: ParsableArguments {
         configuration.maxLineBytes = maxLineBytes
         configuration.maxRejectRate = maxRejectRate
         configuration.inflater = resolvedInflater
+        configuration.allowEmpty = allowEmpty
     }
 }

@@ -35,6 +35,9 @@ struct OutputOptions: ParsableArguments {
         if let error = report.writeError {
             StandardError.print("tally: error: \(error)")
         }
+        if let drift = report.drift {
+            StandardError.print("tally: error: \(drift)")
+        }
         let (status, summaryFailure) = report.writeSummary(ifAskedTo: summaryJSON)
         if let summaryFailure {
             StandardError.print("tally: error: summary: \(summaryFailure)")

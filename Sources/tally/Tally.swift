@@ -19,10 +19,8 @@ struct Tally: ParsableCommand {
         let inflaters = Inflater.allCases.filter(\.isBuiltIn).map { inflater in
             inflater.isAvailable ? inflater.rawValue : "\(inflater.rawValue) (built in, library not found)"
         }
-        return "tally \(release)\ninflaters: \(inflaters.joined(separator: ", "))"
+        return "tally \(RollupRun.version)\ninflaters: \(inflaters.joined(separator: ", "))"
     }
-
-    static let release = "0.8.0"
 
     /// Parses the arguments as the system gave them: Swift's `CommandLine.arguments` replace
     /// bytes that are not UTF-8 with U+FFFD, and a path so changed names another file.

@@ -15,7 +15,7 @@ extension DelimitedTests {
         #expect(
             parser.parse(#""u,2",1795219200,imp,"say ""hi""""#)
                 == .event(instant: nov21, kind: .impression, campaign: "say \"hi\""))
-        #expect(parser.parse("u3,1795219200,conversion,x") == .ignored)
+        #expect(parser.parse("u3,1795219200,conversion,x") == .ignored(type: "conversion"))
     }
 
     @Test func tsvIsDetectedFromTheHeader() {

@@ -43,8 +43,10 @@ extension JSONLinesTests {
 
     @Test func otherTypesAreIgnored() {
         var parser = EventParser()
-        #expect(parser.parse(#"{"ts":1795219200,"event":"conversion","campaign_id":"c"}"#) == .ignored)
-        #expect(parser.parse(#"{"ts":"garbage","event":"impressions","campaign_id":""}"#) == .ignored)
+        #expect(
+            parser.parse(#"{"ts":1795219200,"event":"conversion","campaign_id":"c"}"#) == .ignored(type: "conversion"))
+        #expect(
+            parser.parse(#"{"ts":"garbage","event":"impressions","campaign_id":""}"#) == .ignored(type: "impressions"))
     }
 
     // MARK: - Campaign values

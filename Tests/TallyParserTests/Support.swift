@@ -5,14 +5,15 @@ import TallyTestSupport
 /// What a line became, in a form tests can compare.
 enum Parsed: Equatable, CustomStringConvertible {
     case event(instant: Int64, kind: EventKind, campaign: String)
-    case ignored, blank, header
+    case ignored(type: String)
+    case blank, header
     case rejected(RejectReason)
 
     init(_ outcome: LineOutcome) {
         switch outcome {
         case .event(let e):
             self = .event(instant: e.instant, kind: e.kind, campaign: String(decoding: e.campaign, as: UTF8.self))
-        case .ignored: self = .ignored
+        case .ignored(let type): self = .ignored(type: String(decoding: type, as: UTF8.self))
         case .blank: self = .blank
         case .header: self = .header
         case .rejected(let reason): self = .rejected(reason)
@@ -22,7 +23,7 @@ enum Parsed: Equatable, CustomStringConvertible {
     var description: String {
         switch self {
         case .event(let instant, let kind, let campaign): "event(\(instant), \(kind), \(campaign.debugDescription))"
-        case .ignored: "ignored"
+        case .ignored(let type): "ignored(\(type.debugDescription))"
         case .blank: "blank"
         case .header: "header"
         case .rejected(let reason): "rejected(\(reason.name))"

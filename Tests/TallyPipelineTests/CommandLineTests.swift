@@ -52,6 +52,39 @@ extension CommandLineTests {
         }
     }
 
+    /// Loud when the logs stop looking like logs: all rejected (a renamed field), all ignored (a
+    /// renamed event type), or nothing read at all (an empty standard input, as cron gives).
+    @Test func runsThatCountNothingFailWithOneLine() throws {
+        let dir = temporaryDirectory("cli")
+        let renamedField = #"{"ts":"2026-11-20T01:00:00Z","event":"click","campaignId":"c"}"# + "\n"
+        let renamedType = #"{"ts":"2026-11-20T01:00:00Z","event":"IMPRESSION_SERVED","campaign_id":"c"}"# + "\n"
+        writeFile(dir + "/field.jsonl", String(repeating: renamedField, count: 3))
+        writeFile(dir + "/type.jsonl", String(repeating: renamedType, count: 3))
+        writeFile(dir + "/empty", "")
+        let cases: [(input: [String], stdin: String?, status: Int32, says: String)] = [
+            ([dir + "/field.jsonl"], nil, 65, "3 lines read and none counted"),
+            ([dir + "/type.jsonl"], nil, 65, "3 lines read and none counted"),
+            ([], dir + "/empty", 66, "no input"),
+        ]
+        for (input, stdin, status, says) in cases {
+            let result = try runTally(["rollup"] + input + ["--out", dir + "/out"], stdinFile: stdin)
+            #expect(result.status == status, "\(input)")
+            #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains(says), "\(result.stderr)")
+            let allowed = try runTally(["rollup"] + input + ["--out", dir + "/out", "--allow-empty"], stdinFile: stdin)
+            #expect(allowed.status == 0 && allowed.stderr.isEmpty, "\(input): \(allowed.stderr)")
+        }
+        // The summary names the ignored types by value, and says what ran.
+        let summary = try runTally([
+            "rollup", dir + "/type.jsonl", fixtures.path + "/logs", "--out", dir + "/out", "--summary-json", "-",
+        ])
+        for key in [
+            "\"IMPRESSION_SERVED\" : 3", "\"click_through\" : 11", "\"viewable\" : 16", "\"impression_pixel\" : 15",
+            "\"tally_version\"", "\"time_zone\" : \"UTC\"", "\"started\"", "\"finished\"",
+        ] {
+            #expect(summary.stdout.contains(key), "\(key)")
+        }
+    }
+
     @Test func versionNamesTheInflatersBuiltIn() throws {
         let result = try runTally(["--version"])
         #expect(result.status == 0)

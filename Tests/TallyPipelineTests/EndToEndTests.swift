@@ -86,18 +86,26 @@ extension EndToEndTests {
         #expect(bytes.count < 64 << 10)
         try Data(bytes).write(to: URL(fileURLWithPath: dir + "/bomb.gz"))
         let (report, out) = try runRollup([dir + "/bomb.gz"])
-        #expect(report.exitStatus == .ok)
+        // Its one line rejected, nothing counted: the run says so (65).
+        #expect(report.exitStatus == .dataError && report.drift == .nothingCounted(lines: 1))
         #expect(report.accounting.lines == 1)
         #expect(report.accounting.rejected(.lineTooLong) == 1)
         #expect(try files(in: out).isEmpty)
     }
 
+    /// An empty file is reported as empty, not failed; a run with nothing else to read is a
+    /// run with no input (66), unless that is expected.
     @Test func emptyFilesAreReportedNotFailed() throws {
         let dir = temporaryDirectory("empty")
         writeFile(dir + "/empty.log", "")
         let (report, _) = try runRollup([dir])
-        #expect(report.exitStatus == .ok)
         #expect(report.inputs.map(\.status) == [.empty])
+        #expect(report.exitStatus == .noInput && report.drift == .noInput)
+        let (allowed, _) = try runRollup([dir], allowEmpty: true)
+        #expect(allowed.exitStatus == .ok && allowed.drift == nil)
+        // Beside an input with events, an empty one changes nothing.
+        let (mixed, _) = try runRollup([dir, fixtures.path + "/logs"])
+        #expect(mixed.exitStatus == .ok)
     }
 
     // MARK: - Output under faults

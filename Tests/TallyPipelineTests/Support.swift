@@ -25,12 +25,14 @@ func writeFile(_ path: String, _ text: String) {
     FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
 }
 
-func runRollup(_ inputs: [String], tz: String = "UTC", jobs: Int = 2, out: String? = nil) throws -> (RunReport, String)
-{
+func runRollup(
+    _ inputs: [String], tz: String = "UTC", jobs: Int = 2, out: String? = nil, allowEmpty: Bool = false
+) throws -> (RunReport, String) {
     let out = out ?? temporaryDirectory("out")
     var configuration = RunConfiguration(inputs: inputs, outputDirectory: out)
     configuration.timeZone = tz
     configuration.jobs = jobs
+    configuration.allowEmpty = allowEmpty
     return (try RollupRun(configuration: configuration).run(), out)
 }
 

@@ -77,7 +77,7 @@ private func outcomes(_ body: UnsafeRawBufferPointer, chunk: Int, maxLine: Int, 
             if event.campaign.isEmpty || !UTF8Validation.isValid(event.campaign) { fatalError("bad campaign counted") }
             if event.instant < time.earliest || event.instant >= time.end { fatalError("time out of range counted") }
             results.append("event \(event.instant) \(event.kind) \(Array(event.campaign))")
-        case .ignored: results.append("ignored")
+        case .ignored(let type): results.append("ignored \(Array(type))")
         case .blank: results.append("blank")
         case .header: results.append("header")
         case .rejected(let reason): results.append(reason.name)
