@@ -36,6 +36,7 @@ struct OutputFiles {
             switch file.option {
             case "--summary-json": RunReport.isSummaryFile(file.path)
             case "--rejects": RejectsFile.isRejectsFile(file.path)
+            case "--metrics": RunReport.isMetricsFile(file.path)
             default: false
             }
         }.map(\.path)

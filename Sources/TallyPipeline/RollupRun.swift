@@ -53,8 +53,11 @@ public struct RollupRun: Sendable {
         report.timeZone = configuration.timeZone
         let outputs = OutputFiles(
             outputDirectory: configuration.outputDirectory,
-            files: [("--summary-json", configuration.summaryPath), ("--rejects", configuration.rejectsPath)]
-                .compactMap { option, path in path.map { OutputFiles.Named(option: option, path: $0) } })
+            files: [
+                ("--summary-json", configuration.summaryPath), ("--rejects", configuration.rejectsPath),
+                ("--metrics", configuration.metricsPath),
+            ]
+            .compactMap { option, path in path.map { OutputFiles.Named(option: option, path: $0) } })
         do throws(OutputFiles.Problem) {
             try outputs.check()
         } catch {

@@ -20,6 +20,8 @@ public struct RunConfiguration: Sendable {
     /// If set, where the caller writes the run's summary after the run (`-`: standard output).
     /// The run checks it with its other outputs before it reads anything.
     public var summaryPath: String?
+    /// If set, where the caller writes the run's metrics after the run; checked likewise.
+    public var metricsPath: String?
     /// If set, a run in which more than this share of lines (0...1) was rejected still writes
     /// its rollups, then fails with bad data (65).
     public var maxRejectRate: Double?

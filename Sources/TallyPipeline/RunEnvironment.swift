@@ -38,4 +38,17 @@ extension RunReport {
             return (exitStatus(summaryError: error), error.description)
         }
     }
+
+    /// Writes the metrics to `path` if there is one, for a run that ends with `status`; gives
+    /// the status again, which a metrics file that could not be written makes a failure, with
+    /// the reason.
+    public func writeMetrics(ifAskedTo path: String?, status: ExitStatus) -> (status: ExitStatus, failure: String?) {
+        guard let path else { return (status, nil) }
+        do {
+            try writeMetrics(to: path, status: status)
+            return (status, nil)
+        } catch {
+            return (status == .ok ? exitStatus(summaryError: error) : status, error.description)
+        }
+    }
 }

@@ -19,6 +19,11 @@ struct OutputOptions: ParsableArguments {
             valueName: "FILE"))
     var rejects: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Write the run as Prometheus metrics to FILE (node_exporter's textfile format).", valueName: "FILE"))
+    var metrics: String?
+
     @Flag(name: .shortAndLong, help: "Print a short summary to standard error.")
     var verbose = false
 
@@ -38,9 +43,13 @@ struct OutputOptions: ParsableArguments {
         if let drift = report.drift {
             StandardError.print("tally: error: \(drift)")
         }
-        let (status, summaryFailure) = report.writeSummary(ifAskedTo: summaryJSON)
+        let (summaryStatus, summaryFailure) = report.writeSummary(ifAskedTo: summaryJSON)
         if let summaryFailure {
             StandardError.print("tally: error: summary: \(summaryFailure)")
+        }
+        let (status, metricsFailure) = report.writeMetrics(ifAskedTo: metrics, status: summaryStatus)
+        if let metricsFailure {
+            StandardError.print("tally: error: metrics: \(metricsFailure)")
         }
         if verbose {
             for line in report.humanSummary(outputDirectory: configuration.outputDirectory).split(separator: "\n") {

@@ -48,6 +48,7 @@ struct RollupCommand: ParsableCommand {
         input.apply(to: &configuration)
         configuration.rejectsPath = output.rejects
         configuration.summaryPath = output.summaryJSON
+        configuration.metricsPath = output.metrics
         SignalCleanup.install()
         let run = RollupRun(configuration: configuration)
         let bar = ProgressBar(run.progress)

@@ -85,6 +85,35 @@ extension CommandLineTests {
         }
     }
 
+    /// `--metrics`: node_exporter's textfile format, replaced each run; a failed run keeps the
+    /// last success's time, so an alert on its age fires.
+    @Test func metricsAreWrittenAndKeepTheLastSuccess() throws {
+        let dir = temporaryDirectory("cli")
+        let metrics = dir + "/tally.prom"
+        let ok = try runTally(["rollup", fixtures.path + "/logs", "--out", dir + "/out", "--metrics", metrics])
+        #expect(ok.status == 0)
+        let first = try String(contentsOfFile: metrics, encoding: .utf8)
+        for line in [
+            "tally_last_run_exit_status 0", "tally_last_run_files{outcome=\"ok\"} 8",
+            "tally_last_run_lines{outcome=\"counted\"} 2911", "tally_last_run_rejected_lines{reason=\"malformed\"} 8",
+            "tally_last_run_events{type=\"clicks\"} 188",
+        ] {
+            #expect(first.contains(line + "\n"), "\(line)")
+        }
+        // Every sample line is `name{labels} value` after its HELP and TYPE lines.
+        for line in first.split(separator: "\n") where !line.hasPrefix("#") {
+            #expect(line.wholeMatch(of: /tally_[a-z_]+(\{[a-z]+="[a-z0-9_]+"\})? [0-9.]+/) != nil, "\(line)")
+        }
+        let success = first.split(separator: "\n").first { $0.hasPrefix("tally_last_success_timestamp_seconds ") }
+        #expect(success != nil)
+        let failed = try runTally(["rollup", "/no/such/log", "--out", dir + "/out", "--metrics", metrics])
+        #expect(failed.status == 66)
+        let second = try String(contentsOfFile: metrics, encoding: .utf8)
+        #expect(second.contains("tally_last_run_exit_status 66\n"))
+        #expect(
+            second.split(separator: "\n").first { $0.hasPrefix("tally_last_success_timestamp_seconds ") } == success)
+    }
+
     @Test func versionNamesTheInflatersBuiltIn() throws {
         let result = try runTally(["--version"])
         #expect(result.status == 0)
