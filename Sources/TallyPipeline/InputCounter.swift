@@ -23,7 +23,7 @@ struct InputCounter {
         var report = InputReport(location: location, status: .ok)
         let opened: OpenedInput
         do {
-            opened = try InputOpener.open(location, inflater: configuration.inflater)
+            opened = try InputOpener.open(location, inflater: configuration.inflater, onRead: progress.readStored)
         } catch {
             report.status = .failed
             report.error = error

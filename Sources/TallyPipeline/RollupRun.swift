@@ -92,6 +92,7 @@ public struct RollupRun: Sendable {
         report.warnings += expansion.duplicates.map { "\($0): named more than once; read once" }
 
         progress.setInputsTotal(expansion.inputs.count)
+        progress.setStoredBytesTotal(Int(expansion.sizes.values.reduce(0, +)))
         let (inputReports, rollup, rejectParts) = countInputs(
             expansion.inputs, sizes: expansion.sizes, calendar: calendar, rejects: rejects)
         report.inputs += inputReports

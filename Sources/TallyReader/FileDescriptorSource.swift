@@ -9,6 +9,8 @@ public final class FileDescriptorSource: ByteSource {
     private let fd: Int32
     private let closesOnDeinit: Bool
     private var pushedBack: [UInt8] = []
+    /// Told how many bytes each read(2) gave, for a progress display.
+    var onRead: (@Sendable (Int) -> Void)?
 
     /// Opens `path` for reading.
     public convenience init(path: String) throws(InputError) {
@@ -48,7 +50,10 @@ public final class FileDescriptorSource: ByteSource {
         }
         while true {
             let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
-            if n >= 0 { return n }
+            if n >= 0 {
+                onRead?(n)
+                return n
+            }
             let code = errno
             if code == EINTR { continue }
             if code == EISDIR { throw .unreadable("is a directory") }

@@ -39,11 +39,17 @@ public struct OpenedInput {
 
 /// Opens inputs and puts the right decoder in front of them.
 public enum InputOpener {
-    /// - Parameter inflater: what inflates a gzip input; it must be available.
-    public static func open(_ location: InputLocation, inflater: Inflater = .zlib) throws(InputError) -> OpenedInput {
+    /// - Parameters:
+    ///   - inflater: what inflates a gzip input; it must be available.
+    ///   - onRead: told how many bytes of a file are read as stored, each time (for progress).
+    public static func open(
+        _ location: InputLocation, inflater: Inflater = .zlib, onRead: (@Sendable (Int) -> Void)? = nil
+    ) throws(InputError) -> OpenedInput {
         let raw: FileDescriptorSource
         switch location {
-        case .file(let path): raw = try FileDescriptorSource(path: path)
+        case .file(let path):
+            raw = try FileDescriptorSource(path: path)
+            raw.onRead = onRead
         case .standardInput: raw = FileDescriptorSource(fd: STDIN_FILENO, closesOnDeinit: false)
         }
         let head = try raw.readUpTo(Compression.longestMagic)

@@ -17,11 +17,7 @@ final class ProgressBar: @unchecked Sendable {
         let started = self.started
         timer.setEventHandler {
             let seconds = max(Date().timeIntervalSince(started), 0.001)
-            let megabytes = Double(progress.bytesRead) / 1_000_000
-            let line = String(
-                format: "tally: %d/%d inputs, %.0f MB read, %.0f MB/s",
-                progress.inputsDone, progress.inputsTotal, megabytes, megabytes / seconds)
-            StandardError.write("\r\u{1B}[K" + line)
+            StandardError.write("\r\u{1B}[K" + progress.line(afterSeconds: seconds))
         }
         timer.resume()
     }

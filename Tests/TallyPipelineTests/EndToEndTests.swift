@@ -136,6 +136,20 @@ extension EndToEndTests {
         #expect(try files(in: out).keys.sorted() == ["2026-11-20.csv"])
     }
 
+    /// The progress line's share and time left come from the files' stored bytes.
+    @Test func progressTellsTheShareReadAndTheTimeLeft() throws {
+        let out = temporaryDirectory("progress")
+        let run = RollupRun(configuration: RunConfiguration(inputs: [fixtures.path + "/logs"], outputDirectory: out))
+        #expect(run.progress.line(afterSeconds: 1) == "tally: 0/0 inputs, 0 MB read, 0 MB/s")
+        _ = try run.run()
+        let total = try FileManager.default.contentsOfDirectory(atPath: fixtures.path + "/logs").map {
+            try FileManager.default.attributesOfItem(atPath: fixtures.path + "/logs/" + $0)[.size] as! Int
+        }.reduce(0, +)
+        #expect(run.progress.storedBytesTotal == total)
+        #expect(run.progress.storedBytesRead == total)
+        #expect(run.progress.line(afterSeconds: 2).hasSuffix("8/8 inputs, 0 MB read, 0 MB/s, 100%, about 0 s left"))
+    }
+
     // MARK: - Rejected lines, for a person to read
 
     /// Inputs are read largest first, but everything the run reports stays in input order.
