@@ -173,6 +173,20 @@ extension EndToEndTests {
         #expect(rejectSources == zip(paths, inputs).flatMap { path, input in Array(repeating: path, count: input.1) })
     }
 
+    /// The CR of a CRLF line end belongs to the end, not to the rejected line's text.
+    @Test func rejectedTextStopsBeforeTheCROfItsLineEnd() throws {
+        let dir = temporaryDirectory("rejects")
+        writeFile(
+            dir + "/crlf.jsonl",
+            "{\"ts\":1795219200,\"event\":\"imp\",\"campaign_id\":\"c\"}\r\nnot json\r\nkeep\rthis\r\n")
+        var configuration = RunConfiguration(inputs: [dir + "/crlf.jsonl"], outputDirectory: dir + "/out")
+        configuration.rejectsPath = dir + "/rejects.tsv"
+        _ = try RollupRun(configuration: configuration).run()
+        let lines = try String(contentsOfFile: dir + "/rejects.tsv", encoding: .utf8).split(separator: "\n")
+        #expect(
+            lines.dropFirst().map { $0.split(separator: "\t").last.map(String.init) } == ["not json", "keep\\rthis"])
+    }
+
     @Test func rejectedLinesOfGoodInputsAreWrittenAndOnlyThose() throws {
         let dir = temporaryDirectory("rejects")
         let good = dir + "/good.jsonl"
