@@ -56,6 +56,7 @@ struct OutputFiles {
                 "\(standardOutput.map(\.option).joined(separator: " and ")) cannot both be standard output")
         }
         var seen: [Place: String] = [:]
+        // Where a day file would be: the output folder, and any name.
         let days = Place(directory: outputDirectory, name: "")
         for file in files where file.path != "-" {
             let place = Place(file.path)
@@ -63,7 +64,7 @@ struct OutputFiles {
                 throw .collision("\(other) and \(file.option) name the same file: \(file.path)")
             }
             seen[place] = file.option
-            if place.directory == days.directory, Self.isDayFileName(place.name) {
+            if place.isBeside(days), Self.isDayFileName(place.name) {
                 throw .collision("\(file.option) \(file.path) would be replaced by a day file of --out")
             }
         }
@@ -71,12 +72,12 @@ struct OutputFiles {
 
     /// Where a file is: its directory (by identity where it exists) and its name in it.
     private struct Place: Hashable {
-        enum Directory: Hashable {
-            case existing(FileIdentity)
-            case path(String)
-        }
-        let directory: Directory
-        let name: String
+        /// The nearest folder on the way that exists, by identity (nil if none does, which only
+        /// a relative path on a vanished working folder could give)...
+        let anchor: FileIdentity?
+        /// ...and the folders below it that do not exist yet, by name (`.` dropped), then the
+        /// file's name: so `out/x` and `$PWD/out/x` are one place before `out` exists.
+        let rest: [String]
 
         init(_ path: String) {
             let (directory, name) = AtomicFileWriter.split(path)
@@ -84,15 +85,26 @@ struct OutputFiles {
         }
 
         init(directory: String, name: String) {
-            if let identity = FileIdentity(path: directory) {
-                self.directory = .existing(identity)
-            } else {
-                // Not there yet: compared by spelling, with `.` and empty components dropped.
-                let components = directory.split(separator: "/").filter { $0 != "." }
-                self.directory = .path((directory.hasPrefix("/") ? "/" : "") + components.joined(separator: "/"))
+            var missing: [String] = [name]
+            var current = directory
+            var anchor = FileIdentity(path: current)
+            while anchor == nil {
+                let (parent, last) = AtomicFileWriter.split(current)
+                if last != "." && !last.isEmpty { missing.insert(last, at: 0) }
+                if parent == current { break }
+                current = parent
+                anchor = FileIdentity(path: current)
             }
-            self.name = name
+            self.anchor = anchor
+            rest = missing
         }
+
+        /// Whether this is in the same folder as `other`.
+        func isBeside(_ other: Place) -> Bool {
+            anchor == other.anchor && rest.dropLast() == other.rest.dropLast()
+        }
+
+        var name: String { rest.last ?? "" }
     }
 
     /// `YYYY-MM-DD.csv`, the names of day files.

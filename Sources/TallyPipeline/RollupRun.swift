@@ -73,13 +73,17 @@ public struct RollupRun: Sendable {
             ownOutputs: outputs.writtenByTally
         ).expand(configuration.inputs)
         if let input = expansion.outputsAmongInputs.first {
-            throw .outputCollision("\(input) is an input and an output of this run")
+            throw .outputCollision(
+                input == "-"
+                    ? "standard input is one of this run's outputs"
+                    : "\(input) is an input and an output of this run")
         }
 
         // What runs killed outright left beside the outputs, before this run adds its own.
         _ = TemporaryFiles.removeStale(in: configuration.outputDirectory)
         let rejects = configuration.rejectsPath.map { RejectsFile(path: $0, fileSystem: fileSystem) }
-        if let rejects { _ = TemporaryFiles.removeStale(in: rejects.directory) }
+        // (Not for `--rejects -`, whose parts go to the system's shared temporary folder.)
+        if let rejects, rejects.path != "-" { _ = TemporaryFiles.removeStale(in: rejects.directory) }
         do {
             try rejects?.prepare()
         } catch {

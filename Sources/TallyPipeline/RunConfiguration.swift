@@ -14,8 +14,8 @@ public struct RunConfiguration: Sendable {
     public var jobs: Int = 1
     /// Longer lines are rejected as `line_too_long` without being held whole.
     public var maxLineBytes: Int = 1 << 20
-    /// If set, the rejected lines of the inputs rolled up are written there (gzip TSV); `-` is
-    /// standard output.
+    /// If set, the rejected lines of the inputs rolled up are written there as TSV (gzip when
+    /// the name ends in `.gz`); `-` is standard output.
     public var rejectsPath: String?
     /// If set, where the caller writes the run's summary after the run (`-`: standard output).
     /// The run checks it with its other outputs before it reads anything.

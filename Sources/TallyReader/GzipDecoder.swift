@@ -7,9 +7,9 @@ import CTallyKernels
 /// member's header and trailer itself (RFC 1952) and has an `Inflater` (zlib or ISA-L) inflate
 /// the raw deflate data between them, so that every check below is the same whichever inflates.
 /// The CRC-32 of the output is the inflater's fastest (`RawInflater.crc32`: with zlib, tally's
-/// own carry-less multiply kernel, several times faster than zlib 1.2's tables). It refuses what zlib's own gzip
-/// mode refuses: a method other than deflate, reserved flag bits, a wrong header CRC, damaged
-/// deflate data, a wrong CRC-32 or ISIZE.
+/// own carry-less multiply kernel, several times faster than zlib 1.2's tables). It refuses what
+/// zlib's own gzip mode refuses: a method other than deflate, reserved flag bits, a wrong header
+/// CRC, damaged deflate data (as the inflater finds it: see `Inflater`), a wrong CRC-32 or ISIZE.
 /// And it decides the space between and after members:
 ///
 /// - another member must start with the gzip magic `1f 8b`;

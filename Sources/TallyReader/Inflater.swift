@@ -1,8 +1,11 @@
 import CIsal
 
 /// Which library inflates gzip members' deflate data. Whichever it is, `GzipDecoder` reads the
-/// headers and trailers and checks every CRC-32 and length itself, so the choice changes speed
-/// only: the same input gives the same bytes, and the same damage the same error.
+/// headers and trailers and checks every CRC-32 and length itself: the same input gives the same
+/// bytes, and damage is refused in the same member. Inside damaged deflate data alone the two
+/// can differ: zlib checks a block's Huffman tables more strictly, so where ISA-L decodes a
+/// malformed table into exactly the bytes the member's CRC-32 and length vouch for, ISA-L reads
+/// the member and zlib refuses it (docs/ARCHITECTURE.md).
 public enum Inflater: String, CaseIterable, Sendable, CustomStringConvertible {
     /// The system zlib: always there.
     case zlib

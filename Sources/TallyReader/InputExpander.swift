@@ -55,6 +55,11 @@ public struct InputExpander {
                 var info = stat()
                 if fstat(STDIN_FILENO, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG {
                     let identity = FileIdentity(info)
+                    // Standard input redirected from one of the outputs (`< app.log`).
+                    if outputs.contains(identity) {
+                        result.outputsAmongInputs.append("-")
+                        continue
+                    }
                     guard seen.insert(identity).inserted else {
                         result.duplicates.append("-")
                         continue
@@ -101,8 +106,12 @@ public struct InputExpander {
             return
         }
         guard let handle = SystemPath.withCString(directory, { opendir($0) }) else {
-            let reason = String(cString: strerror(errno))
-            result.problems.append(Problem(location: .file(directory), error: .unreadable(reason)))
+            let code = errno
+            let reason = String(cString: strerror(code))
+            // Limits of this process or system, not a fault of the directory's.
+            let error: InputError =
+                code == EMFILE || code == ENFILE || code == ENOMEM ? .outOfResources(reason) : .unreadable(reason)
+            result.problems.append(Problem(location: .file(directory), error: error))
             return
         }
         var entries: [(name: String, sortKey: [UInt8], isDirectory: Bool, info: stat)] = []

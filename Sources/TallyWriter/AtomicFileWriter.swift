@@ -22,9 +22,12 @@ public struct AtomicFileWriter: Sendable {
 
     /// A file path as the directory to write in and the name within it (`.` for a bare name).
     public static func split(_ path: String) -> (directory: String, name: String) {
-        guard let slash = path.lastIndex(of: "/") else { return (".", path) }
-        let directory = slash == path.startIndex ? "/" : String(path[..<slash])
-        return (directory, String(path[path.index(after: slash)...]))
+        // By bytes: a name starting with a combining mark would make `/` and the mark one
+        // Character, and the slash would not be found.
+        let bytes = path.utf8
+        guard let slash = bytes.lastIndex(of: UInt8(ascii: "/")) else { return (".", path) }
+        let directory = slash == bytes.startIndex ? "/" : String(path.utf8[..<slash])!
+        return (directory, String(path.utf8[bytes.index(after: slash)...])!)
     }
 
     /// Receives a file's bytes, in order, as they are made.

@@ -27,9 +27,10 @@ public protocol FileSystem: Sendable {
     func close(_ fd: Int32, path: String) throws(WriteError)
     func rename(_ from: String, to: String) throws(WriteError)
     func remove(_ path: String)
-    /// What `path` is if it exists and is neither a regular file nor a symbolic link ("a
-    /// directory", "a character device", ...); nil otherwise. Outputs are only ever renamed over
-    /// regular files and links: as root, a rename over `/dev/null` would replace the device.
+    /// What `path` is if it exists and is not a regular file or a link to one ("a directory",
+    /// "a character device", "a link to a character device", ...); nil otherwise. Outputs are
+    /// only ever renamed over those: as root, a rename over `/dev/null` would replace the device,
+    /// and one over the link `/dev/stdout` the system's link.
     func nonRegularKind(_ path: String) -> String?
     /// Makes a directory's entries (the renames in it) durable.
     func syncDirectory(_ path: String) throws(WriteError)
@@ -104,8 +105,20 @@ public struct PosixFileSystem: FileSystem {
     public func nonRegularKind(_ path: String) -> String? {
         var info = stat()
         guard SystemPath.withCString(path, { lstat($0, &info) }) == 0 else { return nil }
-        switch info.st_mode & S_IFMT {
-        case S_IFREG, S_IFLNK: return nil
+        if info.st_mode & S_IFMT == S_IFLNK {
+            // A link is replaced, not followed, by the rename; but a link to a device or the
+            // like (`/dev/stdout`) is refused all the same: the name stands for that file.
+            var target = stat()
+            guard SystemPath.withCString(path, { stat($0, &target) }) == 0 else { return nil }
+            return Self.kind(target.st_mode).map { "a link to " + $0 }
+        }
+        return Self.kind(info.st_mode)
+    }
+
+    /// What a file of this mode is, if not a regular file.
+    private static func kind(_ mode: mode_t) -> String? {
+        switch mode & S_IFMT {
+        case S_IFREG: return nil
         case S_IFDIR: return "a directory"
         case S_IFCHR: return "a character device"
         case S_IFBLK: return "a block device"

@@ -7,22 +7,36 @@ extension TemporaryFiles {
     ///
     /// Every temporary name holds its run's process id (`.NAME.tally-PID-RANDOM-N.tmp` beside a
     /// day or summary file, `.part` beside a rejects file). A file is removed only when that
-    /// process is provably gone (`kill(pid, 0)` says no such process): a live run's files are
-    /// never touched, and neither is anything that does not have exactly that shape.
-    public static func removeStale(in directory: String) -> [String] {
+    /// process is gone (`kill(pid, 0)` says no such process) and the file has not changed for
+    /// longer than any run keeps one: an hour for a `.tmp`, which lives while the outputs are
+    /// written, a day for a `.part`, which lives while the inputs are read. The age matters where
+    /// the pid says too little: a run in another container or on another host that shares the
+    /// folder has process ids this one cannot see. Nothing else is ever touched.
+    /// - Parameter now: the time to measure ages from, in seconds since 1970 (for tests).
+    public static func removeStale(in directory: String, now: Int = time(nil)) -> [String] {
         guard let stream = SystemPath.withCString(directory, { opendir($0) }) else { return [] }
+        let prefix = directory.hasSuffix("/") ? directory : directory + "/"
         var names: [String] = []
         while let entry = readdir(stream) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 SystemPath.string(raw.prefix(while: { $0 != 0 }))
             }
-            if let pid = staleOwner(of: name), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH {
+            if let pid = staleOwner(of: name), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH,
+                isOld(prefix + name, now: now)
+            {
                 names.append(name)
             }
         }
         closedir(stream)
-        let prefix = directory.hasSuffix("/") ? directory : directory + "/"
         return names.sorted().filter { name in SystemPath.withCString(prefix + name) { unlink($0) } == 0 }
+    }
+
+    /// Whether the temporary file at `path` has not changed for longer than a run keeps one.
+    private static func isOld(_ path: String, now: Int) -> Bool {
+        var info = stat()
+        guard SystemPath.withCString(path, { lstat($0, &info) }) == 0 else { return false }
+        let age = now - Int(info.st_mtim.tv_sec)
+        return age > (path.hasSuffix(".part") ? 24 * 3600 : 3600)
     }
 
     /// The process id in a tally temporary name: `.` NAME `.tally-` PID `-` HEX `-` N, then

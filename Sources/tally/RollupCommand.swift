@@ -58,7 +58,7 @@ struct RollupCommand: ParsableCommand {
             bar?.finish()
         } catch {
             bar?.finish()
-            throw ValidationError("\(error).")
+            throw ValidationError(StandardError.escaped("\(error)") + ".")
         }
         let status = output.emit(report, configuration: configuration)
         if status != .ok { throw ExitCode(status.rawValue) }

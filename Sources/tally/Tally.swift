@@ -25,7 +25,7 @@ struct Tally: ParsableCommand {
     /// Parses the arguments as the system gave them: Swift's `CommandLine.arguments` replace
     /// bytes that are not UTF-8 with U+FFFD, and a path so changed names another file.
     static func main() {
-        let arguments = (1..<Int(CommandLine.argc)).map { index in
+        let arguments = (1..<max(1, Int(CommandLine.argc))).map { index in
             CommandLine.unsafeArgv[index].map {
                 SystemPath.string(UnsafeRawBufferPointer(start: $0, count: strlen($0)))
             } ?? ""

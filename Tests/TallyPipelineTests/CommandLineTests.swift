@@ -243,6 +243,17 @@ extension CommandLineTests {
             #expect(!FileManager.default.fileExists(atPath: out), "\(options): nothing written")
         }
         #expect(try String(contentsOfFile: inputs + "/a.jsonl", encoding: .utf8) == log)
+        // A day file named another way than --out, before --out exists; standard input that is
+        // an output.
+        let tally = Repository.tallyBinary.path
+        let spelt = try runShell(
+            "cd '\(dir)' && '\(tally)' rollup in --out fresh --summary-json \"$PWD/fresh/2026-11-20.csv\" 2>&1; echo \"exit $?\""
+        )
+        #expect(spelt.hasSuffix("exit 64\n"), "\(spelt)")
+        let redirected = try runShell(
+            "cd '\(dir)' && '\(tally)' rollup --out o2 --summary-json in/a.jsonl < in/a.jsonl 2>&1; echo \"exit $?\"")
+        #expect(redirected.hasSuffix("exit 64\n") && redirected.contains("standard input"), "\(redirected)")
+        #expect(try String(contentsOfFile: inputs + "/a.jsonl", encoding: .utf8) == log)
         // An output inside an input directory is not read back as input by the next run.
         for _ in 0..<2 {
             let result = try runTally(["rollup", inputs, "--out", out, "--summary-json", inputs + "/summary.json"])
@@ -259,6 +270,10 @@ extension CommandLineTests {
         let fifo = dir + "/pipe"
         #expect(mkfifo(fifo, 0o600) == 0)
         var specials = [fifo, dir]
+        // A link to a device: the name stands for the device (as root, the rename would replace
+        // /dev/stdout itself).
+        #expect(symlink("/dev/null", dir + "/to-null") == 0)
+        specials.append(dir + "/to-null")
         if getuid() == 0 {
             _ = try runShell("mknod '\(dir)/null' c 1 3")
             specials.append(dir + "/null")

@@ -223,7 +223,11 @@ extension StaleTemporaryFilesTests {
         for name in removed + kept {
             FileManager.default.createFile(atPath: dir + "/" + name, contents: Data("x".utf8))
         }
-        #expect(TemporaryFiles.removeStale(in: dir) == removed.sorted())
+        // Just written, they could be a live run's in another container: kept for now.
+        #expect(TemporaryFiles.removeStale(in: dir).isEmpty)
+        // An hour on, the .tmp of a gone process is stale; the .part (a run's whole read) not yet.
+        #expect(TemporaryFiles.removeStale(in: dir, now: time(nil) + 2 * 3600) == [removed[0]])
+        #expect(TemporaryFiles.removeStale(in: dir, now: time(nil) + 2 * 24 * 3600) == [removed[1]])
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == kept.sorted())
         #expect(TemporaryFiles.removeStale(in: dir + "/missing").isEmpty)
     }
