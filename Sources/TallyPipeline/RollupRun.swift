@@ -79,6 +79,23 @@ public struct RollupRun: Sendable {
                     : "\(input) is an input and an output of this run")
         }
 
+        // One run at a time per output folder; held until this function returns.
+        let lock: RunLock
+        do throws(RunLock.Failure) {
+            lock = try RunLock(directory: configuration.outputDirectory, waitSeconds: configuration.waitSeconds)
+        } catch {
+            switch error {
+            case .held(let pid):
+                report.busy =
+                    "another tally run\(pid.map { " (pid \($0))" } ?? "") is writing to \(configuration.outputDirectory); "
+                    + "try again later, or give --wait SECONDS"
+            case .cannotCreate(let why):
+                report.writeError = why
+            }
+            return report
+        }
+        defer { withExtendedLifetime(lock) {} }
+
         // What runs killed outright left beside the outputs, before this run adds its own.
         _ = TemporaryFiles.removeStale(in: configuration.outputDirectory)
         let rejects = configuration.rejectsPath.map { RejectsFile(path: $0, fileSystem: fileSystem) }

@@ -28,6 +28,8 @@ public struct RunConfiguration: Sendable {
     /// A run with no input, or whose lines were all rejected or ignored, succeeds instead of
     /// failing with 66 or 65 (see `RunReport.Drift`).
     public var allowEmpty = false
+    /// How long to wait for another run that holds the output folder's lock; 0 to give up at once.
+    public var waitSeconds: Double = 0
     /// Which library inflates gzip inputs; it must be available (`Inflater.isAvailable`).
     public var inflater: Inflater = .zlib
     public var schema: LogSchema = .standard

@@ -16,6 +16,8 @@ public struct RunReport: Sendable {
     public var rejectRateExceeded = false
     /// The logs stopped looking like logs (and `--allow-empty` was not given).
     public var drift: Drift?
+    /// Another run held the output folder's lock: why this one did nothing.
+    public var busy: String?
     public var warnings: [String] = []
     /// When the run started and ended, and in which zone its days are.
     public var started = Date()
@@ -48,6 +50,7 @@ public struct RunReport: Sendable {
     /// most needs a person wins: output not written, then an input that could not be read, then
     /// one that was missing, then bad data (a damaged input, or too many rejected lines).
     public var exitStatus: ExitStatus {
+        if busy != nil { return .tempFail }
         if let writeError {
             switch writeError {
             case .cannotCreate: return .cannotCreateOutput
@@ -72,4 +75,5 @@ public enum ExitStatus: Int32, Sendable {
     case osError = 71
     case cannotCreateOutput = 73
     case ioError = 74
+    case tempFail = 75
 }

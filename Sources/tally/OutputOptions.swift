@@ -40,6 +40,9 @@ struct OutputOptions: ParsableArguments {
         if let error = report.writeError {
             StandardError.print("tally: error: \(error)")
         }
+        if let busy = report.busy {
+            StandardError.print("tally: error: \(busy)")
+        }
         if let drift = report.drift {
             StandardError.print("tally: error: \(drift)")
         }

@@ -23,12 +23,19 @@ struct RollupCommand: ParsableCommand {
     @OptionGroup(title: "Output")
     var output: OutputOptions
 
+    @Option(
+        help: ArgumentHelp(
+            "If another run is writing to the output folder, wait up to this long for it (default: 0, exit 75 at once).",
+            valueName: "SECONDS"))
+    var wait: Double = 0
+
     /// Optional, so that the help shows no default: the number of cores is the machine's.
     @Option(help: ArgumentHelp("Worker threads (default: the number of cores).", valueName: "N"))
     var jobs: Int?
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+        guard wait >= 0, wait <= 86_400 else { throw ValidationError("--wait must be between 0 and 86400 seconds.") }
         if inputs.isEmpty, isatty(STDIN_FILENO) != 0 {
             throw ValidationError("No INPUT given and standard input is a terminal; name files, or - for stdin.")
         }
@@ -45,6 +52,7 @@ struct RollupCommand: ParsableCommand {
         }
         var configuration = RunConfiguration(inputs: inputs.isEmpty ? ["-"] : inputs, outputDirectory: output.out)
         configuration.jobs = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        configuration.waitSeconds = wait
         input.apply(to: &configuration)
         configuration.rejectsPath = output.rejects
         configuration.summaryPath = output.summaryJSON

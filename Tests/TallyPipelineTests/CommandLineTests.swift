@@ -1,6 +1,7 @@
 import Foundation
 import TallyPipeline
 import TallyTestSupport
+import TallyWriter
 import Testing
 
 /// The `tally` binary as cron runs it: exit statuses, what it prints and where.
@@ -112,6 +113,28 @@ extension CommandLineTests {
         #expect(second.contains("tally_last_run_exit_status 66\n"))
         #expect(
             second.split(separator: "\n").first { $0.hasPrefix("tally_last_success_timestamp_seconds ") } == success)
+    }
+
+    /// One run at a time per output folder: a second exits 75 at once, naming the first's pid,
+    /// or waits for it with --wait.
+    @Test func aSecondRunOnTheSameFolderWaitsOrExits75() throws {
+        let out = temporaryDirectory("cli") + "/out"
+        var held: RunLock? = try RunLock(directory: out)
+        let busy = try runTally(["rollup", fixtures.path + "/logs", "--out", out])
+        #expect(busy.status == 75)
+        #expect(busy.stderr.contains("another tally run (pid \(getpid()))"), "\(busy.stderr)")
+        #expect(try files(in: out).isEmpty)
+
+        let process = Process()
+        process.executableURL = Repository.tallyBinary
+        process.arguments = ["rollup", fixtures.path + "/logs", "--out", out, "--wait", "10"]
+        try process.run()
+        usleep(300_000)
+        held = nil  // the lock is let go, as when the first run ends
+        process.waitUntilExit()
+        _ = held
+        #expect(process.terminationStatus == 0)
+        #expect(try files(in: out).count == 3)
     }
 
     @Test func versionNamesTheInflatersBuiltIn() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import TallyPipeline
 import TallyTestSupport
+import TallyWriter
 
 let fixtures = Repository.fixtures
 
@@ -11,11 +12,12 @@ func temporaryDirectory(_ label: String) -> String {
     ScratchDirectories.make(label)
 }
 
-/// Every file in `directory` by name, with its bytes.
+/// Every file in `directory` by name, with its bytes; but the run lock, which is bookkeeping
+/// (temporary files are listed: none may be left).
 func files(in directory: String) throws -> [String: Data] {
     var result: [String: Data] = [:]
     guard FileManager.default.fileExists(atPath: directory) else { return result }
-    for name in try FileManager.default.contentsOfDirectory(atPath: directory) {
+    for name in try FileManager.default.contentsOfDirectory(atPath: directory) where name != RunLock.fileName {
         result[name] = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name))
     }
     return result
