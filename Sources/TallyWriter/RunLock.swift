@@ -28,7 +28,11 @@ public final class RunLock {
             throw .cannotCreate(error)
         }
         let path = (directory.hasSuffix("/") ? directory : directory + "/") + Self.fileName
-        let fd = SystemPath.withCString(path) { open($0, O_RDWR | O_CREAT | O_CLOEXEC, 0o644) }
+        var fd = SystemPath.withCString(path) { open($0, O_RDWR | O_CREAT | O_CLOEXEC, 0o644) }
+        if fd < 0, errno == EACCES {
+            // Another user's lock file in a shared folder: a lock needs only a read descriptor.
+            fd = SystemPath.withCString(path) { open($0, O_RDONLY | O_CLOEXEC) }
+        }
         guard fd >= 0 else {
             throw .cannotCreate(.cannotCreate(path: path, reason: String(cString: strerror(errno))))
         }
