@@ -2,7 +2,7 @@ import CZlib
 
 /// Compresses bytes into one gzip member, handing the compressed bytes to a sink as they come.
 ///
-/// The deflate counterpart of the reader's `InflateStream`: the one owner of a deflating
+/// The deflate counterpart of the reader's `ZlibInflater`: the one owner of a deflating
 /// `z_stream`, kept at a fixed heap address because zlib points back at it.
 final class GzipEncoder {
     private let stream: UnsafeMutablePointer<z_stream>
