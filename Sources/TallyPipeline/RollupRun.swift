@@ -137,7 +137,8 @@ public struct RollupRun: Sendable {
         }
 
         if rollup.keyCount > 0 {
-            let writer = DailyCSVWriter(counterNames: EventKind.allCases.map(\.name), fileSystem: fileSystem)
+            let writer = DailyCSVWriter(
+                counterNames: EventKind.allCases.map(\.name), style: configuration.csvStyle, fileSystem: fileSystem)
             do {
                 try writer.write(rollup, to: configuration.outputDirectory) { report.daysWritten.append($0) }
             } catch {

@@ -1,5 +1,6 @@
 import TallyParser
 import TallyReader
+import TallyWriter
 
 /// Everything a rollup run needs to know, already checked. The command line builds one; the
 /// pipeline never sees command-line types.
@@ -28,6 +29,8 @@ public struct RunConfiguration: Sendable {
     /// A run with no input, or whose lines were all rejected or ignored, succeeds instead of
     /// failing with 66 or 65 (see `RunReport.Drift`).
     public var allowEmpty = false
+    /// How the day files are laid out (a byte order mark, CRLF); the default is LF, no mark.
+    public var csvStyle = CSVStyle()
     /// How long to wait for another run that holds the output folder's lock; 0 to give up at once.
     public var waitSeconds: Double = 0
     /// Which library inflates gzip inputs; it must be available (`Inflater.isAvailable`).

@@ -7,6 +7,7 @@ import TallyWriter
 /// it imports no stage but this one.
 public typealias LogFormat = TallyParser.LogFormat
 public typealias Inflater = TallyReader.Inflater
+public typealias CSVStyle = TallyWriter.CSVStyle
 
 extension RunConfiguration {
     /// Whether `name` is a zone of the system's tzdata that `timeZone` may be.

@@ -3,14 +3,16 @@ import TallyBytes
 
 /// The bytes of one day's rollup file.
 ///
-/// `date,campaign_id,` then one column per counter, LF line ends, rows in the order given
-/// (the rollup hands them out sorted bytewise by campaign), UTF-8 without a BOM.
+/// `date,campaign_id,` then one column per counter, rows in the order given (the rollup hands
+/// them out sorted bytewise by campaign), UTF-8; line ends and a byte order mark as `style` says.
 public enum DailyCSV {
     /// The file for `date`: `rows` (from `RollupTable.rowsInOrder()`) read in place from `rollup`.
-    public static func render(date: CivilDate, rollup: RollupTable, rows: ArraySlice<UInt32>, counterNames: [String])
-        -> [UInt8]
-    {
-        var out = header(counterNames)
+    public static func render(
+        date: CivilDate, rollup: RollupTable, rows: ArraySlice<UInt32>, counterNames: [String],
+        style: CSVStyle = CSVStyle()
+    ) -> [UInt8] {
+        var out = style.byteOrderMark ? CSVStyle.byteOrderMarkBytes : []
+        out += header(counterNames, style)
         out.reserveCapacity(out.count + rows.count * 40)
         let dateBytes = Array(date.description.utf8)
         for row in rows {
@@ -21,19 +23,25 @@ public enum DailyCSV {
                 out.append(ASCII.comma)
                 out.append(contentsOf: String(rollup.count(ofRow: row, counter: counter)).utf8)
             }
-            out.append(ASCII.newline)
+            endRecord(&out, style)
         }
         return out
     }
 
-    private static func header(_ counterNames: [String]) -> [UInt8] {
+    @inline(__always)
+    private static func endRecord(_ out: inout [UInt8], _ style: CSVStyle) {
+        if style.crlf { out.append(ASCII.carriageReturn) }
+        out.append(ASCII.newline)
+    }
+
+    private static func header(_ counterNames: [String], _ style: CSVStyle) -> [UInt8] {
         var out: [UInt8] = []
         out.append(contentsOf: "date,campaign_id".utf8)
         for name in counterNames {
             out.append(ASCII.comma)
             CSVField.append(Array(name.utf8), to: &out)
         }
-        out.append(ASCII.newline)
+        endRecord(&out, style)
         return out
     }
 }

@@ -4,9 +4,11 @@ import TallyAggregator
 public struct DailyCSVWriter: Sendable {
     public let writer: AtomicFileWriter
     public let counterNames: [String]
+    public let style: CSVStyle
 
-    public init(counterNames: [String], fileSystem: any FileSystem = PosixFileSystem()) {
+    public init(counterNames: [String], style: CSVStyle = CSVStyle(), fileSystem: any FileSystem = PosixFileSystem()) {
         self.counterNames = counterNames
+        self.style = style
         writer = AtomicFileWriter(fileSystem: fileSystem)
     }
 
@@ -17,12 +19,13 @@ public struct DailyCSVWriter: Sendable {
         throws(WriteError)
     {
         let counterNames = self.counterNames
+        let style = self.style
         let files = rollup.rowsInOrder().map { day, rows in
             let date = CivilDate(daysSinceEpoch: day)
             return (
                 name: "\(date).csv",
                 render: {
-                    DailyCSV.render(date: date, rollup: rollup, rows: rows, counterNames: counterNames)
+                    DailyCSV.render(date: date, rollup: rollup, rows: rows, counterNames: counterNames, style: style)
                 }
             )
         }

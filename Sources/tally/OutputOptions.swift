@@ -24,6 +24,12 @@ struct OutputOptions: ParsableArguments {
             "Write the run as Prometheus metrics to FILE (node_exporter's textfile format).", valueName: "FILE"))
     var metrics: String?
 
+    @Flag(help: "Start each day file with a UTF-8 byte order mark (for Excel and LibreOffice).")
+    var bom = false
+
+    @Flag(help: "End the day files' records with CR LF instead of LF.")
+    var crlf = false
+
     @Flag(name: .shortAndLong, help: "Print a short summary to standard error.")
     var verbose = false
 

@@ -57,6 +57,7 @@ struct RollupCommand: ParsableCommand {
         configuration.rejectsPath = output.rejects
         configuration.summaryPath = output.summaryJSON
         configuration.metricsPath = output.metrics
+        configuration.csvStyle = CSVStyle(byteOrderMark: output.bom, crlf: output.crlf)
         SignalCleanup.install()
         let run = RollupRun(configuration: configuration)
         let bar = ProgressBar(run.progress)

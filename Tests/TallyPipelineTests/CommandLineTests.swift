@@ -137,6 +137,25 @@ extension CommandLineTests {
         #expect(try files(in: out).count == 3)
     }
 
+    /// `--bom` and `--crlf` change the layout only: the same rows, a mark first, CR LF ends.
+    @Test func aByteOrderMarkAndCRLFWhenAsked() throws {
+        let dir = temporaryDirectory("cli")
+        #expect(try runTally(["rollup", fixtures.path + "/logs", "--out", dir + "/plain"]).status == 0)
+        #expect(
+            try runTally(["rollup", fixtures.path + "/logs", "--out", dir + "/excel", "--bom", "--crlf"]).status == 0)
+        let plain = try files(in: dir + "/plain")
+        let excel = try files(in: dir + "/excel")
+        #expect(plain.keys.sorted() == excel.keys.sorted() && !plain.isEmpty)
+        for (name, bytes) in plain {
+            var expected = Data([0xef, 0xbb, 0xbf])
+            for byte in bytes {
+                if byte == 0x0a { expected.append(0x0d) }
+                expected.append(byte)
+            }
+            #expect(excel[name] == expected, "\(name)")
+        }
+    }
+
     @Test func versionNamesTheInflatersBuiltIn() throws {
         let result = try runTally(["--version"])
         #expect(result.status == 0)
