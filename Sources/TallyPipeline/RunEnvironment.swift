@@ -10,6 +10,13 @@ public typealias Inflater = TallyReader.Inflater
 public typealias CSVStyle = TallyWriter.CSVStyle
 
 extension RunConfiguration {
+    /// `--ratios`: clicks and video views over impressions.
+    public static let standardRatios = [
+        CSVStyle.Ratio(name: "ctr", numerator: EventKind.click.rawValue, denominator: EventKind.impression.rawValue),
+        CSVStyle.Ratio(
+            name: "view_rate", numerator: EventKind.videoView.rawValue, denominator: EventKind.impression.rawValue),
+    ]
+
     /// Whether `name` is a zone of the system's tzdata that `timeZone` may be.
     public static func isKnownTimeZone(_ name: String) -> Bool {
         LocalDayCalendar.isZoneName(name)

@@ -23,6 +23,13 @@ public enum DailyCSV {
                 out.append(ASCII.comma)
                 out.append(contentsOf: String(rollup.count(ofRow: row, counter: counter)).utf8)
             }
+            for ratio in style.ratios {
+                out.append(ASCII.comma)
+                let text = CSVStyle.Ratio.text(
+                    rollup.count(ofRow: row, counter: ratio.numerator),
+                    over: rollup.count(ofRow: row, counter: ratio.denominator))
+                out.append(contentsOf: text.utf8)
+            }
             endRecord(&out, style)
         }
         return out
@@ -40,6 +47,10 @@ public enum DailyCSV {
         for name in counterNames {
             out.append(ASCII.comma)
             CSVField.append(Array(name.utf8), to: &out)
+        }
+        for ratio in style.ratios {
+            out.append(ASCII.comma)
+            CSVField.append(Array(ratio.name.utf8), to: &out)
         }
         endRecord(&out, style)
         return out

@@ -30,6 +30,9 @@ struct OutputOptions: ParsableArguments {
     @Flag(help: "End the day files' records with CR LF instead of LF.")
     var crlf = false
 
+    @Flag(help: "Add ctr (clicks / impressions) and view_rate (video_views / impressions) columns.")
+    var ratios = false
+
     @Flag(name: .shortAndLong, help: "Print a short summary to standard error.")
     var verbose = false
 

@@ -57,7 +57,8 @@ struct RollupCommand: ParsableCommand {
         configuration.rejectsPath = output.rejects
         configuration.summaryPath = output.summaryJSON
         configuration.metricsPath = output.metrics
-        configuration.csvStyle = CSVStyle(byteOrderMark: output.bom, crlf: output.crlf)
+        configuration.csvStyle = CSVStyle(
+            byteOrderMark: output.bom, crlf: output.crlf, ratios: output.ratios ? RunConfiguration.standardRatios : [])
         SignalCleanup.install()
         let run = RollupRun(configuration: configuration)
         let bar = ProgressBar(run.progress)

@@ -232,3 +232,36 @@ extension StaleTemporaryFilesTests {
         #expect(TemporaryFiles.removeStale(in: dir + "/missing").isEmpty)
     }
 }
+
+/// `--ratios`: exact decimals, six digits, half up, empty where nothing was shown.
+@Suite struct RatioTests {}
+
+extension RatioTests {
+    @Test(arguments: [
+        (UInt64(14), UInt64(141), "0.099291"), (0, 5, "0.000000"), (5, 5, "1.000000"), (2, 3, "0.666667"),
+        (1, 2_000_000, "0.000001"), (1, 2_000_001, "0.000000"), (1, 8_000_000, "0.000000"), (7, 0, ""),
+        (30, 7, "4.285714"), (UInt64(1) << 40, (UInt64(1) << 40) + 1, "1.000000"),
+        (UInt64.max / 3, UInt64.max / 2, "0.666667"),
+    ])
+    func ratiosAreExactlyRounded(numerator: UInt64, denominator: UInt64, expected: String) {
+        #expect(CSVStyle.Ratio.text(numerator, over: denominator) == expected)
+    }
+
+    @Test func ratioColumnsFollowTheCounts() {
+        let rollup = RollupTable(counterCount: 3)
+        for (counter, times) in [(0, 3), (1, 1), (2, 2)] {
+            for _ in 0..<times {
+                Array("c".utf8).withUnsafeBytes { rollup.add(day: 20_778, campaign: $0, counter: counter) }
+            }
+        }
+        Array("none".utf8).withUnsafeBytes { rollup.add(day: 20_778, campaign: $0, counter: 1) }
+        let style = CSVStyle(ratios: [CSVStyle.Ratio(name: "ctr", numerator: 1, denominator: 0)])
+        let (day, rows) = rollup.rowsInOrder()[0]
+        let text = DailyCSV.render(
+            date: CivilDate(daysSinceEpoch: day), rollup: rollup, rows: rows, counterNames: ["a", "b", "c"],
+            style: style)
+        #expect(
+            String(decoding: text, as: UTF8.self)
+                == "date,campaign_id,a,b,c,ctr\n2026-11-21,c,3,1,2,0.333333\n2026-11-21,none,0,1,0,\n")
+    }
+}
