@@ -6,8 +6,9 @@ import Glibc
 ///
 /// Per line it costs a compare with the last value seen (most ignored lines repeat it) or a
 /// search of the few seen so far; a value becomes a `String` once, when first seen. Past
-/// `limit` distinct values the rest are counted together, so a column of garbage cannot grow
-/// the table without bound.
+/// `limit` distinct values an input's others are counted together, so a column of garbage
+/// cannot grow the table without bound; the run shows at most `limit` values too
+/// (`RunReport.ignoredTypesShown`), the rest together.
 struct IgnoredTypeTally {
     static let limit = 64
     /// The key under which values past `limit` are counted.

@@ -42,7 +42,16 @@ public struct RollupRun: Sendable {
         }
     }
 
+    /// Runs: checks the outputs, reads the inputs, writes the day files and the rejects file.
+    /// The report holds the output folder's lock, for the caller to write the summary and the
+    /// metrics under it.
     public func run() throws(ConfigurationError) -> RunReport {
+        var report = try runSteps()
+        report.finished = Date()
+        return report
+    }
+
+    private func runSteps() throws(ConfigurationError) -> RunReport {
         let parser = configuration.timeParser
         guard
             let calendar = LocalDayCalendar(
@@ -80,9 +89,10 @@ public struct RollupRun: Sendable {
         }
 
         // One run at a time per output folder; held until this function returns.
-        let lock: RunLock
         do throws(RunLock.Failure) {
-            lock = try RunLock(directory: configuration.outputDirectory, waitSeconds: configuration.waitSeconds)
+            let lock = try RunLock(directory: configuration.outputDirectory, waitSeconds: configuration.waitSeconds)
+            report.lock = lock
+            if let notLocked = lock.notLocked { report.warnings.append(notLocked) }
         } catch {
             switch error {
             case .held(let pid):
@@ -94,7 +104,6 @@ public struct RollupRun: Sendable {
             }
             return report
         }
-        defer { withExtendedLifetime(lock) {} }
 
         // What runs killed outright left beside the outputs, before this run adds its own.
         _ = TemporaryFiles.removeStale(in: configuration.outputDirectory)
@@ -150,7 +159,6 @@ public struct RollupRun: Sendable {
         } catch {
             if report.writeError == nil { report.writeError = error }
         }
-        report.finished = Date()
         return report
     }
 

@@ -28,7 +28,7 @@ extension RunReport {
                     warnings: input.warnings.isEmpty ? nil : input.warnings)
             },
             daysWritten: daysWritten, exitStatus: Int(exitStatus.rawValue), drift: drift?.description,
-            ignoredTypes: accounting.ignoredTypes.isEmpty ? nil : accounting.ignoredTypes,
+            ignoredTypes: accounting.ignoredTypes.isEmpty ? nil : ignoredTypesShown,
             tallyVersion: RollupRun.version, timeZone: timeZone,
             started: started.formatted(.iso8601), finished: finished.formatted(.iso8601),
             outputError: writeError.map { SystemPath.displayed($0.description) },
@@ -74,8 +74,9 @@ extension RunReport {
         }
     }
 
-    /// A few lines for a person, for `--verbose`.
-    public func humanSummary(outputDirectory: String) -> String {
+    /// A few lines for a person, for `--verbose`: one message each (the caller escapes them;
+    /// an ignored type value can hold anything).
+    public func humanSummary(outputDirectory: String) -> [String] {
         let ok = inputs.filter { $0.status == .ok }.count
         let empty = inputs.filter { $0.status == .empty }.count
         var lines = [
@@ -90,16 +91,28 @@ extension RunReport {
             lines.append(
                 "tally: rejected: " + reasons.map { "\(accounting.rejected($0)) \($0.name)" }.joined(separator: ", "))
         }
-        if !accounting.ignoredTypes.isEmpty {
-            let byCount = accounting.ignoredTypes.sorted {
-                $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key
-            }
+        let ignored = ignoredTypesShown
+        if !ignored.isEmpty {
+            let byCount = ignored.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
             lines.append(
                 "tally: ignored: "
                     + byCount.map { "\($0.value) \($0.key.isEmpty ? "\"\"" : $0.key)" }.joined(separator: ", "))
         }
         lines.append("tally: wrote \(daysWritten.count) day file(s) to \(outputDirectory)")
-        return lines.joined(separator: "\n")
+        return lines
+    }
+
+    /// The ignored type values to show: the `IgnoredTypeTally.limit` commonest (ties by value),
+    /// the rest counted together, so that a column of garbage over many files stays one line.
+    var ignoredTypesShown: [String: Int] {
+        let all = accounting.ignoredTypes
+        guard all.count > IgnoredTypeTally.limit else { return all }
+        let byCount = all.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        var shown = Dictionary(uniqueKeysWithValues: byCount.prefix(IgnoredTypeTally.limit).map { ($0.key, $0.value) })
+        shown[IgnoredTypeTally.others, default: 0] += byCount.dropFirst(IgnoredTypeTally.limit).reduce(0) {
+            $0 + $1.value
+        }
+        return shown
     }
 }
 

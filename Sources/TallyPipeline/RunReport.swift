@@ -18,6 +18,9 @@ public struct RunReport: Sendable {
     public var drift: Drift?
     /// Another run held the output folder's lock: why this one did nothing.
     public var busy: String?
+    /// The output folder's lock, held while the report lives: until the caller has written the
+    /// summary and the metrics.
+    public var lock: RunLock?
     public var warnings: [String] = []
     /// When the run started and ended, and in which zone its days are.
     public var started = Date()

@@ -12,6 +12,13 @@ public final class FileDescriptorSource: ByteSource {
     /// Told how many bytes each read(2) gave, for a progress display.
     var onRead: (@Sendable (Int) -> Void)?
 
+    /// Whether the descriptor is a regular file, whose size says how much there is to read (a
+    /// pipe's, `<(zcat ...)`, says 0).
+    var isRegularFile: Bool {
+        var info = stat()
+        return fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+
     /// Opens `path` for reading.
     public convenience init(path: String) throws(InputError) {
         let fd = SystemPath.withCString(path) { open($0, O_RDONLY | O_CLOEXEC) }

@@ -49,7 +49,8 @@ public enum InputOpener {
         switch location {
         case .file(let path):
             raw = try FileDescriptorSource(path: path)
-            raw.onRead = onRead
+            // Progress counts what the total counts: files with a size.
+            if raw.isRegularFile { raw.onRead = onRead }
         case .standardInput: raw = FileDescriptorSource(fd: STDIN_FILENO, closesOnDeinit: false)
         }
         let head = try raw.readUpTo(Compression.longestMagic)

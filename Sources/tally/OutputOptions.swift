@@ -64,8 +64,8 @@ struct OutputOptions: ParsableArguments {
             StandardError.print("tally: error: metrics: \(metricsFailure)")
         }
         if verbose {
-            for line in report.humanSummary(outputDirectory: configuration.outputDirectory).split(separator: "\n") {
-                StandardError.print(String(line))
+            for line in report.humanSummary(outputDirectory: configuration.outputDirectory) {
+                StandardError.print(line)
             }
         }
         return status

@@ -156,6 +156,35 @@ extension CommandLineTests {
         }
     }
 
+    /// A lock file that is a link is refused: its target would be truncated.
+    @Test func aLockFileThatIsALinkIsRefused() throws {
+        let dir = temporaryDirectory("cli")
+        try FileManager.default.createDirectory(atPath: dir + "/out", withIntermediateDirectories: true)
+        writeFile(dir + "/precious", "keep me\n")
+        #expect(symlink(dir + "/precious", dir + "/out/" + RunLock.fileName) == 0)
+        let result = try runTally(["rollup", fixtures.path + "/logs", "--out", dir + "/out"])
+        #expect(result.status == 73 && result.stderr.contains("is a symbolic link"), "\(result.stderr)")
+        #expect(try String(contentsOfFile: dir + "/precious", encoding: .utf8) == "keep me\n")
+    }
+
+    /// Ignored type values: at most 64 shown, the rest together; each on one line, escaped.
+    @Test func ignoredTypesStayFewAndOnOneLine() throws {
+        let dir = temporaryDirectory("cli")
+        for i in 0..<70 {
+            let line = #"{"ts":1795219200,"event":"type\#(i)","campaign_id":"c"}"#
+            writeFile(dir + "/f\(i).jsonl", line + "\n" + #"{"ts":1795219200,"event":"imp","campaign_id":"c"}"# + "\n")
+        }
+        writeFile(dir + "/newline.jsonl", #"{"ts":1795219200,"event":"a\nb","campaign_id":"c"}"# + "\n")
+        let result = try runTally(["rollup", dir, "--out", dir + "/out", "--summary-json", "-", "-v"])
+        #expect(result.status == 0)
+        let summary = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let ignored = summary?["ignored_types"] as? [String: Int] ?? [:]
+        #expect(ignored.count == 65 && ignored["(other values)"] == 7 && ignored.values.reduce(0, +) == 71)
+        let ignoredLines = result.stderr.split(separator: "\n").filter { $0.contains("ignored") }
+        #expect(ignoredLines.count == 2, "\(result.stderr)")  // the counts line, and the values line
+        #expect(!result.stderr.split(separator: "\n").contains { $0.hasPrefix("b") })
+    }
+
     @Test func versionNamesTheInflatersBuiltIn() throws {
         let result = try runTally(["--version"])
         #expect(result.status == 0)
