@@ -43,7 +43,7 @@ extension RunReport {
             try writeSummary(to: path)
             return (exitStatus, nil)
         } catch {
-            return (exitStatus(summaryError: error), error.description)
+            return (exitStatus(afterOutputError: error), error.description)
         }
     }
 
@@ -56,7 +56,7 @@ extension RunReport {
             try writeMetrics(to: path, status: status)
             return (status, nil)
         } catch {
-            return (status == .ok ? exitStatus(summaryError: error) : status, error.description)
+            return (status == .ok ? exitStatus(afterOutputError: error) : status, error.description)
         }
     }
 }

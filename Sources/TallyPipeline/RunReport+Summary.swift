@@ -65,10 +65,11 @@ extension RunReport {
         try AtomicFileWriter(fileSystem: fileSystem).replace([(name, Array(summaryJSON()))], in: directory)
     }
 
-    /// The exit status once the summary file has been written, or has failed to be.
-    public func exitStatus(summaryError: WriteError?) -> ExitStatus {
-        guard let summaryError, writeError == nil else { return exitStatus }
-        switch summaryError {
+    /// The exit status once an output written after the run (the summary, the metrics) has been
+    /// written, or has failed to be.
+    public func exitStatus(afterOutputError outputError: WriteError?) -> ExitStatus {
+        guard let outputError, writeError == nil else { return exitStatus }
+        switch outputError {
         case .cannotCreate: return .cannotCreateOutput
         case .io: return .ioError
         }
