@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reference implementation (test oracle) of the tally rollup contract.
 
-    reference_rollup.py [--tz ZONE] --out DIR FILE...
+    reference_rollup.py [--tz ZONE] [--by FIELDS] [--granularity day|hour] --out DIR FILE...
 
 Writes one YYYY-MM-DD.csv per day with a counted event into DIR and prints the
 accounting as JSON on stdout. Deliberately simple and slow; standard library only.
@@ -25,6 +25,13 @@ Decisions where the contract is silent (chosen to match tally's documented choic
     time/type cell is missing_field; an empty campaign cell is empty_campaign; extra
     cells are ignored. Header names are trimmed of SP/HT; with a repeated name the
     leftmost column wins. Format detection skips leading SP/HT of the first non-blank line.
+  * --by: "campaign" or a campaign alias is the campaign; another name is a top-level JSON
+    key or a header name. Absent, null or a short row is an empty cell, never a reject. A
+    JSON number is its text, true/false as written; objects and arrays are not handled here.
+    After the time, each key field in order: malformed (lone surrogate), nul_byte (decodes
+    to U+0000), invalid_utf8. Rows sort by the columns, each bytewise.
+  * --granularity hour: hour 00-23 and utc_offset (UTC-04:00) columns after the date; rows
+    sort by hour, then the earlier of a repeated hour (the larger offset) first.
 """
 import argparse
 import gzip
@@ -221,41 +228,81 @@ def classify(time, type_, campaign, lone=lambda field: False):
     return kind, campaign, seconds
 
 
-def classify_json(line):
+def classify_json(line, by):
     obj, view = parse_json(line)
     keys = {}
     for field, aliases in (("time", TIME_KEYS), ("type", TYPE_KEYS), ("campaign", CAMPAIGN_KEYS)):
         keys[field] = next((k for k in aliases if k in obj), None)
     values = [obj.get(keys[f]) for f in ("time", "type", "campaign")]  # absent or null -> None
-    return classify(*values, lone=lambda f: lone_surrogate(view.get(keys[f])))
+    kind, campaign, seconds = classify(*values, lone=lambda f: lone_surrogate(view.get(keys[f])))
+    if kind is None:
+        return kind, campaign, seconds
+    key = []
+    for name in by:
+        if name is None:
+            key.append(campaign)
+            continue
+        value = obj.get(name)
+        if isinstance(value, str) and lone_surrogate(view.get(name)):
+            raise Reject("malformed")
+        if isinstance(value, Number):
+            value = value.text
+        elif isinstance(value, bool):
+            value = "true" if value else "false"
+        elif isinstance(value, (Obj, list)):
+            raise ValueError("objects and arrays as key values are not handled here")
+        key.append(check_key_cell("" if value is None else value))
+    return kind, tuple(key), seconds
 
 
-def classify_row(line, delim, columns):
+def check_key_cell(value):
+    if "\0" in value:
+        raise Reject("nul_byte")
+    try:
+        value.encode("utf-8")  # fails on bytes kept as surrogate escapes
+    except UnicodeEncodeError:
+        raise Reject("invalid_utf8")
+    return value
+
+
+def classify_row(line, delim, columns, by):
     cells, ok = split_row(line.decode("utf-8", "surrogateescape"), delim)
     if not ok:
         raise Reject("malformed")
-    time, type_, campaign = (cells[c] if c is not None and c < len(cells) else None for c in columns)
-    return classify(time or None, type_ or None, campaign)  # an empty time/type cell is missing
+    cell = lambda c: cells[c] if c is not None and c < len(cells) else None
+    time, type_, campaign = (cell(c) for c in columns[:3])
+    kind, campaign, seconds = classify(time or None, type_ or None, campaign)  # an empty time/type cell is missing
+    if kind is None:
+        return kind, campaign, seconds
+    extra = iter(columns[3:])
+    key = tuple(campaign if name is None else check_key_cell(cell(next(extra)) or "") for name in by)
+    return kind, key, seconds
 
 
-def header_columns(line, delim):
+def header_columns(line, delim, by):
     names = [n.strip(" \t") for n in split_row(line.decode("utf-8", "surrogateescape"), delim)[0]]
     return [next((names.index(k) for k in aliases if k in names), None)
-            for aliases in (TIME_KEYS, TYPE_KEYS, CAMPAIGN_KEYS)]
+            for aliases in (TIME_KEYS, TYPE_KEYS, CAMPAIGN_KEYS)] + \
+        [names.index(name) if name in names else None for name in by if name is not None]
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--tz", default="UTC")
     ap.add_argument("--out", required=True)
+    ap.add_argument("--by", default="campaign")
+    ap.add_argument("--granularity", choices=("day", "hour"), default="day")
     ap.add_argument("files", nargs="+")
     args = ap.parse_args(argv)
     zone = ZoneInfo(args.tz)
+    # None stands for the campaign; other names are fields.
+    by = [None if n in ("campaign",) + CAMPAIGN_KEYS else n for n in (n.strip(" ") for n in args.by.split(","))]
+    headers = ["campaign_id" if n is None else n for n in by]
 
     acc = {"lines": 0, "counted": 0, "ignored": 0, "rejected": 0, "blank": 0,
            "events": {k: 0 for k in KINDS},
            "rejected_by_reason": {r: 0 for r in REASONS}}
-    days = {}  # date string -> campaign -> {kind: count}
+    days = {}  # date string -> (hour, -offset) -> key tuple -> {kind: count}
 
     for path in args.files:
         delim, columns = None, None  # delim: "json", "," or "\t" once decided
@@ -269,16 +316,16 @@ def main(argv=None):
                     delim = "json"
                 else:
                     delim = "\t" if line.count(b"\t") > line.count(b",") else ","
-                    columns = header_columns(line, delim)
+                    columns = header_columns(line, delim, by)
                     continue
             acc["lines"] += 1
             try:
                 if b"\x00" in line:
                     raise Reject("nul_byte")
                 if delim == "json":
-                    kind, campaign, seconds = classify_json(line)
+                    kind, key, seconds = classify_json(line, by)
                 else:
-                    kind, campaign, seconds = classify_row(line, delim, columns)
+                    kind, key, seconds = classify_row(line, delim, columns, by)
             except Reject as r:
                 acc["rejected"] += 1
                 acc["rejected_by_reason"][r.args[0]] += 1
@@ -288,16 +335,26 @@ def main(argv=None):
                 continue
             acc["counted"] += 1
             acc["events"][kind] += 1
-            day = datetime.fromtimestamp(seconds, zone).strftime("%Y-%m-%d")
-            row = days.setdefault(day, {}).setdefault(campaign, dict.fromkeys(KINDS, 0))
+            local = datetime.fromtimestamp(seconds, zone)
+            offset = int(local.utcoffset().total_seconds()) // 60
+            period = (local.hour, -offset) if args.granularity == "hour" else ()
+            row = days.setdefault(local.strftime("%Y-%m-%d"), {}).setdefault(period, {}) \
+                .setdefault(key, dict.fromkeys(KINDS, 0))
             row[kind] += 1
 
     os.makedirs(args.out, exist_ok=True)
-    for day, rows in sorted(days.items()):
-        out = ["date,campaign_id,impressions,clicks,video_views"]
-        for campaign in sorted(rows, key=lambda c: c.encode("utf-8")):
-            r = rows[campaign]
-            out.append(f"{day},{csv_cell(campaign)},{r['impressions']},{r['clicks']},{r['video_views']}")
+    for day, periods in sorted(days.items()):
+        times = ["hour", "utc_offset"] if args.granularity == "hour" else []
+        out = [",".join(["date"] + times + [csv_cell(h) for h in headers] + list(KINDS))]
+        for period, rows in sorted(periods.items()):
+            cells = [day]
+            if period:
+                hour, minutes = period[0], -period[1]
+                sign = "-" if minutes < 0 else "+"
+                cells += [f"{hour:02d}", f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"]
+            for key in sorted(rows, key=lambda k: tuple(c.encode("utf-8") for c in k)):
+                r = rows[key]
+                out.append(",".join(cells + [csv_cell(c) for c in key] + [str(r[k]) for k in KINDS]))
         with open(os.path.join(args.out, day + ".csv"), "wb") as f:
             f.write(("\n".join(out) + "\n").encode("utf-8"))
     print(json.dumps(acc, indent=2))

@@ -1,16 +1,16 @@
 import CTallyKernels
 import Glibc
 
-/// Counts per (day, campaign) for one input: the table the hot path counts into, one slot read
+/// Counts per (period, key) for one input: the table the hot path counts into, one slot read
 /// per event.
 ///
-/// `RollupTable` is compact (a campaign's bytes once, 8 bytes a key, counters in dense rows), but a
-/// count there is a chain of dependent reads: the interner's slot, the campaign's hash and
+/// `RollupTable` is compact (each key's bytes once, 8 bytes a row, counters in dense rows), but a
+/// count there is a chain of dependent reads: the interner's slot, the key's hash and
 /// offset, its bytes, the key table's slot, the key, the row. Once the decoded text streams
 /// through the core's cache those tables are no longer in it, and each read waits for the one
 /// before. Here one 64-byte slot, one cache line, holds everything a lookup compares (a tag
-/// from the hash, the day, the length and the first 16 bytes of the campaign) and the key's
-/// counters. Campaign ids are mostly that short, so a count is one line read and written; and
+/// from the hash, the period, the length and the first 16 bytes of the key) and the key's
+/// counters. Keys are mostly that short, so a count is one line read and written; and
 /// that line is prefetched one event ahead (what that gained is in docs/PERFORMANCE.md).
 ///
 /// The table is folded into a `RollupTable` once its input has been read to its checked end
@@ -18,11 +18,11 @@ import Glibc
 /// per run. An input with more keys than `keyLimit` spills the table into a compact `RollupTable`
 /// of its own each time it fills, so memory stays that of the compact form plus one full table.
 ///
-/// Storage. Row `r` has day `days[r]` and campaign `arena[starts[r] ..< starts[r] + lengths[r]]`,
+/// Storage. Row `r` has period `periods[r]` and key `arena[starts[r] ..< starts[r] + lengths[r]]`,
 /// and its counters are in slot `slotOfRow[r]`. `slots` indexes the rows: open addressing,
 /// linear probing, at most 3/4 full, rebuilt from the rows when it grows. Invariant: a slot
-/// with `row != 0` describes row `row - 1` exactly (its day, length, and `head`/`tail` are the
-/// first 16 bytes of its campaign, zero-padded), `slotOfRow[row - 1]` is that slot, and its
+/// with `row != 0` describes row `row - 1` exactly (its period, length, and `head`/`tail` are the
+/// first 16 bytes of its key, zero-padded), `slotOfRow[row - 1]` is that slot, and its
 /// first `counterCount` counters are the row's.
 public final class CountingTable: @unchecked Sendable {
     private struct Slot {
@@ -30,9 +30,9 @@ public final class CountingTable: @unchecked Sendable {
         var tag: UInt32 = 0
         /// The row plus one; 0 marks an empty slot.
         var row: UInt32 = 0
-        var day: Int32 = 0
+        var period: Int32 = 0
         var length: UInt32 = 0
-        /// Bytes 0..<8 and 8..<16 of the campaign, little-endian, zero past its end.
+        /// Bytes 0..<8 and 8..<16 of the key, little-endian, zero past its end.
         var head: UInt64 = 0
         var tail: UInt64 = 0
         /// The key's counters; the first `counterCount` are used.
@@ -46,7 +46,7 @@ public final class CountingTable: @unchecked Sendable {
     private struct Waiting {
         var isSet = false
         var hash: UInt64 = 0
-        var day: Int32 = 0
+        var period: Int32 = 0
         var length: UInt32 = 0
         var head: UInt64 = 0
         var tail: UInt64 = 0
@@ -59,7 +59,7 @@ public final class CountingTable: @unchecked Sendable {
     /// Keys spilled when the table was full; merged with the table's own (`RollupTable.merge(_:)`).
     private(set) var spilled: RollupTable?
     private var waiting = Waiting()
-    /// The waiting event's campaign when it is longer than 16 bytes.
+    /// The waiting event's key when it is longer than 16 bytes.
     private var waitingBytes: UnsafeMutableRawPointer
     private var waitingCapacity = 64
     /// Aligned to 64 bytes, so that no slot straddles two cache lines.
@@ -68,7 +68,7 @@ public final class CountingTable: @unchecked Sendable {
     /// Where a slot's counters are within it.
     private let countsOffset = MemoryLayout<Slot>.offset(of: \Slot.counts)!
     private var slotOfRow: [Int] = []
-    private var days: [Int32] = []
+    private var periods: [Int32] = []
     private var starts: [Int] = []
     private var lengths: [UInt32] = []
     private var arena: [UInt8] = []
@@ -105,35 +105,35 @@ public final class CountingTable: @unchecked Sendable {
         (UnsafeMutableRawPointer(slots + index) + countsOffset).assumingMemoryBound(to: UInt64.self)
     }
 
-    /// Distinct (day, campaign) keys held in the table, not counting spilled ones.
+    /// Distinct (period, key) keys held in the table, not counting spilled ones.
     var keyCount: Int {
         settle()
-        return days.count
+        return periods.count
     }
 
-    /// Adds `amount` to counter `counter` of (`day`, `campaign`).
+    /// Adds `amount` to counter `counter` of (`period`, `key`).
     ///
     /// The count is made one call late: this call prefetches the new event's slot, then makes
     /// the count of the event before, whose slot has had a whole line's parsing to arrive.
     /// Every read of the table makes the waiting count first.
-    /// - Complexity: O(campaign.count) expected; one slot read for a campaign of up to 16 bytes.
-    public func add(day: Int32, campaign: UnsafeRawBufferPointer, counter: Int, amount: UInt64 = 1) {
+    /// - Complexity: O(key.count) expected; one slot read for a key of up to 16 bytes.
+    public func add(period: Int32, key: UnsafeRawBufferPointer, counter: Int, amount: UInt64 = 1) {
         precondition(counter >= 0 && counter < counterCount, "no such counter")
-        precondition(campaign.count < Int(UInt32.max), "campaign too long")
-        let hash = ByteHash.hash(campaign, seed: UInt32(bitPattern: day))
+        precondition(key.count < Int(UInt32.max), "key too long")
+        let hash = ByteHash.hash(key, seed: UInt32(bitPattern: period))
         tally_prefetch(slots + (Int(truncatingIfNeeded: hash) & mask))
         if waiting.isSet { count(waiting, waitingBytes) }
-        let (head, tail) = Self.leadingWords(campaign)
+        let (head, tail) = Self.leadingWords(key)
         waiting = Waiting(
-            isSet: true, hash: hash, day: day, length: UInt32(truncatingIfNeeded: campaign.count),
+            isSet: true, hash: hash, period: period, length: UInt32(truncatingIfNeeded: key.count),
             head: head, tail: tail, counter: counter, amount: amount)
-        if campaign.count > 16 {
-            if campaign.count > waitingCapacity {
+        if key.count > 16 {
+            if key.count > waitingCapacity {
                 waitingBytes.deallocate()
-                waitingCapacity = max(campaign.count, waitingCapacity * 2)
+                waitingCapacity = max(key.count, waitingCapacity * 2)
                 waitingBytes = .allocate(byteCount: waitingCapacity, alignment: 16)
             }
-            waitingBytes.copyMemory(from: campaign.baseAddress!, byteCount: campaign.count)
+            waitingBytes.copyMemory(from: key.baseAddress!, byteCount: key.count)
         }
     }
 
@@ -144,7 +144,7 @@ public final class CountingTable: @unchecked Sendable {
     }
 
     /// Adds one event's count: finds its row, or makes one.
-    /// - Parameter longBytes: the campaign's bytes when it is longer than 16 (`event.head` and
+    /// - Parameter longBytes: the key's bytes when it is longer than 16 (`event.head` and
     ///   `event.tail` hold shorter ones whole).
     @inline(__always)
     private func count(_ event: Waiting, _ longBytes: UnsafeMutableRawPointer) {
@@ -153,7 +153,7 @@ public final class CountingTable: @unchecked Sendable {
         while true {
             let slot = slots[index]
             if slot.row == 0 { break }
-            if slot.tag == tag, slot.day == event.day, slot.length == event.length, slot.head == event.head,
+            if slot.tag == tag, slot.period == event.period, slot.length == event.length, slot.head == event.head,
                 slot.tail == event.tail,
                 event.length <= 16 || equalsArena(row: Int(slot.row) - 1, longBytes, count: Int(event.length))
             {
@@ -162,7 +162,7 @@ public final class CountingTable: @unchecked Sendable {
             }
             index = (index + 1) & mask
         }
-        if days.count == keyLimit {
+        if periods.count == keyLimit {
             spill()
             // Every slot is empty now, the first one probed included.
             index = Int(truncatingIfNeeded: event.hash) & mask
@@ -170,26 +170,27 @@ public final class CountingTable: @unchecked Sendable {
         let row: Int
         if event.length > 16 {
             row = appendRow(
-                day: event.day, campaign: UnsafeRawBufferPointer(start: longBytes, count: Int(event.length)))
+                period: event.period, key: UnsafeRawBufferPointer(start: longBytes, count: Int(event.length)))
         } else {
             var words = (event.head, event.tail)
             row = withUnsafeBytes(of: &words) {
-                appendRow(day: event.day, campaign: UnsafeRawBufferPointer(rebasing: $0[..<Int(event.length)]))
+                appendRow(period: event.period, key: UnsafeRawBufferPointer(rebasing: $0[..<Int(event.length)]))
             }
         }
         slots[index] = Slot(
-            tag: tag, row: UInt32(row + 1), day: event.day, length: event.length, head: event.head, tail: event.tail)
+            tag: tag, row: UInt32(row + 1), period: event.period, length: event.length, head: event.head,
+            tail: event.tail)
         counters(index)[event.counter] = event.amount
         slotOfRow.append(index)
-        if days.count * 4 > (mask + 1) * 3 { growSlots() }
+        if periods.count * 4 > (mask + 1) * 3 { growSlots() }
     }
 
     /// Calls `body` with each key the table holds (not the spilled ones: see `spilled`) and its
-    /// day, campaign bytes and counters, in the order keys were first seen.
+    /// period, key bytes and counters, in the order keys were first seen.
     public func forEachKey(_ body: (Int32, UnsafeRawBufferPointer, UnsafeBufferPointer<UInt64>) -> Void) {
         settle()
-        forEachRow { row, day, campaign in
-            body(day, campaign, UnsafeBufferPointer(start: counters(slotOfRow[row]), count: counterCount))
+        forEachRow { row, period, key in
+            body(period, key, UnsafeBufferPointer(start: counters(slotOfRow[row]), count: counterCount))
         }
     }
 
@@ -198,32 +199,32 @@ public final class CountingTable: @unchecked Sendable {
     private func spill() {
         let spilled = self.spilled ?? RollupTable(counterCount: counterCount)
         self.spilled = spilled
-        forEachRow { row, day, campaign in
+        forEachRow { row, period, key in
             spilled.add(
-                day: day, campaign: campaign,
+                period: period, key: key,
                 counts: UnsafeBufferPointer(start: counters(slotOfRow[row]), count: counterCount))
         }
         slotOfRow.removeAll(keepingCapacity: true)
-        days.removeAll(keepingCapacity: true)
+        periods.removeAll(keepingCapacity: true)
         starts.removeAll(keepingCapacity: true)
         lengths.removeAll(keepingCapacity: true)
         arena.removeAll(keepingCapacity: true)
         slots.update(repeating: Slot(), count: mask + 1)
     }
 
-    /// Whether row `row`'s campaign is `campaign`, byte for byte (for campaigns longer than 16 bytes).
-    private func equalsArena(row: Int, _ campaign: UnsafeRawPointer, count: Int) -> Bool {
-        arena.withUnsafeBytes { memcmp($0.baseAddress! + starts[row], campaign, count) == 0 }
+    /// Whether row `row`'s key is `key`, byte for byte (for keys longer than 16 bytes).
+    private func equalsArena(row: Int, _ key: UnsafeRawPointer, count: Int) -> Bool {
+        arena.withUnsafeBytes { memcmp($0.baseAddress! + starts[row], key, count) == 0 }
     }
 
-    /// A new row for (day, campaign), without its slot yet; returns its index.
-    private func appendRow(day: Int32, campaign: UnsafeRawBufferPointer) -> Int {
-        let row = days.count
+    /// A new row for (period, key), without its slot yet; returns its index.
+    private func appendRow(period: Int32, key: UnsafeRawBufferPointer) -> Int {
+        let row = periods.count
         precondition(row < Int(UInt32.max) - 1, "too many distinct keys")
-        days.append(day)
+        periods.append(period)
         starts.append(arena.count)
-        lengths.append(UInt32(campaign.count))
-        arena.append(contentsOf: campaign)
+        lengths.append(UInt32(key.count))
+        arena.append(contentsOf: key)
         return row
     }
 
@@ -234,8 +235,8 @@ public final class CountingTable: @unchecked Sendable {
         let slotCount = (mask + 1) * 2
         slots = Self.allocateSlots(slotCount)
         mask = slotCount - 1
-        forEachRow { row, day, campaign in
-            let hash = ByteHash.hash(campaign, seed: UInt32(bitPattern: day))
+        forEachRow { row, period, key in
+            let hash = ByteHash.hash(key, seed: UInt32(bitPattern: period))
             var index = Int(truncatingIfNeeded: hash) & mask
             while slots[index].row != 0 { index = (index + 1) & mask }
             slots[index] = old[slotOfRow[row]]
@@ -246,9 +247,9 @@ public final class CountingTable: @unchecked Sendable {
 
     private func forEachRow(_ body: (Int, Int32, UnsafeRawBufferPointer) -> Void) {
         arena.withUnsafeBytes { arena in
-            for row in 0..<days.count {
+            for row in 0..<periods.count {
                 body(
-                    row, days[row],
+                    row, periods[row],
                     UnsafeRawBufferPointer(rebasing: arena[starts[row]..<starts[row] + Int(lengths[row])]))
             }
         }

@@ -73,11 +73,39 @@ public struct LocalDayCalendar: Sendable {
     /// - Precondition: `instant` is in the range given at creation.
     @inline(__always)
     public func day(of instant: Int64) -> Int32 {
-        if let fixedOffset { return Int32(Self.floorDiv(instant + fixedOffset, 86_400)) }
+        Int32(Self.floorDiv(instant + offset(at: instant), 86_400))
+    }
+
+    /// The local hour that `instant` falls in, as a `Period`.
+    /// - Precondition: `instant` is in the range given at creation, and `hasQuarterHourOffsets`.
+    @inline(__always)
+    public func hour(of instant: Int64) -> Int32 {
+        let offset = offset(at: instant)
+        return Period.hour(localHour: Self.floorDiv(instant + offset, 3_600), offsetSeconds: offset)
+    }
+
+    /// The period of `granularity` that `instant` falls in.
+    @inline(__always)
+    public func period(of instant: Int64, _ granularity: Granularity) -> Int32 {
+        switch granularity {
+        case .day: day(of: instant)
+        case .hour: hour(of: instant)
+        }
+    }
+
+    /// Whether every offset of the zone over the range is a whole number of quarter hours, as
+    /// an hour `Period` needs (true of every zone since 1970).
+    public var hasQuarterHourOffsets: Bool {
+        entries.allSatisfy { $0.offset % 900 == 0 && $0.offsetAfter % 900 == 0 } && (fixedOffset ?? 0) % 900 == 0
+    }
+
+    /// The zone's offset from UTC at `instant`, in seconds.
+    @inline(__always)
+    private func offset(at instant: Int64) -> Int64 {
+        if let fixedOffset { return fixedOffset }
         let utcDay = Self.floorDiv(instant, 86_400)
         let entry = entries[Int(utcDay - firstDay)]
-        let offset = instant - utcDay * 86_400 < Int64(entry.changeAt) ? entry.offset : entry.offsetAfter
-        return Int32(Self.floorDiv(instant + Int64(offset), 86_400))
+        return Int64(instant - utcDay * 86_400 < Int64(entry.changeAt) ? entry.offset : entry.offsetAfter)
     }
 
     /// Whether `name` is a time zone of the IANA database (tzdata), as `--tz` promises.

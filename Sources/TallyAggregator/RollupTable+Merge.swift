@@ -5,19 +5,19 @@ extension RollupTable {
     /// It is exact, and associative and commutative: any grouping and order of merges gives the
     /// same counts, and the output is sorted, so the same bytes.
     ///
-    /// - Complexity: O(distinct campaigns of `other` + keys of `other`).
+    /// - Complexity: O(distinct keys of `other` + rows of `other`).
     public func merge(_ other: RollupTable) {
         precondition(other.counterCount == counterCount, "merging rollups with different counters")
-        // Other's campaign ids are its own; map each to ours once.
-        var ourID = [UInt32](repeating: 0, count: other.campaigns.count)
-        for id in 0..<other.campaigns.count {
-            ourID[id] = other.campaigns.withBytes(of: UInt32(id)) { campaigns.intern($0) }
+        // Other's key ids are its own; map each to ours once.
+        var ourID = [UInt32](repeating: 0, count: other.keyValues.count)
+        for id in 0..<other.keyValues.count {
+            ourID[id] = other.keyValues.withBytes(of: UInt32(id)) { keyValues.intern($0) }
         }
-        for (row, key) in other.keys.enumerated() {
-            let campaign = ourID[Int(Self.campaign(of: key))]
+        for (row, rowKey) in other.rowKeys.enumerated() {
+            let keyID = ourID[Int(Self.keyID(of: rowKey))]
             for counter in 0..<counterCount {
                 let amount = other.counts[row * counterCount + counter]
-                if amount != 0 { add(day: Self.day(of: key), campaignID: campaign, counter: counter, amount: amount) }
+                if amount != 0 { add(period: Self.period(of: rowKey), keyID: keyID, counter: counter, amount: amount) }
             }
         }
     }
@@ -31,15 +31,15 @@ extension RollupTable {
     public func merge(_ table: CountingTable) {
         precondition(table.counterCount == counterCount, "merging tables with different counters")
         // The table's own keys first: that makes its waiting count, which may spill.
-        table.forEachKey { day, campaign, counts in add(day: day, campaign: campaign, counts: counts) }
+        table.forEachKey { period, key, counts in add(period: period, key: key, counts: counts) }
         if let spilled = table.spilled { merge(spilled) }
     }
 
     /// Adds one key's counters, one for each of `counterCount`; zeros make no row.
-    func add(day: Int32, campaign: UnsafeRawBufferPointer, counts: UnsafeBufferPointer<UInt64>) {
-        let id = campaigns.intern(campaign)
+    func add(period: Int32, key: UnsafeRawBufferPointer, counts: UnsafeBufferPointer<UInt64>) {
+        let id = keyValues.intern(key)
         for counter in 0..<counterCount where counts[counter] != 0 {
-            add(day: day, campaignID: id, counter: counter, amount: counts[counter])
+            add(period: period, keyID: id, counter: counter, amount: counts[counter])
         }
     }
 }

@@ -67,19 +67,27 @@ struct DelimitedRowScanner {
     /// one (a doubled `""`), every closing quote is followed by a delimiter, the end of the row
     /// or an opening quote, and the parity is even at the end.
     ///
-    /// - Parameter plain: the row's place in its window's index (see `TextIndex`), whose
-    ///   bitmaps are then used instead of classifying the row again; such a row has no NUL.
+    /// - Parameters:
+    ///   - plain: the row's place in its window's index (see `TextIndex`), whose bitmaps are
+    ///     then used instead of classifying the row again; such a row has no NUL.
+    ///   - keyFields: more fields wanted (the key's), by column, and where their spans go
+    ///     (each nil if the row has too few fields, or the column is -1).
     /// - Returns: nil if the row has a NUL, for the caller to report; else whether the row is
     ///   well formed and, if so, the spans (each nil if the row has too few fields), which are
     ///   the ones `forEachField` gives.
     @inline(__always)
-    func spans(_ row: UnsafeRawBufferPointer, _ wanted: (Int, Int, Int), plain: TextIndex.Line? = nil)
-        -> (wellFormed: Bool, spans: (FieldSpan?, FieldSpan?, FieldSpan?))?
-    {
+    func spans(
+        _ row: UnsafeRawBufferPointer, _ wanted: (Int, Int, Int), plain: TextIndex.Line? = nil,
+        keyFields: (columns: UnsafeMutableBufferPointer<Int>, spans: UnsafeMutableBufferPointer<FieldSpan?>)? = nil
+    ) -> (wellFormed: Bool, spans: (FieldSpan?, FieldSpan?, FieldSpan?))? {
         var spans: (FieldSpan?, FieldSpan?, FieldSpan?) = (nil, nil, nil)
+        var last = max(wanted.0, wanted.1, wanted.2)
+        if let keyFields {
+            keyFields.spans.update(repeating: nil)
+            last = max(last, keyFields.columns.max() ?? -1)
+        }
         guard let base = row.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return (true, spans) }
         let n = row.count
-        let last = max(wanted.0, wanted.1, wanted.2)
         @inline(__always)
         func found(_ index: Int, _ start: Int, _ end: Int) {
             var span = FieldSpan(start: start, end: end, doubled: false)
@@ -93,6 +101,9 @@ struct DelimitedRowScanner {
             if index == wanted.0 { spans.0 = span }
             if index == wanted.1 { spans.1 = span }
             if index == wanted.2 { spans.2 = span }
+            if let keyFields {
+                for k in keyFields.columns.indices where keyFields.columns[k] == index { keyFields.spans[k] = span }
+            }
         }
         var index = 0
         var fieldStart = 0

@@ -8,12 +8,13 @@ public enum LogFormat: String, Sendable, CaseIterable {
     case jsonl, csv, tsv
 }
 
-/// One counted event. `campaign` points into the line or into the parser's scratch space and is
+/// One counted event. `key` points into the line or into the parser's scratch space and is
 /// valid only until the parser's next call.
 public struct Event {
     public var instant: Int64
     public var kind: EventKind
-    public var campaign: UnsafeRawBufferPointer
+    /// The row key: the key columns' values as a `KeyTuple` (with the default key, the campaign).
+    public var key: UnsafeRawBufferPointer
 }
 
 /// What became of one line.
@@ -35,11 +36,13 @@ public enum LineOutcome {
 ///
 /// Checks run in this order, and the first that fails names the line's reason: NUL byte,
 /// syntax (`malformed`), a missing field, the type (`bad_type`; a type not counted makes the line
-/// `ignored`), the campaign, then the time.
+/// `ignored`), the campaign, the time, then the other key fields (`nul_byte`, `invalid_utf8`).
 public struct EventParser {
     /// The column of each field in a CSV or TSV input, -1 where the header has none.
     private struct Columns {
         var time = -1, type = -1, campaign = -1
+        /// The key fields other than the campaign (`KeyColumns.fieldNames`), if any.
+        var keyFields: KeyFieldColumns?
     }
 
     private enum State {
@@ -51,6 +54,7 @@ public struct EventParser {
     public let schema: LogSchema
     public let timeParser: TimeParser
     public let requestedFormat: LogFormat
+    public let keyColumns: KeyColumns
     private var state = State.undecided
     private var sawFirstLine = false
 
@@ -63,17 +67,30 @@ public struct EventParser {
     private var timeDecoder = EscapeDecoder()
     private var hourCache = TimeParser.HourCache()
     private let fieldScratch = [ScratchBuffer(), ScratchBuffer(), ScratchBuffer()]
+    /// Where a key of several columns is built; the values of the key fields, for JSON and for
+    /// CSV (its spans), each by the field's index.
+    private let keyBuilder = ByteAccumulator()
+    private var keyDecoder = EscapeDecoder()
+    private let keyFieldNames: [String]
+    /// Whether the key is the campaign alone: then the campaign's bytes are the key.
+    private let keyIsCampaign: Bool
 
     /// Problems with a CSV or TSV header, such as a field with no column, for the run's warnings.
     public private(set) var headerProblems: [String] = []
 
-    public init(format: LogFormat = .auto, schema: LogSchema = .standard, timeParser: TimeParser = TimeParser()) {
+    public init(
+        format: LogFormat = .auto, schema: LogSchema = .standard, timeParser: TimeParser = TimeParser(),
+        keyColumns: KeyColumns = .campaign
+    ) {
         self.schema = schema
         self.timeParser = timeParser
+        self.keyColumns = keyColumns
         requestedFormat = format
-        fieldNames = schema.fieldTable()
+        keyFieldNames = keyColumns.fieldNames
+        fieldNames = schema.fieldTable(keyFields: keyFieldNames)
         typeNames = schema.typeTable()
-        json = JSONFieldScanner(schema: schema)
+        json = JSONFieldScanner(schema: schema, keyFields: keyFieldNames)
+        keyIsCampaign = keyColumns.columns == [.campaign]
     }
 
     /// The format in use: the requested one, or what `auto` decided (nil before any non-blank line).
@@ -205,7 +222,52 @@ public struct EventParser {
         case .null, .other:
             parsedTime = .bad
         }
-        return Self.event(parsedTime, kind, campaignBytes)
+        guard case .instant(let instant) = parsedTime else { return Self.event(parsedTime, kind, campaignBytes) }
+        if keyIsCampaign { return .event(Event(instant: instant, kind: kind, key: campaignBytes)) }
+        let keyFields = json.keyFields
+        return buildKey(instant, kind, campaign: campaignBytes) { parser, index in
+            guard let value = keyFields?[index], !value.isMissing else {
+                return .value(UnsafeRawBufferPointer(start: nil, count: 0))
+            }
+            guard value.kind == .string else { return .value(Self.slice(line, value)) }
+            guard let text = Self.string(line, value, &parser.keyDecoder) else { return .rejected(.malformed) }
+            // A raw NUL makes the line fail to scan: only an escape can put one here.
+            if value.hasEscape, memchr(text.baseAddress!, 0, text.count) != nil { return .rejected(.nulByte) }
+            return .value(text)
+        }
+    }
+
+    /// A key field's value for `buildKey`, or why the line is refused.
+    private enum KeyValue {
+        case value(UnsafeRawBufferPointer)
+        case rejected(RejectReason)
+    }
+
+    /// The event with its key built from the key columns: the campaign, and each other field's
+    /// value as `value(self, index)` gives it (checked here to be UTF-8).
+    private mutating func buildKey(
+        _ instant: Int64, _ kind: EventKind, campaign: UnsafeRawBufferPointer,
+        value: (inout EventParser, Int) -> KeyValue
+    ) -> LineOutcome {
+        keyBuilder.removeAll()
+        var fieldIndex = 0
+        for (position, column) in keyColumns.columns.enumerated() {
+            if position > 0 { keyBuilder.append(KeyTuple.separator) }
+            switch column {
+            case .campaign:
+                keyBuilder.append(campaign)
+            case .field:
+                switch value(&self, fieldIndex) {
+                case .value(let bytes):
+                    guard UTF8Validation.isValid(bytes) else { return .rejected(.invalidUTF8) }
+                    keyBuilder.append(bytes)
+                case .rejected(let reason):
+                    return .rejected(reason)
+                }
+                fieldIndex += 1
+            }
+        }
+        return .event(Event(instant: instant, kind: kind, key: keyBuilder.bytes))
     }
 
     private static func slice(_ line: UnsafeRawBufferPointer, _ value: JSONFieldValue) -> UnsafeRawBufferPointer {
@@ -231,7 +293,7 @@ public struct EventParser {
         _ time: TimeParser.Result, _ kind: EventKind, _ campaign: UnsafeRawBufferPointer
     ) -> LineOutcome {
         switch time {
-        case .instant(let instant): .event(Event(instant: instant, kind: kind, campaign: campaign))
+        case .instant(let instant): .event(Event(instant: instant, kind: kind, key: campaign))
         case .bad: .rejected(.badTime)
         case .outOfRange: .rejected(.timeOutOfRange)
         }
@@ -241,14 +303,15 @@ public struct EventParser {
 
     private mutating func readHeader(_ line: UnsafeRawBufferPointer, delimiter: UInt8) -> LineOutcome {
         let scanner = DelimitedRowScanner(delimiter: delimiter)
-        var best = [(column: Int, rank: Int)](repeating: (-1, Int.max), count: Field.allCases.count)
+        var best = [(column: Int, rank: Int)](
+            repeating: (-1, Int.max), count: Field.allCases.count + keyFieldNames.count)
         let scratch = ScratchBuffer()
         let wellFormed = scanner.forEachField(line) { index, span in
             var name = UnsafeRawBufferPointer(rebasing: line[span.start..<span.end])
             if span.doubled { name = DelimitedRowScanner.undouble(name, into: scratch) }
             name = Self.trimmingSpaces(name)
-            if let match = fieldNames.lookup(name), match.rank < best[match.field.rawValue].rank {
-                best[match.field.rawValue] = (index, match.rank)
+            if let match = fieldNames.lookup(name), match.rank < best[match.slot].rank {
+                best[match.slot] = (index, match.rank)
             }
         }
         if !wellFormed { headerProblems.append("the header line has broken quoting") }
@@ -256,9 +319,16 @@ public struct EventParser {
             let names = (schema.aliases[field] ?? []).joined(separator: ", ")
             headerProblems.append("the header has no \(field) column (looked for: \(names))")
         }
-        let columns = Columns(
+        var columns = Columns(
             time: best[Field.time.rawValue].column, type: best[Field.type.rawValue].column,
             campaign: best[Field.campaign.rawValue].column)
+        if !keyFieldNames.isEmpty {
+            let keyColumns = keyFieldNames.indices.map { best[Field.allCases.count + $0].column }
+            for (name, column) in zip(keyFieldNames, keyColumns) where column < 0 {
+                headerProblems.append("the header has no \(name) column (a key column: its cells are empty)")
+            }
+            columns.keyFields = KeyFieldColumns(keyColumns)
+        }
         state = .delimited(scanner, columns: columns)
         return .header
     }
@@ -266,8 +336,11 @@ public struct EventParser {
     private mutating func parseRow(
         _ line: UnsafeRawBufferPointer, scanner: DelimitedRowScanner, columns: Columns, plain: TextIndex.Line?
     ) -> LineOutcome {
+        let keyFields = columns.keyFields
         guard
-            let (wellFormed, spans) = scanner.spans(line, (columns.time, columns.type, columns.campaign), plain: plain)
+            let (wellFormed, spans) = scanner.spans(
+                line, (columns.time, columns.type, columns.campaign), plain: plain,
+                keyFields: keyFields.map { ($0.columns, $0.spans) })
         else {
             return .rejected(.nulByte)
         }
@@ -285,7 +358,18 @@ public struct EventParser {
         }
         // `spans` has refused a row with a NUL byte anywhere.
         if let reason = Self.checkCampaign(campaign, mayHoldNul: false) { return .rejected(reason) }
-        return Self.event(timeParser.parse(text: time, cache: &hourCache), kind, campaign)
+        let parsedTime = timeParser.parse(text: time, cache: &hourCache)
+        guard case .instant(let instant) = parsedTime, keyFields != nil else {
+            return Self.event(parsedTime, kind, campaign)
+        }
+        let keySpans = keyFields.unsafelyUnwrapped.spans
+        // The time's: its text has been read.
+        let scratch = fieldScratch[Field.time.rawValue]
+        return buildKey(instant, kind, campaign: campaign) { _, index in
+            guard let span = keySpans[index] else { return .value(UnsafeRawBufferPointer(start: nil, count: 0)) }
+            let text = UnsafeRawBufferPointer(rebasing: line[span.start..<span.end])
+            return .value(span.doubled ? DelimitedRowScanner.undouble(text, into: scratch) : text)
+        }
     }
 
     private func cell(_ line: UnsafeRawBufferPointer, _ span: DelimitedRowScanner.FieldSpan, _ field: Field)
@@ -301,5 +385,24 @@ public struct EventParser {
         while start < end, bytes[start] == ASCII.space || bytes[start] == ASCII.tab { start += 1 }
         while end > start, bytes[end - 1] == ASCII.space || bytes[end - 1] == ASCII.tab { end -= 1 }
         return UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+    }
+}
+
+/// Where a CSV or TSV input's key fields other than the campaign are (-1: the header has no
+/// such column), and room for their spans in one row.
+final class KeyFieldColumns {
+    let columns: UnsafeMutableBufferPointer<Int>
+    let spans: UnsafeMutableBufferPointer<DelimitedRowScanner.FieldSpan?>
+
+    init(_ columns: [Int]) {
+        self.columns = .allocate(capacity: columns.count)
+        _ = self.columns.initialize(from: columns)
+        spans = .allocate(capacity: columns.count)
+        spans.initialize(repeating: nil)
+    }
+
+    deinit {
+        columns.deallocate()
+        spans.deallocate()
     }
 }

@@ -1,13 +1,13 @@
 import Glibc
 import TallyBytes
 
-/// Finds the three wanted members of a one-line JSON object, in place, and checks that the
-/// whole line is valid JSON.
+/// Finds the wanted members of a one-line JSON object (the time, type and campaign, and any
+/// other key fields), in place, and checks that the whole line is valid JSON.
 ///
 /// A general JSON decoder would build every value of every line; this scanner builds nothing.
 /// It walks the line once, validating as it goes (strings, escapes, numbers, literals, nesting),
 /// and for top-level keys that name a wanted field it remembers where the value lies. Values are
-/// decoded later, and only those three.
+/// decoded later, and only those wanted.
 ///
 /// Three things keep it fast. `StringStopFinder` marks, 16 bytes at a time, every quote,
 /// backslash and control byte of the line, so a top-level string ends at the next mark and only
@@ -26,9 +26,16 @@ struct JSONFieldScanner<Paths: ScanPaths> {
     private let maxDepth = 64
     private var keyScratch = EscapeDecoder()
     private let stops = StringStopFinder()
+    /// The values of the key fields other than the campaign (`--by`), found by the last scan;
+    /// nil when there are none. `keyFieldCount` is their count, kept here so that the default
+    /// path tests a value of its own rather than an object's.
+    let keyFields: KeyFieldValues?
+    private let keyFieldCount: Int
 
-    init(schema: LogSchema) {
-        fields = schema.fieldTable()
+    init(schema: LogSchema, keyFields names: [String] = []) {
+        fields = schema.fieldTable(keyFields: names)
+        keyFieldCount = names.count
+        keyFields = names.isEmpty ? nil : KeyFieldValues(count: names.count)
     }
 
     /// Scans `line` (no newline, no trailing CR) into `values`; false if it is not one valid JSON object.
@@ -44,6 +51,7 @@ struct JSONFieldScanner<Paths: ScanPaths> {
         // Where position 0 of the stops is: the line's start, or its window's.
         let stopsBase = base - stops.origin
         var allPreferred = false
+        if keyFieldCount > 0 { keyFields.unsafelyUnwrapped.reset() }
         cursor.skipWhitespace()
         guard cursor.take(ASCII.openBrace) else { return false }
         cursor.skipWhitespace()
@@ -365,12 +373,15 @@ struct JSONFieldScanner<Paths: ScanPaths> {
         // A string's value is the text between its quotes.
         value.start = kind == .string ? start + 1 : start
         value.end = kind == .string ? end - 1 : end
-        switch match.field {
-        case .time: if match.rank < values.0.rank { values.0 = value }
-        case .type: if match.rank < values.1.rank { values.1 = value }
-        case .campaign: if match.rank < values.2.rank { values.2 = value }
+        switch match.slot {
+        case 0: if match.rank < values.0.rank { values.0 = value }
+        case 1: if match.rank < values.1.rank { values.1 = value }
+        case 2: if match.rank < values.2.rank { values.2 = value }
+        default: keyFields.unsafelyUnwrapped.record(value, at: match.slot - Field.allCases.count)
         }
-        allPreferred = Paths.usesShortcuts && values.0.rank == 0 && values.1.rank == 0 && values.2.rank == 0
+        allPreferred =
+            Paths.usesShortcuts && values.0.rank == 0 && values.1.rank == 0 && values.2.rank == 0
+            && (keyFieldCount == 0 || keyFields.unsafelyUnwrapped.found == keyFieldCount)
     }
 
     /// Skips a top-level string's body after its opening quote, and the closing quote. `base`
@@ -566,5 +577,38 @@ struct Cursor {
         let start = p
         while p < end, p.pointee &- ASCII.zero < 10 { p += 1 }
         return p > start
+    }
+}
+
+/// The values of the key fields other than the campaign, by index, for one line. The first
+/// member of each name wins (they have one name each, so this is the rule for aliases too).
+final class KeyFieldValues {
+    let count: Int
+    private let values: UnsafeMutablePointer<JSONFieldValue>
+    /// How many of the fields the line has had so far.
+    private(set) var found = 0
+
+    init(count: Int) {
+        self.count = count
+        values = .allocate(capacity: count)
+        values.initialize(repeating: JSONFieldValue(), count: count)
+    }
+
+    deinit {
+        values.deallocate()
+    }
+
+    subscript(index: Int) -> JSONFieldValue { values[index] }
+
+    func reset() {
+        values.update(repeating: JSONFieldValue(), count: count)
+        found = 0
+    }
+
+    @inline(__always)
+    func record(_ value: JSONFieldValue, at index: Int) {
+        guard values[index].rank == Int.max else { return }
+        values[index] = value
+        found += 1
     }
 }

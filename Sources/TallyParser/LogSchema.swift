@@ -29,12 +29,17 @@ public struct LogSchema: Sendable {
 }
 
 extension LogSchema {
-    func fieldTable() -> ByteTable<FieldMatch> {
+    /// - Parameter keyFields: names of key columns other than the campaign, none of them a
+    ///   name of the time, type or campaign (`KeyColumns` sees to that).
+    func fieldTable(keyFields: [String] = []) -> ByteTable<FieldMatch> {
         var entries: [(String, FieldMatch)] = []
         for (field, names) in aliases {
             for (rank, name) in names.enumerated() {
                 entries.append((name, FieldMatch(field: field, rank: rank)))
             }
+        }
+        for (index, name) in keyFields.enumerated() {
+            entries.append((name, FieldMatch(keyField: index)))
         }
         return ByteTable(entries)
     }

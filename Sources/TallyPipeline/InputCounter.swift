@@ -36,11 +36,13 @@ struct InputCounter {
         }
         let counts = CountingTable(counterCount: EventKind.allCases.count)
         var parser = EventParser(
-            format: configuration.format, schema: configuration.schema, timeParser: configuration.timeParser)
+            format: configuration.format, schema: configuration.schema, timeParser: configuration.timeParser,
+            keyColumns: configuration.keyColumns)
         var splitter = LineSplitter(maxLineBytes: configuration.maxLineBytes)
         var accounting = LineAccounting()
         var ignoredTypes = IgnoredTypeTally()
         let calendar = self.calendar
+        let granularity = configuration.granularity
         var lineNumber = 0
         var decodedBytes = 0
         var rejected: RejectsFile.Part?
@@ -50,7 +52,9 @@ struct InputCounter {
             let outcome = parser.parse(piece)
             switch outcome {
             case .event(let event):
-                counts.add(day: calendar.day(of: event.instant), campaign: event.campaign, counter: event.kind.rawValue)
+                counts.add(
+                    period: calendar.period(of: event.instant, granularity), key: event.key,
+                    counter: event.kind.rawValue)
             case .rejected(let reason):
                 if let rejects {
                     if rejected == nil { rejected = rejects.makePart(source: location.description) }

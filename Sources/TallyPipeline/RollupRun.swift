@@ -31,12 +31,17 @@ public struct RollupRun: Sendable {
     /// What makes a run refuse to start: a usage error (64), found before any input is read.
     public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
         case unknownTimeZone(String)
+        /// An hourly rollup in a zone with an offset that is not whole quarter hours.
+        case zoneWithoutHours(String)
         /// An output is an input, another output, or a day file.
         case outputCollision(String)
 
         public var description: String {
             switch self {
             case .unknownTimeZone(let zone): "unknown time zone '\(zone)'"
+            case .zoneWithoutHours(let zone):
+                "the time zone '\(zone)' has an offset that is not a whole number of quarter hours, "
+                    + "which an hourly rollup cannot label"
             case .outputCollision(let why): why
             }
         }
@@ -57,6 +62,9 @@ public struct RollupRun: Sendable {
             let calendar = LocalDayCalendar(
                 identifier: configuration.timeZone, covering: parser.earliest..<parser.end)
         else { throw .unknownTimeZone(configuration.timeZone) }
+        if configuration.granularity == .hour, !calendar.hasQuarterHourOffsets {
+            throw .zoneWithoutHours(configuration.timeZone)
+        }
 
         var report = RunReport()
         report.timeZone = configuration.timeZone
@@ -146,8 +154,10 @@ public struct RollupRun: Sendable {
         }
 
         if rollup.keyCount > 0 {
-            let writer = DailyCSVWriter(
-                counterNames: EventKind.allCases.map(\.name), style: configuration.csvStyle, fileSystem: fileSystem)
+            let columns = RowColumns(
+                granularity: configuration.granularity, keyHeaders: configuration.keyColumns.headers,
+                counterNames: EventKind.allCases.map(\.name))
+            let writer = DailyCSVWriter(columns: columns, style: configuration.csvStyle, fileSystem: fileSystem)
             do {
                 try writer.write(rollup, to: configuration.outputDirectory) { report.daysWritten.append($0) }
             } catch {

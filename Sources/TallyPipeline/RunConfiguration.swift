@@ -1,3 +1,4 @@
+import TallyAggregator
 import TallyParser
 import TallyReader
 import TallyWriter
@@ -36,6 +37,10 @@ public struct RunConfiguration: Sendable {
     /// Which library inflates gzip inputs; it must be available (`Inflater.isAvailable`).
     public var inflater: Inflater = .zlib
     public var schema: LogSchema = .standard
+    /// The key columns of a row (`--by`): the campaign alone by default.
+    public var keyColumns: KeyColumns = .campaign
+    /// A row per day, or per hour (`--granularity`).
+    public var granularity: Granularity = .day
     public var timeParser = TimeParser()
 
     public init(inputs: [String], outputDirectory: String) {

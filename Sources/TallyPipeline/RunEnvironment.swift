@@ -8,6 +8,8 @@ import TallyWriter
 public typealias LogFormat = TallyParser.LogFormat
 public typealias Inflater = TallyReader.Inflater
 public typealias CSVStyle = TallyWriter.CSVStyle
+public typealias KeyColumns = TallyParser.KeyColumns
+public typealias Granularity = TallyAggregator.Granularity
 
 extension RunConfiguration {
     /// `--ratios`: clicks and video views over impressions.

@@ -3,11 +3,11 @@ import TallyAggregator
 /// Writes a rollup as one CSV file per day, `YYYY-MM-DD.csv`, replacing old ones atomically.
 public struct DailyCSVWriter: Sendable {
     public let writer: AtomicFileWriter
-    public let counterNames: [String]
+    public let columns: RowColumns
     public let style: CSVStyle
 
-    public init(counterNames: [String], style: CSVStyle = CSVStyle(), fileSystem: any FileSystem = PosixFileSystem()) {
-        self.counterNames = counterNames
+    public init(columns: RowColumns, style: CSVStyle = CSVStyle(), fileSystem: any FileSystem = PosixFileSystem()) {
+        self.columns = columns
         self.style = style
         writer = AtomicFileWriter(fileSystem: fileSystem)
     }
@@ -18,14 +18,14 @@ public struct DailyCSVWriter: Sendable {
     public func write(_ rollup: RollupTable, to directory: String, replaced: (String) -> Void = { _ in })
         throws(WriteError)
     {
-        let counterNames = self.counterNames
+        let columns = self.columns
         let style = self.style
-        let files = rollup.rowsInOrder().map { day, rows in
+        let files = rollup.rowsInOrder(by: columns.granularity).map { day, rows in
             let date = CivilDate(daysSinceEpoch: day)
             return (
                 name: "\(date).csv",
                 render: {
-                    DailyCSV.render(date: date, rollup: rollup, rows: rows, counterNames: counterNames, style: style)
+                    DailyCSV.render(date: date, rollup: rollup, rows: rows, columns: columns, style: style)
                 }
             )
         }

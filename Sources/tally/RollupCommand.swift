@@ -20,6 +20,9 @@ struct RollupCommand: ParsableCommand {
     @OptionGroup(title: "Input")
     var input: InputOptions
 
+    @OptionGroup(title: "Rows")
+    var rows: RowOptions
+
     @OptionGroup(title: "Output")
     var output: OutputOptions
 
@@ -54,6 +57,7 @@ struct RollupCommand: ParsableCommand {
         configuration.jobs = jobs ?? ProcessInfo.processInfo.activeProcessorCount
         configuration.waitSeconds = wait
         input.apply(to: &configuration)
+        rows.apply(to: &configuration)
         configuration.rejectsPath = output.rejects
         configuration.summaryPath = output.summaryJSON
         configuration.metricsPath = output.metrics

@@ -46,8 +46,8 @@ extension CountingTableTests {
             let counter = Int(random.next() % 3)
             let amount = random.next() % 4 + 1
             campaign.withUnsafeBytes {
-                table.add(day: day, campaign: $0, counter: counter, amount: amount)
-                rollup.add(day: day, campaign: $0, counter: counter, amount: amount)
+                table.add(period: day, key: $0, counter: counter, amount: amount)
+                rollup.add(period: day, key: $0, counter: counter, amount: amount)
             }
         }
         if rollup.keyCount <= keyLimit { #expect(table.keyCount == rollup.keyCount) }
@@ -60,7 +60,7 @@ extension CountingTableTests {
     @Test func keysThatShareTheirFirstBytesStayApart() {
         let table = CountingTable(counterCount: 1)
         for (i, campaign) in Self.campaigns.enumerated() {
-            for _ in 0...i { campaign.withUnsafeBytes { table.add(day: 1, campaign: $0, counter: 0) } }
+            for _ in 0...i { campaign.withUnsafeBytes { table.add(period: 1, key: $0, counter: 0) } }
         }
         let distinct = Set(Self.campaigns)
         #expect(table.keyCount == distinct.count)
@@ -78,7 +78,7 @@ extension CountingTableTests {
         let table = CountingTable(counterCount: 3, keyLimit: keyLimit)
         for i in 0..<50_000 {
             Array("campaign-\(i % 9001)".utf8).withUnsafeBytes {
-                table.add(day: Int32(i % 3), campaign: $0, counter: i % 3)
+                table.add(period: Int32(i % 3), key: $0, counter: i % 3)
             }
         }
         let merged = RollupTable(counterCount: 3)
@@ -107,5 +107,34 @@ extension CountingTableTests {
             }
             #expect(head == expected.0 && tail == expected.1, "length \(length)")
         }
+    }
+}
+
+@Suite struct PeriodTests {
+    static let newYork = LocalDayCalendar(identifier: "America/New_York", covering: 946_684_800..<4_102_444_800)!
+
+    @Test func aRepeatedHourIsTwoPeriodsInTheOrderTheyHappened() {
+        // 2026-11-01: 01:00 EDT is 05:00Z, and 01:00 EST is 06:00Z.
+        let first = Self.newYork.hour(of: 1_793_509_200 + 600)
+        let second = Self.newYork.hour(of: 1_793_512_800 + 600)
+        #expect(first < second)
+        #expect(Period.hourOfDay(first) == 1 && Period.hourOfDay(second) == 1)
+        #expect(Period.utcOffsetMinutes(first) == -240 && Period.utcOffsetMinutes(second) == -300)
+        #expect(Period.day(of: first, .hour) == Period.day(of: second, .hour))
+        #expect(Period.day(of: first, .hour) == Self.newYork.day(of: 1_793_509_200))
+    }
+
+    @Test func quarterHourZonesAndTheEndOfTheRangeFit() {
+        let kathmandu = LocalDayCalendar(identifier: "Asia/Kathmandu", covering: 946_684_800..<4_102_444_800)!
+        #expect(kathmandu.hasQuarterHourOffsets)
+        // 2026-11-20T18:14:59Z is 23:59:59 on the 20th in Kathmandu (+05:45); a second later, the 21st.
+        let late = kathmandu.hour(of: 1_795_198_499)
+        #expect(Period.hourOfDay(late) == 23 && Period.utcOffsetMinutes(late) == 345)
+        #expect(Period.day(of: late, .hour) == kathmandu.day(of: 1_795_198_499))
+        #expect(Period.day(of: kathmandu.hour(of: 1_795_198_500), .hour) == kathmandu.day(of: 1_795_198_499) + 1)
+        // The last second tally accepts (2100-12-31T23:59:59Z) at the largest offset (+14:00).
+        let kiritimati = LocalDayCalendar(identifier: "Pacific/Kiritimati", covering: 946_684_800..<4_133_980_800)!
+        let last = kiritimati.hour(of: 4_133_980_799)
+        #expect(last > 0 && Period.utcOffsetMinutes(last) == 840 && Period.hourOfDay(last) == 13)
     }
 }

@@ -15,7 +15,7 @@ extension RollupTable {
                 day,
                 rows.map { row in
                     Row(
-                        campaign: withCampaign(ofRow: row) { Array($0) },
+                        campaign: withKey(ofRow: row) { Array($0) },
                         counts: (0..<counterCount).map { count(ofRow: row, counter: $0) })
                 }
             )

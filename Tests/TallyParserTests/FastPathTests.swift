@@ -76,10 +76,13 @@ extension FastPathTests {
 
     // MARK: - JSON scanning
 
-    @Test func theJSONFastPathsGiveWhatTheCarefulWalkGives() {
+    /// With no key fields, and with key fields (whose values decide when the fast path may stop
+    /// looking keys up): `country` nested in one seed, `creative_id` after the preferred names.
+    @Test(arguments: [[], ["creative_id", "country", "n"]])
+    func theJSONFastPathsGiveWhatTheCarefulWalkGives(keyFields: [String]) {
         var rng = SplitMix(seed: 13)
-        var fast = JSONFieldScanner<FastPaths>(schema: .standard)
-        var careful = JSONFieldScanner<PlainPaths>(schema: .standard)
+        var fast = JSONFieldScanner<FastPaths>(schema: .standard, keyFields: keyFields)
+        var careful = JSONFieldScanner<PlainPaths>(schema: .standard, keyFields: keyFields)
         let seeds = [
             #"{"ts":"2026-11-20T16:00:00.036Z","event":"impression","campaign_id":"cmp-03777","creative_id":"crv-037773","ua":"WeatherNow/3.4.1 (Android 14; Pixel 8)","price":0.0375,"deal_id":null}"#,
             #"{"ts": "2026-11-20T16:00:00Z", "event": "click", "campaign_id": 123, "n": -1.5e3, "ok": true}"#,
@@ -116,6 +119,9 @@ extension FastPathTests {
                     if carefulValid { valid += 1 } else { invalid += 1 }
                     if fastValid && carefulValid {
                         #expect(a == b, "\(text)")
+                        for index in keyFields.indices {
+                            #expect(fast.keyFields?[index] == careful.keyFields?[index], "\(text)")
+                        }
                     }
                 }
             }

@@ -2,7 +2,8 @@ import TallyTestSupport
 
 @testable import TallyParser
 
-/// What a line became, in a form tests can compare.
+/// What a line became, in a form tests can compare. An event's `campaign` is its key, which
+/// with the default key columns is the campaign (key columns split by NUL, see `KeyTuple`).
 enum Parsed: Equatable, CustomStringConvertible {
     case event(instant: Int64, kind: EventKind, campaign: String)
     case ignored(type: String)
@@ -12,7 +13,7 @@ enum Parsed: Equatable, CustomStringConvertible {
     init(_ outcome: LineOutcome) {
         switch outcome {
         case .event(let e):
-            self = .event(instant: e.instant, kind: e.kind, campaign: String(decoding: e.campaign, as: UTF8.self))
+            self = .event(instant: e.instant, kind: e.kind, campaign: String(decoding: e.key, as: UTF8.self))
         case .ignored(let type): self = .ignored(type: String(decoding: type, as: UTF8.self))
         case .blank: self = .blank
         case .header: self = .header

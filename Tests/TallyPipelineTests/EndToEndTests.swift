@@ -37,6 +37,62 @@ extension EndToEndTests {
         #expect(a.rejected == a.rejectedByReason.reduce(0, +))
     }
 
+    /// Both clock changes of 2026 in New York and key cells of every kind, against the reference
+    /// (`fixtures/expected/keys_by_hour`, made by `scripts/reference_rollup.py`).
+    @Test func keysAndHoursRollUpToTheExpectedFiles() throws {
+        let out = temporaryDirectory("keys")
+        var configuration = RunConfiguration(inputs: [fixtures.path + "/keys"], outputDirectory: out)
+        configuration.timeZone = "America/New_York"
+        configuration.keyColumns = try KeyColumns(names: ["campaign", "placement", "device"])
+        configuration.granularity = .hour
+        let report = try RollupRun(configuration: configuration).run()
+        #expect(report.exitStatus == .ok)
+        var expected = try files(in: fixtures.path + "/expected/keys_by_hour")
+        let summary = try #require(expected["summary.json"])
+        expected["summary.json"] = nil
+        #expect(try files(in: out) == expected)
+        let reference = try #require(try JSONSerialization.jsonObject(with: summary) as? [String: Any])
+        let ours = try #require(try JSONSerialization.jsonObject(with: report.summaryJSON()) as? [String: Any])
+        for key in ["lines", "counted", "ignored", "rejected", "blank"] {
+            #expect(ours[key] as? Int == reference[key] as? Int, "\(key)")
+        }
+        let reasons = try #require(ours["rejected_by_reason"] as? [String: Int])
+        for (reason, count) in try #require(reference["rejected_by_reason"] as? [String: Int]) {
+            #expect(reasons[reason, default: 0] == count, "\(reason)")
+        }
+    }
+
+    /// `--by campaign` is the default key, byte for byte; a wider key splits the same counts.
+    @Test func aWiderKeySplitsTheSameCounts() throws {
+        let inputs = [fixtures.path + "/logs"]
+        let (plain, plainOut) = try runRollup(inputs)
+        for names in [["campaign"], ["placement", "campaign", "user_id"]] {
+            let out = temporaryDirectory("by")
+            var configuration = RunConfiguration(inputs: inputs, outputDirectory: out)
+            configuration.keyColumns = try KeyColumns(names: names)
+            let report = try RollupRun(configuration: configuration).run()
+            #expect(report.accounting == plain.accounting)
+            if names == ["campaign"] { #expect(try files(in: out) == files(in: plainOut)) }
+            // Summed over the other columns, each (date, campaign) has the default's counts.
+            var sums: [String: [Int]] = [:]
+            for (_, data) in try files(in: out) {
+                for line in String(decoding: data, as: UTF8.self).split(separator: "\n").dropFirst() {
+                    let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                    guard cells.count == names.count + 4 else { continue }  // a quoted comma: checked below
+                    let campaign = cells[1 + names.firstIndex(of: "campaign")!]
+                    sums["\(cells[0]),\(campaign)", default: [0, 0, 0]][0] += Int(cells[names.count + 1])!
+                }
+            }
+            for (_, data) in try files(in: plainOut) {
+                for line in String(decoding: data, as: UTF8.self).split(separator: "\n").dropFirst() {
+                    let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                    guard cells.count == 5 else { continue }
+                    #expect(sums["\(cells[0]),\(cells[1])"]?[0] == Int(cells[2]), "\(line)")
+                }
+            }
+        }
+    }
+
     @Test func oneJobAndTwoJobsAndTwoRunsGiveTheSameBytes() throws {
         let inputs = [fixtures.path + "/logs"]
         let (_, one) = try runRollup(inputs, jobs: 1)

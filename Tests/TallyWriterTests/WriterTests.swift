@@ -34,13 +34,13 @@ extension CSVFieldTests {
     @Test func aDayFileHasHeaderAndSortedRows() {
         let rollup = RollupTable(counterCount: 3)
         for (name, counter) in [("b", 0), ("=x", 1), ("a,1", 2), ("b", 0)] {
-            Array(name.utf8).withUnsafeBytes { rollup.add(day: 20_778, campaign: $0, counter: counter) }
+            Array(name.utf8).withUnsafeBytes { rollup.add(period: 20_778, key: $0, counter: counter) }
         }
         let (day, rows) = rollup.rowsInOrder()[0]
         let text = String(
             decoding: DailyCSV.render(
                 date: CivilDate(daysSinceEpoch: day), rollup: rollup, rows: rows,
-                counterNames: ["impressions", "clicks", "video_views"]), as: UTF8.self)
+                columns: RowColumns(counterNames: ["impressions", "clicks", "video_views"])), as: UTF8.self)
         #expect(
             text == """
                 date,campaign_id,impressions,clicks,video_views
@@ -251,14 +251,15 @@ extension RatioTests {
         let rollup = RollupTable(counterCount: 3)
         for (counter, times) in [(0, 3), (1, 1), (2, 2)] {
             for _ in 0..<times {
-                Array("c".utf8).withUnsafeBytes { rollup.add(day: 20_778, campaign: $0, counter: counter) }
+                Array("c".utf8).withUnsafeBytes { rollup.add(period: 20_778, key: $0, counter: counter) }
             }
         }
-        Array("none".utf8).withUnsafeBytes { rollup.add(day: 20_778, campaign: $0, counter: 1) }
+        Array("none".utf8).withUnsafeBytes { rollup.add(period: 20_778, key: $0, counter: 1) }
         let style = CSVStyle(ratios: [CSVStyle.Ratio(name: "ctr", numerator: 1, denominator: 0)])
         let (day, rows) = rollup.rowsInOrder()[0]
         let text = DailyCSV.render(
-            date: CivilDate(daysSinceEpoch: day), rollup: rollup, rows: rows, counterNames: ["a", "b", "c"],
+            date: CivilDate(daysSinceEpoch: day), rollup: rollup, rows: rows,
+            columns: RowColumns(counterNames: ["a", "b", "c"]),
             style: style)
         #expect(
             String(decoding: text, as: UTF8.self)

@@ -1,0 +1,30 @@
+import TallyAggregator
+
+/// What one row of a day file holds, in order: the date; with an hourly grain the hour and its
+/// UTC offset; the key columns; the counters. (The ratios after them are a `CSVStyle`'s.)
+public struct RowColumns: Sendable, Equatable {
+    public var granularity: Granularity
+    /// The header of each key column, in the key's order (`campaign_id` by default).
+    public var keyHeaders: [String]
+    public var counterNames: [String]
+
+    public init(granularity: Granularity = .day, keyHeaders: [String] = ["campaign_id"], counterNames: [String]) {
+        precondition(!keyHeaders.isEmpty, "a row has at least one key column")
+        self.granularity = granularity
+        self.keyHeaders = keyHeaders
+        self.counterNames = counterNames
+    }
+
+    /// The UTC offset as a cell: `UTC-04:00`, `UTC+05:45`. Not the bare ISO `-04:00`: a cell
+    /// that starts with `-` or `+` is one a spreadsheet may take for a formula or a time.
+    static func utcOffsetText(minutes: Int) -> String {
+        let magnitude = abs(minutes)
+        let hours = magnitude / 60
+        let rest = magnitude % 60
+        return "UTC" + (minutes < 0 ? "-" : "+") + (hours < 10 ? "0" : "") + String(hours) + ":"
+            + (rest < 10 ? "0" : "") + String(rest)
+    }
+
+    /// The hour of the day as a cell, `00` to `23`.
+    static func hourText(_ hour: Int) -> String { (hour < 10 ? "0" : "") + String(hour) }
+}

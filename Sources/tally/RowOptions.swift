@@ -1,0 +1,43 @@
+import ArgumentParser
+import TallyPipeline
+
+extension Granularity: ExpressibleByArgument {}
+
+/// What one row of a day file counts: the key columns and the time grain.
+struct RowOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "Key columns after the date: campaign and any input field names, comma-separated (default: campaign).",
+            valueName: "FIELDS"))
+    var by: String?
+
+    @Option(help: "One row per day and key, or per hour and key (with hour and utc_offset columns).")
+    var granularity: Granularity = .day
+
+    /// The key `--by` names, once `validate()` has checked it.
+    var keyColumns: KeyColumns {
+        guard let by else { return .campaign }
+        return (try? KeyColumns(names: Self.names(by))) ?? .campaign
+    }
+
+    func validate() throws {
+        guard let by else { return }
+        do {
+            _ = try KeyColumns(names: Self.names(by))
+        } catch {
+            throw ValidationError("--by: \(error).")
+        }
+    }
+
+    /// `a, b,c` as `["a", "b", "c"]`: spaces around a name are not part of it.
+    private static func names(_ list: String) -> [String] {
+        list.split(separator: ",", omittingEmptySubsequences: false).map {
+            String($0.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+        }
+    }
+
+    func apply(to configuration: inout RunConfiguration) {
+        configuration.keyColumns = keyColumns
+        configuration.granularity = granularity
+    }
+}
