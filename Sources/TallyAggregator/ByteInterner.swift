@@ -56,6 +56,26 @@ public final class ByteInterner: @unchecked Sendable {
         return try arena.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
     }
 
+    /// Calls `body` with a view of every string, by id, valid only during the call: for
+    /// readers of many strings, without a call and a check for each.
+    func withStrings<R>(_ body: (Strings) throws -> R) rethrows -> R {
+        try arena.withUnsafeBytes { arena in
+            try offsets.withUnsafeBufferPointer { offsets in try body(Strings(arena: arena, offsets: offsets)) }
+        }
+    }
+
+    /// The interner's strings by id (see `withStrings(_:)`).
+    struct Strings {
+        let arena: UnsafeRawBufferPointer
+        let offsets: UnsafeBufferPointer<Int>
+
+        @inline(__always)
+        subscript(id: UInt32) -> UnsafeRawBufferPointer {
+            let start = offsets[Int(id)]
+            return UnsafeRawBufferPointer(rebasing: arena[start..<offsets[Int(id) + 1]])
+        }
+    }
+
     /// Whether string `a` sorts before string `b`, bytewise.
     public func precedes(_ a: UInt32, _ b: UInt32) -> Bool {
         let aStart = offsets[Int(a)]

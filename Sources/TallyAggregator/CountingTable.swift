@@ -76,8 +76,11 @@ public final class CountingTable: @unchecked Sendable {
     /// - Parameters:
     ///   - counterCount: 1 to `maxCounterCount`.
     ///   - keyLimit: how many keys the table holds before it spills them into a compact
-    ///     `RollupTable` and starts again; this bounds its slots at 2 MiB by default.
-    public init(counterCount: Int, keyLimit: Int = 24_576) {
+    ///     `RollupTable` and starts again; this bounds its slots at 32 MiB by default. The
+    ///     slots grow with the keys, so an input with few keys (a campaign key: thousands) never
+    ///     comes near it; a wide key (`--by`, hours) can have hundreds of thousands, and each
+    ///     spill costs every key held a second hashing and copy.
+    public init(counterCount: Int, keyLimit: Int = 1 << 18) {
         precondition(counterCount > 0 && counterCount <= Self.maxCounterCount && keyLimit > 0)
         precondition(MemoryLayout<Slot>.stride == 64)
         self.counterCount = counterCount

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Counts per (period, key): the whole state of a rollup, compact, for a whole run (or any
 /// partial result that is kept or merged).
 ///
@@ -89,28 +91,74 @@ public final class RollupTable: @unchecked Sendable {
 
     /// Every row, grouped by local day (ascending) and, within a day, by period (for hours:
     /// in the order they happened) then bytewise by key, which is column by column (`KeyTuple`).
-    /// Rows are indices for `withKey(ofRow:)`, `period(ofRow:)` and `count(ofRow:counter:)`:
-    /// 4 bytes a row, so a writer never holds a second copy of the table.
-    /// - Complexity: O(k log k) for k rows.
+    /// Rows are indices for `forEachRow(_:_:)` and the accessors: 4 bytes a row, so a writer
+    /// never holds a second copy of the table.
+    ///
+    /// The keys are put in order once, each compared by its first eight bytes as one number and
+    /// only on a tie by all of them; the rows are then sorted as numbers, (period, key's rank).
+    /// - Complexity: O(k log k + r log r) for k keys and r rows.
     public func rowsInOrder(by granularity: Granularity = .day) -> [(day: Int32, rows: ArraySlice<UInt32>)] {
-        var order = [UInt32](0..<UInt32(rowKeys.count))
-        order.sort { a, b in
-            let (periodA, periodB) = (Self.period(of: rowKeys[Int(a)]), Self.period(of: rowKeys[Int(b)]))
-            if periodA != periodB { return periodA < periodB }
-            return keyValues.precedes(Self.keyID(of: rowKeys[Int(a)]), Self.keyID(of: rowKeys[Int(b)]))
+        let rankOfKey = keyRanks()
+        var order = rowKeys.indices.map { row in
+            let rowKey = rowKeys[row]
+            // The period's bits flipped to order as unsigned: periods before 1970 are negative.
+            let period = UInt64(UInt32(bitPattern: Self.period(of: rowKey)) ^ 0x8000_0000)
+            return (period << 32 | UInt64(rankOfKey[Int(Self.keyID(of: rowKey))]), UInt32(row))
         }
+        order.sort { $0.0 < $1.0 }
         var groups: [(day: Int32, rows: ArraySlice<UInt32>)] = []
+        let rows = order.map(\.1)
         var start = 0
-        while start < order.count {
-            let day = Period.day(of: Self.period(of: rowKeys[Int(order[start])]), granularity)
+        while start < rows.count {
+            let day = Period.day(of: Self.period(of: rowKeys[Int(rows[start])]), granularity)
             var end = start + 1
-            while end < order.count, Period.day(of: Self.period(of: rowKeys[Int(order[end])]), granularity) == day {
+            while end < rows.count, Period.day(of: Self.period(of: rowKeys[Int(rows[end])]), granularity) == day {
                 end += 1
             }
-            groups.append((day, order[start..<end]))
+            groups.append((day, rows[start..<end]))
             start = end
         }
         return groups
+    }
+
+    /// Each key id's place in the bytewise order of the keys.
+    private func keyRanks() -> [UInt32] {
+        keyValues.withStrings { strings in
+            var keys = (0..<UInt32(keyValues.count)).map { id in
+                let bytes = strings[id]
+                // The first eight bytes, big-endian, zero-padded: ordered as the bytes are, up to ties.
+                var prefix: UInt64 = 0
+                for index in 0..<8 { prefix = prefix << 8 | UInt64(index < bytes.count ? bytes[index] : 0) }
+                return (prefix, id)
+            }
+            keys.sort { a, b in
+                if a.0 != b.0 { return a.0 < b.0 }
+                let (x, y) = (strings[a.1], strings[b.1])
+                let common = min(x.count, y.count)
+                let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
+                return order != 0 ? order < 0 : x.count < y.count
+            }
+            var ranks = [UInt32](repeating: 0, count: keys.count)
+            for (rank, key) in keys.enumerated() { ranks[Int(key.1)] = UInt32(rank) }
+            return ranks
+        }
+    }
+
+    /// Calls `body` with the period, key bytes and counters of each of `rows`, in order.
+    public func forEachRow(
+        _ rows: ArraySlice<UInt32>, _ body: (Int32, UnsafeRawBufferPointer, UnsafeBufferPointer<UInt64>) -> Void
+    ) {
+        keyValues.withStrings { strings in
+            counts.withUnsafeBufferPointer { counts in
+                for row in rows {
+                    let rowKey = rowKeys[Int(row)]
+                    let start = Int(row) * counterCount
+                    body(
+                        Self.period(of: rowKey), strings[Self.keyID(of: rowKey)],
+                        UnsafeBufferPointer(rebasing: counts[start..<start + counterCount]))
+                }
+            }
+        }
     }
 
     /// The period of `row`.

@@ -222,10 +222,19 @@ public struct EventParser {
         case .null, .other:
             parsedTime = .bad
         }
-        guard case .instant(let instant) = parsedTime else { return Self.event(parsedTime, kind, campaignBytes) }
-        if keyIsCampaign { return .event(Event(instant: instant, kind: kind, key: campaignBytes)) }
+        if keyIsCampaign { return Self.event(parsedTime, kind, campaignBytes) }
+        return jsonEventWithKey(line, parsedTime, kind, campaign: campaignBytes)
+    }
+
+    /// The event of a JSON line whose key has more than the campaign. Apart, and never inlined,
+    /// so that it leaves `parseJSON` (the default key's path) as small as it was.
+    @inline(never)
+    private mutating func jsonEventWithKey(
+        _ line: UnsafeRawBufferPointer, _ time: TimeParser.Result, _ kind: EventKind, campaign: UnsafeRawBufferPointer
+    ) -> LineOutcome {
+        guard case .instant(let instant) = time else { return Self.event(time, kind, campaign) }
         let keyFields = json.keyFields
-        return buildKey(instant, kind, campaign: campaignBytes) { parser, index in
+        return buildKey(instant, kind, campaign: campaign) { parser, index in
             guard let value = keyFields?[index], !value.isMissing else {
                 return .value(UnsafeRawBufferPointer(start: nil, count: 0))
             }
@@ -359,14 +368,22 @@ public struct EventParser {
         // `spans` has refused a row with a NUL byte anywhere.
         if let reason = Self.checkCampaign(campaign, mayHoldNul: false) { return .rejected(reason) }
         let parsedTime = timeParser.parse(text: time, cache: &hourCache)
-        guard case .instant(let instant) = parsedTime, keyFields != nil else {
-            return Self.event(parsedTime, kind, campaign)
-        }
-        let keySpans = keyFields.unsafelyUnwrapped.spans
+        guard let keyFields else { return Self.event(parsedTime, kind, campaign) }
+        return rowEventWithKey(line, parsedTime, kind, campaign: campaign, keyFields.spans)
+    }
+
+    /// The event of a CSV or TSV row whose key has more than the campaign; apart for the reason
+    /// `jsonEventWithKey` is.
+    @inline(never)
+    private mutating func rowEventWithKey(
+        _ line: UnsafeRawBufferPointer, _ time: TimeParser.Result, _ kind: EventKind, campaign: UnsafeRawBufferPointer,
+        _ spans: UnsafeMutableBufferPointer<DelimitedRowScanner.FieldSpan?>
+    ) -> LineOutcome {
+        guard case .instant(let instant) = time else { return Self.event(time, kind, campaign) }
         // The time's: its text has been read.
         let scratch = fieldScratch[Field.time.rawValue]
         return buildKey(instant, kind, campaign: campaign) { _, index in
-            guard let span = keySpans[index] else { return .value(UnsafeRawBufferPointer(start: nil, count: 0)) }
+            guard let span = spans[index] else { return .value(UnsafeRawBufferPointer(start: nil, count: 0)) }
             let text = UnsafeRawBufferPointer(rebasing: line[span.start..<span.end])
             return .value(span.doubled ? DelimitedRowScanner.undouble(text, into: scratch) : text)
         }

@@ -10,9 +10,27 @@ import TallyBytes
 /// (`=x` is written `'=x`, and `'=x` is written `''=x`): removing the one leading apostrophe of
 /// a cell that has one always gives the id back.
 public enum CSVField {
-    static let guardedStarts: Set<UInt8> = [
-        UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0d, UInt8(ascii: "'"),
-    ]
+    /// Whether a cell starting with `byte` gets a `'` (the starts named above).
+    @inline(__always)
+    static func isGuardedStart(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0d, UInt8(ascii: "'"):
+            true
+        default: false
+        }
+    }
+
+    /// Whether `text` holds a comma, a quote, CR or LF; all are below `-`, so most bytes are
+    /// passed with one compare.
+    @inline(__always)
+    static func needsQuotes(_ text: UnsafeRawBufferPointer) -> Bool {
+        for byte in text where byte <= ASCII.comma {
+            if byte == ASCII.comma || byte == ASCII.quote || byte == ASCII.carriageReturn || byte == ASCII.newline {
+                return true
+            }
+        }
+        return false
+    }
 
     /// Appends `text` to `out` as one CSV cell.
     public static func append(_ text: [UInt8], to out: inout [UInt8]) {
@@ -21,13 +39,8 @@ public enum CSVField {
 
     /// Appends `text` to `out` as one CSV cell.
     public static func append(_ text: UnsafeRawBufferPointer, to out: inout [UInt8]) {
-        let guarded = text.first.map { guardedStarts.contains($0) } ?? false
-        let needsQuotes =
-            guarded
-            || text.contains {
-                $0 == ASCII.comma || $0 == ASCII.quote || $0 == ASCII.carriageReturn || $0 == ASCII.newline
-            }
-        guard needsQuotes else {
+        let guarded = text.first.map(isGuardedStart) ?? false
+        guard guarded || needsQuotes(text) else {
             out.append(contentsOf: text)
             return
         }

@@ -18,35 +18,52 @@ public enum DailyCSV {
         out.reserveCapacity(out.count + rows.count * (32 + 16 * columns.keyHeaders.count))
         let dateBytes = Array(date.description.utf8)
         let keyColumns = columns.keyHeaders.count
-        for row in rows {
+        rollup.forEachRow(rows) { period, key, counts in
             out.append(contentsOf: dateBytes)
             if columns.granularity == .hour {
-                let period = rollup.period(ofRow: row)
                 out.append(ASCII.comma)
                 out.append(contentsOf: RowColumns.hourText(Period.hourOfDay(period)).utf8)
                 out.append(ASCII.comma)
                 out.append(contentsOf: RowColumns.utcOffsetText(minutes: Period.utcOffsetMinutes(period)).utf8)
             }
-            rollup.withKey(ofRow: row) { key in
-                KeyTuple.forEachColumn(of: key, columns: keyColumns) { _, cell in
-                    out.append(ASCII.comma)
-                    CSVField.append(cell, to: &out)
-                }
-            }
-            for counter in 0..<rollup.counterCount {
+            KeyTuple.forEachColumn(of: key, columns: keyColumns) { _, cell in
                 out.append(ASCII.comma)
-                out.append(contentsOf: String(rollup.count(ofRow: row, counter: counter)).utf8)
+                CSVField.append(cell, to: &out)
+            }
+            for count in counts {
+                out.append(ASCII.comma)
+                appendDecimal(count, to: &out)
             }
             for ratio in style.ratios {
                 out.append(ASCII.comma)
-                let text = CSVStyle.Ratio.text(
-                    rollup.count(ofRow: row, counter: ratio.numerator),
-                    over: rollup.count(ofRow: row, counter: ratio.denominator))
+                let text = CSVStyle.Ratio.text(counts[ratio.numerator], over: counts[ratio.denominator])
                 out.append(contentsOf: text.utf8)
             }
             endRecord(&out, style)
         }
         return out
+    }
+
+    /// Appends `value` in decimal: a day file is mostly counts, and this keeps them from
+    /// becoming `String`s on the way.
+    @inline(__always)
+    static func appendDecimal(_ value: UInt64, to out: inout [UInt8]) {
+        if value < 10 {
+            out.append(ASCII.zero &+ UInt8(truncatingIfNeeded: value))
+            return
+        }
+        // UInt64.max has 20 digits.
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var start = 20
+            var rest = value
+            repeat {
+                start -= 1
+                buffer[start] = ASCII.zero &+ UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+            } while rest > 0
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[start..<20]))
+        }
     }
 
     @inline(__always)

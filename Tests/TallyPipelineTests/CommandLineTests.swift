@@ -503,15 +503,34 @@ extension CommandLineTests {
         #expect(try files(in: out) == before)
     }
 
+    @Test func keyColumnsAndGrainsAreCheckedBeforeAnythingIsRead() throws {
+        let out = temporaryDirectory("cli-by")
+        for bad in [
+            ["--by", "ts"], ["--by", "campaign,,x"], ["--by", "country,country"], ["--granularity", "week"],
+        ] {
+            let result = try runTally(["rollup", fixtures.path + "/logs", "--out", out] + bad)
+            #expect(result.status == 64, "\(bad)")
+            #expect(result.stderr.contains(bad[0]), "\(result.stderr)")
+        }
+        #expect(try files(in: out).isEmpty)
+        let hourly = try runTally([
+            "rollup", fixtures.path + "/logs", "--out", out, "--by", "campaign, placement", "--granularity", "hour",
+        ])
+        #expect(hourly.status == 0)
+        let day = try #require(try files(in: out)["2026-11-20.csv"])
+        #expect(
+            String(decoding: day, as: UTF8.self).hasPrefix("date,hour,utc_offset,campaign_id,placement,impressions,"))
+    }
+
     @Test func standardInputIsReadWithADash() throws {
         let out = temporaryDirectory("cli")
+        // Outside DIR, and in a folder of its own: tests run at once.
+        let summaryPath = temporaryDirectory("cli-summary") + "/summary.json"
         let data = try Data(contentsOf: fixtures.appendingPathComponent("logs/ad-server-a-20261120.jsonl.gz"))
-        let result = try runTally(
-            ["rollup", "-", "--out", out, "--summary-json", out + "/../summary.json"], stdin: data)
+        let result = try runTally(["rollup", "-", "--out", out, "--summary-json", summaryPath], stdin: data)
         #expect(result.status == 0)
         #expect(try !files(in: out).isEmpty)
-        let summary = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: URL(fileURLWithPath: out + "/../summary.json")))
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: summaryPath)))
         let files = (summary as? [String: Any])?["files"] as? [[String: Any]]
         #expect(files?.first?["path"] as? String == "-")
         #expect(files?.first?["compression"] as? String == "gzip")
@@ -520,13 +539,13 @@ extension CommandLineTests {
     @Test func everyInputOfTheSummaryHasItsCounts() throws {
         // A monitoring script reads a fixed shape: a failed input has its counts too.
         let out = temporaryDirectory("cli")
+        let summaryPath = temporaryDirectory("cli-summary") + "/summary.json"
         let result = try runTally([
             "rollup", fixtures.path + "/logs", "/no/such/log.gz", fixtures.path + "/gzip/bad-crc32.gz",
-            "--out", out, "--summary-json", out + "/../summary.json",
+            "--out", out, "--summary-json", summaryPath,
         ])
         #expect(result.status == 66)  // a missing input outranks a corrupt one
-        let summary = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: URL(fileURLWithPath: out + "/../summary.json")))
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: summaryPath)))
         let files = try #require((summary as? [String: Any])?["files"] as? [[String: Any]])
         #expect(files.contains { $0["status"] as? String == "failed" })
         for file in files {

@@ -3,8 +3,9 @@
 //
 // For any bytes: no crash or memory error (ASan), the same outcomes whatever the chunk
 // boundaries and with or without the text index, every counted event sane (campaign non-empty
-// valid UTF-8, time in range), and the JSON scanner's and time parser's fast paths giving what
-// their plain paths give.
+// valid UTF-8, time in range; with key columns, a key of that many valid UTF-8 columns), and the
+// JSON scanner's (with and without key fields) and time parser's fast paths giving what their
+// plain paths give.
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func parserFuzzOne(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
@@ -15,28 +16,44 @@ public func parserFuzzOne(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     let chunk = 1 + Int(input[0] % 13)
     let window = 1 + Int(input[0] % 97) * 3
     let body = UnsafeRawBufferPointer(rebasing: input[1...])
-    let whole = outcomes(body, chunk: max(1, body.count), maxLine: maxLine, indexWindow: nil)
-    let pieces = outcomes(body, chunk: chunk, maxLine: maxLine, indexWindow: window)
+    let keyed = input[0] & 1 == 1
+    let whole = outcomes(body, chunk: max(1, body.count), maxLine: maxLine, indexWindow: nil, keyed: keyed)
+    let pieces = outcomes(body, chunk: chunk, maxLine: maxLine, indexWindow: window, keyed: keyed)
     if whole != pieces { fatalError("chunking or indexing changed the outcomes: \(whole) vs \(pieces)") }
     compareFastPaths(body)
     return 0
 }
 
-private var fastScanner = JSONFieldScanner<FastPaths>(schema: .standard)
-private var carefulScanner = JSONFieldScanner<PlainPaths>(schema: .standard)
+/// Key columns for keyed runs: the campaign between two other fields.
+private let keyColumns = try! KeyColumns(names: ["country", "campaign", "n"])
+private var fastScanners = [
+    JSONFieldScanner<FastPaths>(schema: .standard),
+    JSONFieldScanner<FastPaths>(schema: .standard, keyFields: ["country", "n"]),
+]
+private var carefulScanners = [
+    JSONFieldScanner<PlainPaths>(schema: .standard),
+    JSONFieldScanner<PlainPaths>(schema: .standard, keyFields: ["country", "n"]),
+]
 private var hourCache = TimeParser.HourCache()
 
 private func compareFastPaths(_ body: UnsafeRawBufferPointer) {
     let time = TimeParser()
     for line in body.split(separator: 0x0a, omittingEmptySubsequences: false) {
         let bytes = UnsafeRawBufferPointer(rebasing: line)
-        var a = (JSONFieldValue(), JSONFieldValue(), JSONFieldValue())
-        var b = a
-        let fastValid = fastScanner.scan(bytes, into: &a)
-        let carefulValid = carefulScanner.scan(bytes, into: &b)
-        if fastValid != carefulValid { fatalError("scanner paths disagree on validity: \(Array(bytes))") }
-        if fastValid, a != b {
-            fatalError("scanner paths disagree on values: \(Array(bytes))")
+        for pair in fastScanners.indices {
+            var a = (JSONFieldValue(), JSONFieldValue(), JSONFieldValue())
+            var b = a
+            let fastValid = fastScanners[pair].scan(bytes, into: &a)
+            let carefulValid = carefulScanners[pair].scan(bytes, into: &b)
+            if fastValid != carefulValid { fatalError("scanner paths disagree on validity: \(Array(bytes))") }
+            if fastValid,
+                a != b
+                    || (0..<2).contains(where: {
+                        fastScanners[pair].keyFields?[$0] != carefulScanners[pair].keyFields?[$0]
+                    })
+            {
+                fatalError("scanner paths disagree on values: \(Array(bytes))")
+            }
         }
         if time.parse(text: bytes, cache: &hourCache) != time.parse(text: bytes) {
             fatalError("the hour cache changed a time: \(Array(bytes))")
@@ -66,17 +83,25 @@ private func compareFastPaths(_ body: UnsafeRawBufferPointer) {
 }
 
 /// - Parameter indexWindow: the text index's window (see `TextIndex`), or nil for none.
-private func outcomes(_ body: UnsafeRawBufferPointer, chunk: Int, maxLine: Int, indexWindow: Int?) -> [String] {
-    var parser = EventParser()
+private func outcomes(_ body: UnsafeRawBufferPointer, chunk: Int, maxLine: Int, indexWindow: Int?, keyed: Bool)
+    -> [String]
+{
+    var parser = keyed ? EventParser(keyColumns: keyColumns) : EventParser()
     var splitter = LineSplitter(maxLineBytes: maxLine, indexWindow: indexWindow ?? 1)
     var results: [String] = []
     let time = TimeParser()
     func record(_ piece: LineSplitter.Piece) {
         switch parser.parse(piece) {
         case .event(let event):
-            if event.campaign.isEmpty || !UTF8Validation.isValid(event.campaign) { fatalError("bad campaign counted") }
+            let columns = event.key.split(separator: 0, omittingEmptySubsequences: false)
+            if columns.count != (keyed ? 3 : 1)
+                || columns.contains(where: { !UTF8Validation.isValid(.init(rebasing: $0)) })
+            {
+                fatalError("bad key counted: \(Array(event.key))")
+            }
+            if columns[keyed ? 1 : 0].isEmpty { fatalError("empty campaign counted") }
             if event.instant < time.earliest || event.instant >= time.end { fatalError("time out of range counted") }
-            results.append("event \(event.instant) \(event.kind) \(Array(event.campaign))")
+            results.append("event \(event.instant) \(event.kind) \(Array(event.key))")
         case .ignored(let type): results.append("ignored \(Array(type))")
         case .blank: results.append("blank")
         case .header: results.append("header")
