@@ -214,12 +214,7 @@ def classify(time, type_, campaign, lone=lambda field: False):
         raise Reject("malformed")
     if campaign == "":
         raise Reject("empty_campaign")
-    if "\0" in campaign:
-        raise Reject("nul_byte")
-    try:
-        campaign.encode("utf-8")  # fails on bytes kept as surrogate escapes
-    except UnicodeEncodeError:
-        raise Reject("invalid_utf8")
+    check_key_cell(campaign)
     if lone("time"):
         raise Reject("malformed")
     seconds = epoch_seconds(time)
@@ -256,6 +251,7 @@ def classify_json(line, by):
 
 
 def check_key_cell(value):
+    """The value of a key cell (the campaign's too), or the reason it cannot be one."""
     if "\0" in value:
         raise Reject("nul_byte")
     try:
