@@ -76,18 +76,6 @@ public final class ByteInterner: @unchecked Sendable {
         }
     }
 
-    /// Whether string `a` sorts before string `b`, bytewise.
-    public func precedes(_ a: UInt32, _ b: UInt32) -> Bool {
-        let aStart = offsets[Int(a)]
-        let aCount = offsets[Int(a) + 1] - aStart
-        let bStart = offsets[Int(b)]
-        let bCount = offsets[Int(b) + 1] - bStart
-        return arena.withUnsafeBytes { raw in
-            let order = memcmp(raw.baseAddress! + aStart, raw.baseAddress! + bStart, min(aCount, bCount))
-            return order != 0 ? order < 0 : aCount < bCount
-        }
-    }
-
     @inline(__always)
     private func equals(_ id: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
         let start = offsets[id]

@@ -91,7 +91,7 @@ public final class RollupTable: @unchecked Sendable {
 
     /// Every row, grouped by local day (ascending) and, within a day, by period (for hours:
     /// in the order they happened) then bytewise by key, which is column by column (`KeyTuple`).
-    /// Rows are indices for `forEachRow(_:_:)` and the accessors: 4 bytes a row, so a writer
+    /// Rows are indices for `forEachRow(_:_:)`: 4 bytes a row, so a writer
     /// never holds a second copy of the table.
     ///
     /// The keys are put in order once, each compared by its first eight bytes as one number and
@@ -159,18 +159,5 @@ public final class RollupTable: @unchecked Sendable {
                 }
             }
         }
-    }
-
-    /// The period of `row`.
-    public func period(ofRow row: UInt32) -> Int32 { Self.period(of: rowKeys[Int(row)]) }
-
-    /// Calls `body` with the key bytes of `row`.
-    public func withKey<R>(ofRow row: UInt32, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        try keyValues.withBytes(of: Self.keyID(of: rowKeys[Int(row)]), body)
-    }
-
-    /// Counter `counter` of `row`.
-    public func count(ofRow row: UInt32, counter: Int) -> UInt64 {
-        counts[Int(row) * counterCount + counter]
     }
 }

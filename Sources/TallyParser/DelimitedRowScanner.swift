@@ -70,21 +70,23 @@ struct DelimitedRowScanner {
     /// - Parameters:
     ///   - plain: the row's place in its window's index (see `TextIndex`), whose bitmaps are
     ///     then used instead of classifying the row again; such a row has no NUL.
-    ///   - keyFields: more fields wanted (the key's), by column, and where their spans go
-    ///     (each nil if the row has too few fields, or the column is -1).
+    ///   - keyFields: more fields wanted (the key's), by column, the largest of those columns,
+    ///     and where their spans go (each nil if the row has too few fields, or the column is -1).
     /// - Returns: nil if the row has a NUL, for the caller to report; else whether the row is
     ///   well formed and, if so, the spans (each nil if the row has too few fields), which are
     ///   the ones `forEachField` gives.
     @inline(__always)
     func spans(
         _ row: UnsafeRawBufferPointer, _ wanted: (Int, Int, Int), plain: TextIndex.Line? = nil,
-        keyFields: (columns: UnsafeMutableBufferPointer<Int>, spans: UnsafeMutableBufferPointer<FieldSpan?>)? = nil
+        keyFields: (
+            columns: UnsafeMutableBufferPointer<Int>, last: Int, spans: UnsafeMutableBufferPointer<FieldSpan?>
+        )? = nil
     ) -> (wellFormed: Bool, spans: (FieldSpan?, FieldSpan?, FieldSpan?))? {
         var spans: (FieldSpan?, FieldSpan?, FieldSpan?) = (nil, nil, nil)
         var last = max(wanted.0, wanted.1, wanted.2)
         if let keyFields {
             keyFields.spans.update(repeating: nil)
-            last = max(last, keyFields.columns.max() ?? -1)
+            last = max(last, keyFields.last)
         }
         guard let base = row.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return (true, spans) }
         let n = row.count

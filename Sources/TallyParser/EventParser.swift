@@ -90,7 +90,7 @@ public struct EventParser {
         fieldNames = schema.fieldTable(keyFields: keyFieldNames)
         typeNames = schema.typeTable()
         json = JSONFieldScanner(schema: schema, keyFields: keyFieldNames)
-        keyIsCampaign = keyColumns.columns == [.campaign]
+        keyIsCampaign = keyColumns.isCampaignOnly
     }
 
     /// The format in use: the requested one, or what `auto` decided (nil before any non-blank line).
@@ -349,7 +349,7 @@ public struct EventParser {
         guard
             let (wellFormed, spans) = scanner.spans(
                 line, (columns.time, columns.type, columns.campaign), plain: plain,
-                keyFields: keyFields.map { ($0.columns, $0.spans) })
+                keyFields: keyFields.map { ($0.columns, $0.last, $0.spans) })
         else {
             return .rejected(.nulByte)
         }
@@ -409,9 +409,12 @@ public struct EventParser {
 /// such column), and room for their spans in one row.
 final class KeyFieldColumns {
     let columns: UnsafeMutableBufferPointer<Int>
+    /// The largest of `columns`: where a row's scan may stop.
+    let last: Int
     let spans: UnsafeMutableBufferPointer<DelimitedRowScanner.FieldSpan?>
 
     init(_ columns: [Int]) {
+        last = columns.max() ?? -1
         self.columns = .allocate(capacity: columns.count)
         _ = self.columns.initialize(from: columns)
         spans = .allocate(capacity: columns.count)

@@ -4,7 +4,8 @@
 /// campaign's names) in the list means the campaign field, read and checked as always. Any
 /// other name is an input field taken as written: a JSON key at the top level of the line or a
 /// CSV or TSV header name. A line missing such a field has an empty cell there; it is not
-/// rejected for it, so which lines count never depends on the key.
+/// rejected for it. A line is rejected for a key field only if its value cannot be a cell: a
+/// NUL in it (`nul_byte`, which `KeyTuple` needs), not UTF-8, or a lone surrogate escape.
 ///
 /// The time and type fields cannot be key columns: the time makes the date (and the hour) and
 /// the type picks the counter.

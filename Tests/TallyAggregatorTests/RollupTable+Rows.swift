@@ -11,14 +11,9 @@ extension RollupTable {
     /// The rows of each day, copied out, in the writer's order.
     func rowsByDay() -> [(day: Int32, rows: [Row])] {
         rowsInOrder().map { day, rows in
-            (
-                day,
-                rows.map { row in
-                    Row(
-                        campaign: withKey(ofRow: row) { Array($0) },
-                        counts: (0..<counterCount).map { count(ofRow: row, counter: $0) })
-                }
-            )
+            var copies: [Row] = []
+            forEachRow(rows) { _, key, counts in copies.append(Row(campaign: Array(key), counts: Array(counts))) }
+            return (day, copies)
         }
     }
 
