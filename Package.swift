@@ -14,7 +14,9 @@ let package = Package(
         .executable(name: "tally", targets: ["tally"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // SHA-256 for input fingerprints (BoringSSL's, which uses the CPU's SHA instructions).
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         .systemLibrary(
@@ -31,13 +33,17 @@ let package = Package(
         .target(name: "TallyPaths"),
         // The bytes the code names (ASCII.quote, ASCII.newline, ...), in one place.
         .target(name: "TallyBytes"),
-        .target(name: "TallyReader", dependencies: ["CZlib", "CIsal", "CTallyKernels", "TallyPaths"]),
+        .target(
+            name: "TallyReader",
+            dependencies: [
+                "CZlib", "CIsal", "CTallyKernels", "TallyPaths", .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         // What Swift cannot express: AVX2 and carry-less multiply chosen at run time, a prefetch
         // (see tally_kernels.h).
         // DWARF 4, which valgrind 3.19 (Debian 12's, used to count instructions) can read.
         .target(name: "CTallyKernels", cSettings: [.unsafeFlags(["-gdwarf-4"])]),
         .target(name: "TallyParser", dependencies: ["CTallyKernels", "TallyBytes"]),
-        .target(name: "TallyAggregator", dependencies: ["CTallyKernels"]),
+        .target(name: "TallyAggregator", dependencies: ["CTallyKernels", "TallyBytes"]),
         // The writer uses zlib too, to compress the rejected-lines file.
         .target(name: "TallyWriter", dependencies: ["TallyAggregator", "CZlib", "TallyPaths", "TallyBytes"]),
         .target(
@@ -58,7 +64,7 @@ let package = Package(
             name: "TallyReaderTests",
             dependencies: ["TallyReader", "TallyPaths", "CTallyKernels", "CZlib", "TallyTestSupport"]),
         .testTarget(name: "TallyParserTests", dependencies: ["TallyParser", "CTallyKernels", "TallyTestSupport"]),
-        .testTarget(name: "TallyAggregatorTests", dependencies: ["TallyAggregator", "TallyTestSupport"]),
+        .testTarget(name: "TallyAggregatorTests", dependencies: ["TallyAggregator", "TallyBytes", "TallyTestSupport"]),
         .testTarget(name: "TallyWriterTests", dependencies: ["TallyWriter", "TallyAggregator", "TallyTestSupport"]),
         .testTarget(
             name: "TallyPipelineTests",

@@ -98,6 +98,23 @@ public final class RollupTable: @unchecked Sendable {
     /// only on a tie by all of them; the rows are then sorted as numbers, (period, key's rank).
     /// - Complexity: O(k log k + r log r) for k keys and r rows.
     public func rowsInOrder(by granularity: Granularity = .day) -> [(day: Int32, rows: ArraySlice<UInt32>)] {
+        let rows = ArraySlice(orderedRows().rows)
+        var groups: [(day: Int32, rows: ArraySlice<UInt32>)] = []
+        var start = rows.startIndex
+        while start < rows.endIndex {
+            let day = Period.day(of: Self.period(of: rowKeys[Int(rows[start])]), granularity)
+            var end = start + 1
+            while end < rows.endIndex, Period.day(of: Self.period(of: rowKeys[Int(rows[end])]), granularity) == day {
+                end += 1
+            }
+            groups.append((day, rows[start..<end]))
+            start = end
+        }
+        return groups
+    }
+
+    /// Every row ordered by period, then bytewise by key; and each key id's rank in that order.
+    func orderedRows() -> (rows: [UInt32], rankOfKey: [UInt32]) {
         let rankOfKey = keyRanks()
         var order = rowKeys.indices.map { row in
             let rowKey = rowKeys[row]
@@ -106,19 +123,7 @@ public final class RollupTable: @unchecked Sendable {
             return (period << 32 | UInt64(rankOfKey[Int(Self.keyID(of: rowKey))]), UInt32(row))
         }
         order.sort { $0.0 < $1.0 }
-        var groups: [(day: Int32, rows: ArraySlice<UInt32>)] = []
-        let rows = order.map(\.1)
-        var start = 0
-        while start < rows.count {
-            let day = Period.day(of: Self.period(of: rowKeys[Int(rows[start])]), granularity)
-            var end = start + 1
-            while end < rows.count, Period.day(of: Self.period(of: rowKeys[Int(rows[end])]), granularity) == day {
-                end += 1
-            }
-            groups.append((day, rows[start..<end]))
-            start = end
-        }
-        return groups
+        return (order.map(\.1), rankOfKey)
     }
 
     /// Each key id's place in the bytewise order of the keys.

@@ -75,6 +75,17 @@ public struct KeyColumns: Sendable, Equatable {
         }
     }
 
+    /// The columns as `--by` names them: `campaign`, or the field's name. `init(names:)` of
+    /// these gives the same columns.
+    public var names: [String] {
+        columns.map {
+            switch $0 {
+            case .campaign: "campaign"
+            case .field(let name): name
+            }
+        }
+    }
+
     /// The names of the key columns other than the campaign, in order.
     var fieldNames: [String] {
         columns.compactMap {

@@ -23,7 +23,9 @@ struct InputCounter {
         var report = InputReport(location: location, status: .ok)
         let opened: OpenedInput
         do {
-            opened = try InputOpener.open(location, inflater: configuration.inflater, onRead: progress.readStored)
+            opened = try InputOpener.open(
+                location, inflater: configuration.inflater, onRead: progress.readStored,
+                fingerprint: configuration.partialPath != nil)
         } catch {
             report.status = .failed
             report.error = error
@@ -92,6 +94,7 @@ struct InputCounter {
         if decodedBytes == 0 { report.status = .empty }
         report.format = parser.format
         report.warnings = parser.headerProblems
+        report.fingerprint = opened.fingerprint
         rejected?.finish()
         return (report, counts, rejected)
     }

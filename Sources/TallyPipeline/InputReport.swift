@@ -10,6 +10,8 @@ public struct InputReport: Sendable {
         case empty
         /// Missing, unreadable, damaged or in a refused format: it contributes nothing.
         case failed
+        /// Its content is an earlier input's (same fingerprint), which is counted: this copy is not.
+        case duplicate
     }
 
     public var location: InputLocation
@@ -21,4 +23,7 @@ public struct InputReport: Sendable {
     public var accounting = LineAccounting()
     /// Problems that did not stop it, such as a CSV header without a campaign column.
     public var warnings: [String] = []
+    /// What its stored bytes hash to, when the run fingerprints its inputs (`tally map`) and the
+    /// input was read to its end.
+    public var fingerprint: ContentFingerprint?
 }

@@ -62,7 +62,7 @@ public struct RollupRun: Sendable {
             let calendar = LocalDayCalendar(
                 identifier: configuration.timeZone, covering: parser.earliest..<parser.end)
         else { throw .unknownTimeZone(configuration.timeZone) }
-        if configuration.granularity == .hour, !calendar.hasQuarterHourOffsets {
+        if configuration.inputKind == .logs, configuration.granularity == .hour, !calendar.hasQuarterHourOffsets {
             throw .zoneWithoutHours(configuration.timeZone)
         }
 
@@ -72,7 +72,7 @@ public struct RollupRun: Sendable {
             outputDirectory: configuration.outputDirectory,
             files: [
                 ("--summary-json", configuration.summaryPath), ("--rejects", configuration.rejectsPath),
-                ("--metrics", configuration.metricsPath),
+                ("--metrics", configuration.metricsPath), ("--partial", configuration.partialPath),
             ]
             .compactMap { option, path in path.map { OutputFiles.Named(option: option, path: $0) } })
         do throws(OutputFiles.Problem) {
@@ -85,8 +85,10 @@ public struct RollupRun: Sendable {
                 return report
             }
         }
+        let writesDays = configuration.partialPath == nil
         let expansion = InputExpander(
-            excludingDirectories: [configuration.outputDirectory], outputFiles: outputs.paths,
+            // A partial's folder may hold the logs it is made of.
+            excludingDirectories: writesDays ? [configuration.outputDirectory] : [], outputFiles: outputs.paths,
             ownOutputs: outputs.writtenByTally
         ).expand(configuration.inputs)
         if let input = expansion.outputsAmongInputs.first {
@@ -96,21 +98,24 @@ public struct RollupRun: Sendable {
                     : "\(input) is an input and an output of this run")
         }
 
-        // One run at a time per output folder; held until this function returns.
-        do throws(RunLock.Failure) {
-            let lock = try RunLock(directory: configuration.outputDirectory, waitSeconds: configuration.waitSeconds)
-            report.lock = lock
-            if let notLocked = lock.notLocked { report.warnings.append(notLocked) }
-        } catch {
-            switch error {
-            case .held(let pid):
-                report.busy =
-                    "another tally run\(pid.map { " (pid \($0))" } ?? "") is writing to \(configuration.outputDirectory); "
-                    + "try again later, or give --wait SECONDS"
-            case .cannotCreate(let why):
-                report.writeError = why
+        // One run at a time per output folder; held until this function returns. A partial is
+        // one file, replaced atomically, and map runs share folders: it takes no lock.
+        if writesDays {
+            do throws(RunLock.Failure) {
+                let lock = try RunLock(directory: configuration.outputDirectory, waitSeconds: configuration.waitSeconds)
+                report.lock = lock
+                if let notLocked = lock.notLocked { report.warnings.append(notLocked) }
+            } catch {
+                switch error {
+                case .held(let pid):
+                    report.busy =
+                        "another tally run\(pid.map { " (pid \($0))" } ?? "") is writing to \(configuration.outputDirectory); "
+                        + "try again later, or give --wait SECONDS"
+                case .cannotCreate(let why):
+                    report.writeError = why
+                }
+                return report
             }
-            return report
         }
 
         // What runs killed outright left beside the outputs, before this run adds its own.
@@ -124,19 +129,85 @@ public struct RollupRun: Sendable {
             report.writeError = error
             return report
         }
-        report.inputs = expansion.problems.map {
-            InputReport(location: $0.location, status: .failed, error: $0.error)
+        let problems = expansion.problems.map { InputReport(location: $0.location, status: .failed, error: $0.error) }
+        if configuration.inputKind == .logs {
+            report.warnings += expansion.duplicates.map { "\($0): named more than once; read once" }
         }
-        report.warnings += expansion.duplicates.map { "\($0): named more than once; read once" }
 
-        progress.setInputsTotal(expansion.inputs.count)
-        progress.setStoredBytesTotal(Int(expansion.sizes.values.reduce(0, +)))
-        let (inputReports, rollup, rejectParts) = countInputs(
-            expansion.inputs, sizes: expansion.sizes, calendar: calendar, rejects: rejects)
-        report.inputs += inputReports
-        for input in report.inputs where input.status == .ok {
-            report.accounting.merge(input.accounting)
-            report.warnings += input.warnings.map { "\(input.location): \($0)" }
+        let partial: PartialRollup
+        var rejectParts: [RejectsFile.Part] = []
+        switch configuration.inputKind {
+        case .logs:
+            progress.setInputsTotal(expansion.inputs.count)
+            progress.setStoredBytesTotal(Int(expansion.sizes.values.reduce(0, +)))
+            (partial, rejectParts) = countInputs(
+                expansion.inputs, problems: problems, sizes: expansion.sizes, calendar: calendar, rejects: rejects)
+        case .partials:
+            guard problems.isEmpty else {
+                report.inputs = problems
+                return report
+            }
+            // Logs named twice are read once; a partial named twice is a mistake that would
+            // have doubled its counts had it been merged twice: refused like a copy of it.
+            if let twice = expansion.duplicates.first {
+                report.refusal = PartialRollup.Refusal(
+                    description: "\(twice) is named more than once: merged twice, it would be counted twice",
+                    exitStatus: .dataError)
+                return report
+            }
+            do throws(PartialRollup.Refusal) {
+                partial = try PartialRollup.merging(expansion.inputs)
+            } catch {
+                report.refusal = error
+                return report
+            }
+            report.timeZone = partial.shape.timeZone
+        }
+        report.inputs = partial.inputs
+        conclude(&report)
+
+        if let partialPath = configuration.partialPath {
+            let (directory, name) = AtomicFileWriter.split(partialPath)
+            do {
+                try AtomicFileWriter(fileSystem: fileSystem).replace([(name, partial.fileBytes())], in: directory)
+                report.partialWritten = partialPath
+            } catch {
+                report.writeError = error
+            }
+        } else if partial.table.keyCount > 0 {
+            let columns = RowColumns(
+                granularity: partial.shape.granularity, keyHeaders: partial.shape.keyColumns.headers,
+                counterNames: EventKind.allCases.map(\.name))
+            let writer = DailyCSVWriter(columns: columns, style: configuration.csvStyle, fileSystem: fileSystem)
+            do {
+                try writer.write(partial.table, to: configuration.outputDirectory) { report.daysWritten.append($0) }
+            } catch {
+                report.writeError = error
+            }
+        }
+        do {
+            try rejects?.commit(rejectParts)
+        } catch {
+            if report.writeError == nil { report.writeError = error }
+        }
+        return report
+    }
+
+    /// The run's accounting from its inputs, and what it must warn or fail for: too many
+    /// rejected lines, or nothing counted (drift).
+    private func conclude(_ report: inout RunReport) {
+        for input in report.inputs {
+            switch input.status {
+            case .ok:
+                report.accounting.merge(input.accounting)
+                report.warnings += input.warnings.map { "\(input.location): \($0)" }
+            case .duplicate:
+                let original = report.inputs.first { $0.status == .ok && $0.fingerprint == input.fingerprint }
+                report.warnings.append(
+                    "\(input.location): the same content as \(original?.location.description ?? "another input"), "
+                        + "which is counted; this copy is not")
+            case .empty, .failed: break
+            }
         }
         if let limit = configuration.maxRejectRate, report.accounting.lines > 0,
             Double(report.accounting.rejected) > limit * Double(report.accounting.lines)
@@ -152,24 +223,6 @@ public struct RollupRun: Sendable {
             let uncounted = report.accounting.rejected + report.accounting.ignored
             report.drift = uncounted > 0 ? .nothingCounted(lines: uncounted) : .noInput
         }
-
-        if rollup.keyCount > 0 {
-            let columns = RowColumns(
-                granularity: configuration.granularity, keyHeaders: configuration.keyColumns.headers,
-                counterNames: EventKind.allCases.map(\.name))
-            let writer = DailyCSVWriter(columns: columns, style: configuration.csvStyle, fileSystem: fileSystem)
-            do {
-                try writer.write(rollup, to: configuration.outputDirectory) { report.daysWritten.append($0) }
-            } catch {
-                report.writeError = error
-            }
-        }
-        do {
-            try rejects?.commit(rejectParts)
-        } catch {
-            if report.writeError == nil { report.writeError = error }
-        }
-        return report
     }
 
     /// Reads `inputs` on the workers, largest first. Reports come back in input order.
@@ -179,8 +232,9 @@ public struct RollupRun: Sendable {
     /// Standard input, whose size is unknown, goes first. The order changes nothing else: the
     /// merge is exact in any order, and reports and rejected lines are kept in input order.
     private func countInputs(
-        _ inputs: [InputLocation], sizes: [InputLocation: Int64], calendar: LocalDayCalendar, rejects: RejectsFile?
-    ) -> ([InputReport], RollupTable, [RejectsFile.Part]) {
+        _ inputs: [InputLocation], problems: [InputReport], sizes: [InputLocation: Int64], calendar: LocalDayCalendar,
+        rejects: RejectsFile?
+    ) -> (PartialRollup, [RejectsFile.Part]) {
         let workers = max(1, min(configuration.jobs, inputs.count))
         let order = inputs.indices.sorted { a, b in
             let (sizeA, sizeB) = (sizes[inputs[a]] ?? .max, sizes[inputs[b]] ?? .max)
@@ -189,7 +243,7 @@ public struct RollupRun: Sendable {
         let next = Atomic<Int>(0)
         let reports = Mutex([InputReport?](repeating: nil, count: inputs.count))
         let parts = Mutex([Int: PartBox]())
-        let total = Mutex(RollupTable(counterCount: EventKind.allCases.count))
+        let total = Mutex(PartialRollup(shape: RollupShape(configuration)))
         let configuration = self.configuration
         let progress = self.progress
 
@@ -206,15 +260,29 @@ public struct RollupRun: Sendable {
                 // then the cores that run out of inputs first take up its decoding.
                 let pipelined = configuration.jobs >= 2 * workers || taken > inputs.count - workers
                 let (report, counts, part) = job.run(inputs[index], rejects: rejects, pipelined: pipelined)
-                if let counts { total.withLock { $0.merge(counts) } }
+                let added = total.withLock { $0.add(report, counts: counts) }
                 if let part { parts.withLock { $0[index] = PartBox(part: part) } }
-                reports.withLock { $0[index] = report }
+                reports.withLock { $0[index] = added }
                 progress.inputDone()
             }
         }
 
-        let keptParts = parts.withLock { $0.sorted { $0.key < $1.key }.map(\.value.part) }
-        return (reports.withLock { $0.map { $0! } }, total.withLock { $0 }, keptParts)
+        // Of inputs with one content, whichever finished first was counted; the first in input
+        // order is named as counted, so that reports do not depend on timing. The counts are
+        // the same either way.
+        var ordered = reports.withLock { $0.map { $0! } }
+        var first: [ContentFingerprint: Int] = [:]
+        for index in ordered.indices where ordered[index].status == .ok || ordered[index].status == .duplicate {
+            guard let fingerprint = ordered[index].fingerprint else { continue }
+            ordered[index].status = first[fingerprint] == nil ? .ok : .duplicate
+            first[fingerprint] = first[fingerprint] ?? index
+        }
+        let partial = total.withLock { $0 }
+        partial.replaceInputs(problems + ordered)
+        let keptParts = parts.withLock { kept in
+            kept.sorted { $0.key < $1.key }.filter { ordered[$0.key].status == .ok }.map(\.value.part)
+        }
+        return (partial, keptParts)
     }
 }
 

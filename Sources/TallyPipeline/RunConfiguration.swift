@@ -8,7 +8,14 @@ import TallyWriter
 public struct RunConfiguration: Sendable {
     /// The inputs as named: paths, directories, or `-` for standard input.
     public var inputs: [String]
+    /// What the inputs are: logs to count (`tally rollup`, `tally map`), or partial rollups
+    /// to merge (`tally merge`).
+    public var inputKind: InputKind = .logs
+    /// Where the day files go; with `partialPath`, the folder of the partial file.
     public var outputDirectory: String
+    /// If set, the run writes its result as one partial rollup file there instead of day files
+    /// (`tally map`, `tally merge --partial`), and fingerprints the logs it reads.
+    public var partialPath: String?
     /// An IANA zone name; days are local days in it.
     public var timeZone: String = "UTC"
     public var format: LogFormat = .auto
@@ -43,8 +50,19 @@ public struct RunConfiguration: Sendable {
     public var granularity: Granularity = .day
     public var timeParser = TimeParser()
 
+    public enum InputKind: Sendable {
+        case logs, partials
+    }
+
     public init(inputs: [String], outputDirectory: String) {
         self.inputs = inputs
         self.outputDirectory = outputDirectory
+    }
+
+    /// A run that writes one partial rollup file at `partialPath`.
+    public init(inputs: [String], partialPath: String) {
+        self.inputs = inputs
+        self.partialPath = partialPath
+        outputDirectory = AtomicFileWriter.split(partialPath).directory
     }
 }

@@ -80,8 +80,10 @@ extension RunReport {
     public func humanSummary(outputDirectory: String) -> [String] {
         let ok = inputs.filter { $0.status == .ok }.count
         let empty = inputs.filter { $0.status == .empty }.count
+        let copies = inputs.filter { $0.status == .duplicate }.count
         var lines = [
-            "tally: \(inputs.count) input(s): \(ok) ok, \(empty) empty, \(failedInputs.count) failed",
+            "tally: \(inputs.count) input(s): \(ok) ok, \(empty) empty, \(failedInputs.count) failed"
+                + (copies > 0 ? ", \(copies) duplicate" : ""),
             "tally: \(accounting.lines) lines: \(accounting.counted) counted, \(accounting.ignored) ignored, "
                 + "\(accounting.rejected) rejected, \(accounting.blank) blank",
             "tally: "
@@ -99,7 +101,11 @@ extension RunReport {
                 "tally: ignored: "
                     + byCount.map { "\($0.value) \($0.key.isEmpty ? "\"\"" : $0.key)" }.joined(separator: ", "))
         }
-        lines.append("tally: wrote \(daysWritten.count) day file(s) to \(outputDirectory)")
+        if let partialWritten {
+            lines.append("tally: wrote the partial rollup \(partialWritten)")
+        } else {
+            lines.append("tally: wrote \(daysWritten.count) day file(s) to \(outputDirectory)")
+        }
         return lines
     }
 

@@ -11,6 +11,10 @@ public struct RunReport: Sendable {
     public var accounting = LineAccounting()
     /// Files written in the output directory, in day order.
     public var daysWritten: [String] = []
+    /// The partial rollup file written, if the run writes one.
+    public var partialWritten: String?
+    /// Why a merge read no partial at all: one could not be read or merged.
+    public var refusal: PartialRollup.Refusal?
     public var writeError: WriteError?
     /// The share of lines rejected was over `RunConfiguration.maxRejectRate`.
     public var rejectRateExceeded = false
@@ -54,6 +58,7 @@ public struct RunReport: Sendable {
     /// one that was missing, then bad data (a damaged input, or too many rejected lines).
     public var exitStatus: ExitStatus {
         if busy != nil { return .tempFail }
+        if let refusal { return refusal.exitStatus }
         if let writeError {
             switch writeError {
             case .cannotCreate: return .cannotCreateOutput

@@ -24,14 +24,6 @@ struct InputOptions: ParsableArguments {
     /// typing mistake rather than a log line (and near Int.max, an overflow).
     static let maxLineBytesLimit = 1 << 30
 
-    @Option(
-        help: ArgumentHelp(
-            "Exit 65 (after writing) if more than this share of lines is rejected, 0 to 1.", valueName: "R"))
-    var maxRejectRate: Double?
-
-    @Flag(help: "Succeed when there is no input, or when every line is rejected or ignored.")
-    var allowEmpty = false
-
     @Option(help: "Which library inflates gzip data; auto takes ISA-L where this build has it.")
     var inflater: InflaterChoice = .auto
 
@@ -45,9 +37,6 @@ struct InputOptions: ParsableArguments {
     }
 
     func validate() throws {
-        if let maxRejectRate, !(0...1).contains(maxRejectRate) {
-            throw ValidationError("--max-reject-rate must be between 0 and 1.")
-        }
         guard RunConfiguration.isKnownTimeZone(tz) else {
             throw ValidationError(
                 "Unknown time zone '\(tz)'; use an IANA name such as UTC, Europe/London or America/New_York "
@@ -68,8 +57,6 @@ struct InputOptions: ParsableArguments {
         configuration.timeZone = tz
         configuration.format = format
         configuration.maxLineBytes = maxLineBytes
-        configuration.maxRejectRate = maxRejectRate
         configuration.inflater = resolvedInflater
-        configuration.allowEmpty = allowEmpty
     }
 }

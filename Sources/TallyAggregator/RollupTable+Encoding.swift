@@ -1,0 +1,95 @@
+import TallyBytes
+
+extension RollupTable {
+    /// Why bytes given to `decode` are not a table `encode` wrote.
+    public enum DecodingError: Error, Equatable, CustomStringConvertible {
+        case malformed(BinaryReader.Malformed)
+        /// Keys or rows out of their order, or a row naming a key that is not there.
+        case notCanonical(String)
+
+        public var description: String {
+            switch self {
+            case .malformed(let why): "\(why)"
+            case .notCanonical(let why): why
+            }
+        }
+    }
+
+    /// Appends the table to `writer` in its one canonical form: equal tables, however they were
+    /// built or merged, give equal bytes.
+    ///
+    /// Layout (integers LEB128, see `BinaryWriter`):
+    /// - the number of keys, then each key's bytes (length-prefixed), in bytewise order;
+    /// - the number of rows, then each row ordered by period then key: its period as the signed
+    ///   difference from the previous row's (the first from 0), its key's index in the list
+    ///   above, and its `counterCount` counters.
+    /// Sorted periods make most differences 0, one byte; a row costs about 2 bytes plus its
+    /// counters' digits.
+    public func encode(into writer: inout BinaryWriter) {
+        let (rows, rankOfKey) = orderedRows()
+        var keyOfRank = [UInt32](repeating: 0, count: rankOfKey.count)
+        for (id, rank) in rankOfKey.enumerated() { keyOfRank[Int(rank)] = UInt32(id) }
+        writer.append(keyOfRank.count)
+        keyValues.withStrings { strings in
+            for id in keyOfRank { writer.append(bytes: strings[id]) }
+        }
+        writer.append(rows.count)
+        var previous: Int64 = 0
+        for row in rows {
+            let rowKey = rowKeys[Int(row)]
+            let period = Int64(Self.period(of: rowKey))
+            writer.append(signed: period - previous)
+            previous = period
+            writer.append(UInt64(rankOfKey[Int(Self.keyID(of: rowKey))]))
+            for counter in 0..<counterCount { writer.append(counts[Int(row) * counterCount + counter]) }
+        }
+    }
+
+    /// Reads a table `encode` wrote, with `counterCount` counters a row, refusing anything that
+    /// is not in its canonical form, so that one content has one encoding.
+    public static func decode(from reader: inout BinaryReader, counterCount: Int) throws(DecodingError) -> RollupTable {
+        let table = RollupTable(counterCount: counterCount)
+        do throws(any Error) {
+            let keyCount = try reader.readInt(atMost: Int(UInt32.max) - 2)
+            var previousKey: [UInt8]? = nil
+            for index in 0..<keyCount {
+                let (id, inOrder) = try reader.readBytes { bytes in
+                    let inOrder = previousKey.map { Self.precedes($0, bytes) } ?? true
+                    previousKey = Array(bytes)
+                    return (table.keyValues.intern(bytes), inOrder)
+                }
+                guard inOrder, Int(id) == index else { throw DecodingError.notCanonical("keys out of order") }
+            }
+            let rowCount = try reader.readInt(atMost: Int(UInt32.max) - 2)
+            var period: Int64 = 0
+            var previous: (period: Int64, key: Int)? = nil
+            for _ in 0..<rowCount {
+                period += try reader.readSigned()
+                guard let period32 = Int32(exactly: period) else {
+                    throw DecodingError.notCanonical("a period out of range")
+                }
+                let key = try reader.readInt(atMost: keyCount - 1)
+                if let previous, (previous.period, previous.key) >= (period, key) {
+                    throw DecodingError.notCanonical("rows out of order")
+                }
+                previous = (period, key)
+                // A new row each time: the order check above makes every (period, key) new.
+                for counter in 0..<counterCount {
+                    table.add(period: period32, keyID: UInt32(key), counter: counter, amount: try reader.readUInt64())
+                }
+            }
+        } catch let error as DecodingError {
+            throw error
+        } catch {
+            // Nothing else throws in the loop above.
+            throw .malformed(error as! BinaryReader.Malformed)
+        }
+        return table
+    }
+
+    /// Whether `a` sorts strictly before `b`, bytewise.
+    private static func precedes(_ a: [UInt8], _ b: UnsafeRawBufferPointer) -> Bool {
+        for (x, y) in zip(a, b) where x != y { return x < y }
+        return a.count < b.count
+    }
+}

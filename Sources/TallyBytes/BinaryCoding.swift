@@ -1,0 +1,128 @@
+/// Writes the primitives of tally's binary files (the partial rollup): unsigned LEB128
+/// integers, signed ones zigzagged, and byte strings prefixed by their length.
+///
+/// LEB128 because the values are mostly small (counts, ids, lengths) and a file of them is
+/// then about a third the size of one of fixed-width words; every value still has exactly one
+/// encoding, so equal content is equal bytes.
+public struct BinaryWriter {
+    public private(set) var bytes: [UInt8] = []
+
+    public init() {}
+
+    public mutating func append(_ value: UInt64) {
+        var value = value
+        while value >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            value >>= 7
+        }
+        bytes.append(UInt8(value))
+    }
+
+    public mutating func append(_ value: Int) {
+        precondition(value >= 0, "a negative count or length")
+        append(UInt64(value))
+    }
+
+    /// A signed value, zigzagged so that small negative numbers stay short.
+    public mutating func append(signed value: Int64) {
+        append(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
+    }
+
+    public mutating func append(bytes raw: UnsafeRawBufferPointer) {
+        append(raw.count)
+        bytes.append(contentsOf: raw)
+    }
+
+    public mutating func append(_ string: String) {
+        var string = string
+        string.withUTF8 { append(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Bytes as they are, without a length (for what has a fixed size).
+    public mutating func append(raw: [UInt8]) {
+        bytes.append(contentsOf: raw)
+    }
+}
+
+/// Reads what `BinaryWriter` wrote, refusing anything that it could not have written: a value
+/// cut short, one longer than its type, a length past the end.
+public struct BinaryReader {
+    /// Why the bytes are not what was expected; `offset` is where, from the start.
+    public struct Malformed: Error, Equatable, CustomStringConvertible {
+        public let offset: Int
+        public let what: String
+
+        public init(offset: Int, what: String) {
+            self.offset = offset
+            self.what = what
+        }
+
+        public var description: String { "\(what) at byte \(offset)" }
+    }
+
+    private let bytes: [UInt8]
+    public private(set) var offset: Int
+
+    public init(_ bytes: [UInt8], offset: Int = 0) {
+        self.bytes = bytes
+        self.offset = offset
+    }
+
+    public var isAtEnd: Bool { offset == bytes.count }
+
+    public mutating func readUInt64() throws(Malformed) -> UInt64 {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        let start = offset
+        while true {
+            guard offset < bytes.count else { throw Malformed(offset: start, what: "a number cut short") }
+            let byte = bytes[offset]
+            offset += 1
+            // The tenth byte may hold only the top bit; a last byte of 0 would be a second encoding.
+            guard shift < 63 || byte <= 1 else { throw Malformed(offset: start, what: "a number too large") }
+            value |= UInt64(byte & 0x7f) << shift
+            if byte & 0x80 == 0 {
+                guard byte != 0 || shift == 0 else { throw Malformed(offset: start, what: "a number padded") }
+                return value
+            }
+            shift += 7
+        }
+    }
+
+    /// A count or length, at most `limit`.
+    public mutating func readInt(atMost limit: Int = Int.max) throws(Malformed) -> Int {
+        let start = offset
+        let value = try readUInt64()
+        guard value <= UInt64(limit) else { throw Malformed(offset: start, what: "a count of \(value), over \(limit)") }
+        return Int(value)
+    }
+
+    public mutating func readSigned() throws(Malformed) -> Int64 {
+        let value = try readUInt64()
+        return Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1)
+    }
+
+    /// Calls `body` with the next length-prefixed byte string, in place.
+    public mutating func readBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) throws(Malformed) -> R {
+        let start = offset
+        let count = try readInt()
+        guard count <= bytes.count - offset else { throw Malformed(offset: start, what: "a string past the end") }
+        defer { offset += count }
+        return bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[offset..<offset + count])) }
+    }
+
+    /// The next string, which must be UTF-8.
+    public mutating func readString() throws(Malformed) -> String {
+        let start = offset
+        let string = try readBytes { String(validating: $0, as: UTF8.self) }
+        guard let string else { throw Malformed(offset: start, what: "text that is not UTF-8") }
+        return string
+    }
+
+    /// The next `count` bytes as they are.
+    public mutating func readRaw(_ count: Int) throws(Malformed) -> [UInt8] {
+        guard count <= bytes.count - offset else { throw Malformed(offset: offset, what: "bytes cut short") }
+        defer { offset += count }
+        return Array(bytes[offset..<offset + count])
+    }
+}
