@@ -27,9 +27,12 @@ rollup: $(TALLY)
 	$(TALLY) rollup $(LOGS) --out $(OUT) --tz $(ZONE) --verbose
 
 # The results also go to .build/test-results-swift-testing.xml (JUnit XML), which CI reads.
+# Then scripts/spark_rollup.py on Spark in local mode against tally rollup (skipped, saying
+# why, where pyspark or Java is missing).
 test:
 	$(SWIFT) build --product tally
 	$(SWIFT) test --xunit-output .build/test-results.xml
+	python3 scripts/spark_rollup_test.py .build/debug/tally
 
 # The formatting of every Swift file, as .swift-format has it (swift format format -i fixes it).
 lint:

@@ -553,3 +553,41 @@ extension CommandLineTests {
         }
     }
 }
+
+extension CommandLineTests {
+    @Test func mapAndMergeGiveTheRollupsFilesAndRefuseLoudly() throws {
+        let directory = temporaryDirectory("map-merge")
+        let logs = fixtures.path + "/logs"
+        let names = try FileManager.default.contentsOfDirectory(atPath: logs).sorted()
+        let rollup = try runTally(["rollup", logs, "--out", directory + "/single", "--tz", "America/New_York"])
+        #expect(rollup.status == 0)
+        for (index, half) in [names.prefix(3), names.dropFirst(3)].enumerated() {
+            let map = try runTally(
+                ["map"] + half.map { logs + "/" + $0 } + [
+                    "--partial", directory + "/\(index).partial", "--tz", "America/New_York",
+                ])
+            #expect(map.status == 0 && map.stderr.isEmpty, "\(map.stderr)")
+        }
+        let partials = [directory + "/1.partial", directory + "/0.partial"]
+        let merge = try runTally(["merge"] + partials + ["--out", directory + "/merged", "--verbose"])
+        #expect(merge.status == 0)
+        #expect(merge.stderr.contains("3060 lines: 2911 counted"))
+        #expect(try files(in: directory + "/merged") == files(in: directory + "/single"))
+
+        // Usage: one destination exactly; a partial is a file.
+        #expect(try runTally(["merge"] + partials).status == 64)
+        #expect(
+            try runTally(["merge"] + partials + ["--out", directory + "/x", "--partial", directory + "/y"]).status == 64
+        )
+        #expect(try runTally(["map", logs, "--partial", "-"]).status == 64)
+
+        // Refused with one line naming the file, and no day file written.
+        let twice = try runTally(["merge", partials[0], partials[0], "--out", directory + "/refused"])
+        #expect(twice.status == 65)
+        #expect(twice.stderr.contains("named more than once"))
+        let log = try runTally(["merge", partials[0], logs + "/" + names[0], "--out", directory + "/refused"])
+        #expect(log.status == 65)
+        #expect(log.stderr.contains("not a tally partial rollup"))
+        #expect(try files(in: directory + "/refused").isEmpty)
+    }
+}
