@@ -145,9 +145,14 @@ extension PartialRollup {
             accounting.lines, accounting.counted, accounting.ignored, accounting.rejected, accounting.blank,
             accounting.headers,
         ] { writer.append(count) }
-        for counts in [accounting.events, accounting.rejectedByReason] {
-            writer.append(counts.count)
-            for count in counts { writer.append(count) }
+        writer.append(accounting.events.count)
+        for count in accounting.events { writer.append(count) }
+        // Reasons by name: a reader need not know the order of this tally's list.
+        let reasons = RejectReason.allCases.filter { accounting.rejected($0) > 0 }
+        writer.append(reasons.count)
+        for reason in reasons {
+            writer.append(reason.name)
+            writer.append(accounting.rejected(reason))
         }
         writer.append(accounting.ignoredTypes.count)
         for (type, count) in accounting.ignoredTypes.sorted(by: { $0.key < $1.key }) {
@@ -188,19 +193,22 @@ extension PartialRollup {
         accounting.rejected = try reader.readInt()
         accounting.blank = try reader.readInt()
         accounting.headers = try reader.readInt()
-        for keyPath in [\LineAccounting.events, \LineAccounting.rejectedByReason] {
-            guard try reader.readInt() == accounting[keyPath: keyPath].count else {
-                throw malformed("counts of events or reasons this tally does not know")
-            }
-            for index in accounting[keyPath: keyPath].indices {
-                accounting[keyPath: keyPath][index] = try reader.readInt()
-            }
+        guard try reader.readInt() == accounting.events.count else { throw malformed("counts of other events") }
+        for index in accounting.events.indices { accounting.events[index] = try reader.readInt() }
+        for _ in 0..<(try reader.readInt(atMost: RejectReason.allCases.count)) {
+            let name = try reader.readString()
+            guard let reason = RejectReason.allCases.first(where: { $0.name == name }),
+                accounting.rejectedByReason[reason.rawValue] == 0
+            else { throw malformed("a reject reason '\(name)' unknown here, or given twice") }
+            accounting.rejectedByReason[reason.rawValue] = try reader.readInt()
         }
         for _ in 0..<(try reader.readInt(atMost: 1 << 20)) {
             let type = try reader.readString()
             accounting.ignoredTypes[type] = try reader.readInt()
         }
-        guard accounting.lines == accounting.counted + accounting.ignored + accounting.rejected + accounting.blank
+        guard accounting.lines == accounting.counted + accounting.ignored + accounting.rejected + accounting.blank,
+            accounting.counted == accounting.events.reduce(0, +),
+            accounting.rejected == accounting.rejectedByReason.reduce(0, +)
         else { throw malformed("an input's lines that do not add up") }
         input.accounting = accounting
         for _ in 0..<(try reader.readInt(atMost: 1 << 20)) { input.warnings.append(try reader.readString()) }
