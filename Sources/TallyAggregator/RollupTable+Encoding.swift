@@ -64,19 +64,26 @@ extension RollupTable {
             var period: Int64 = 0
             var previous: (period: Int64, key: Int)? = nil
             for _ in 0..<rowCount {
-                period += try reader.readSigned()
-                guard let period32 = Int32(exactly: period) else {
+                let (sum, overflow) = period.addingReportingOverflow(try reader.readSigned())
+                guard !overflow, let period32 = Int32(exactly: sum) else {
                     throw DecodingError.notCanonical("a period out of range")
                 }
+                period = sum
+                guard keyCount > 0 else { throw DecodingError.notCanonical("a row without keys") }
                 let key = try reader.readInt(atMost: keyCount - 1)
                 if let previous, (previous.period, previous.key) >= (period, key) {
                     throw DecodingError.notCanonical("rows out of order")
                 }
                 previous = (period, key)
-                // A new row each time: the order check above makes every (period, key) new.
+                // A new row each time: the order check above makes every (period, key) new. A
+                // row of zeros is never written: a day file would show it.
+                var counted = false
                 for counter in 0..<counterCount {
-                    table.add(period: period32, keyID: UInt32(key), counter: counter, amount: try reader.readUInt64())
+                    let amount = try reader.readUInt64()
+                    counted = counted || amount != 0
+                    table.add(period: period32, keyID: UInt32(key), counter: counter, amount: amount)
                 }
+                guard counted else { throw DecodingError.notCanonical("a row that counts nothing") }
             }
         } catch let error as DecodingError {
             throw error

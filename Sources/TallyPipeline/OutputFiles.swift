@@ -28,7 +28,7 @@ struct OutputFiles {
     var paths: [String] { files.filter { $0.path != "-" }.map(\.path) }
 
     /// The outputs that exist and hold what an earlier tally run wrote there (a summary, a
-    /// rejects file): found in an input directory, they are skipped, not read as logs. Anything
+    /// rejects file, a partial): found in an input directory, they are skipped, not read as logs. Anything
     /// else at an output's path is someone's file, which the run refuses to replace if it is
     /// also an input.
     var writtenByTally: [String] {
@@ -37,6 +37,7 @@ struct OutputFiles {
             case "--summary-json": RunReport.isSummaryFile(file.path)
             case "--rejects": RejectsFile.isRejectsFile(file.path)
             case "--metrics": RunReport.isMetricsFile(file.path)
+            case "--partial": FileHead.read(file.path, upTo: PartialRollup.magic.count) == PartialRollup.magic
             default: false
             }
         }.map(\.path)

@@ -124,6 +124,8 @@ extension PartialRollup {
     // MARK: - Inputs
 
     private static let statuses: [InputReport.Status] = [.ok, .empty, .failed, .duplicate]
+    /// More lines than any input has (2^53), small enough that sums of them cannot overflow.
+    private static let countLimit = 1 << 53
     private static let compressions: [Compression?] = [nil, Compression.none, .gzip]
 
     private static func encode(_ input: InputReport, into writer: inout BinaryWriter) {
@@ -187,24 +189,24 @@ extension PartialRollup {
         input.error =
             try code == 0 ? nil : Self.error(code: code, detail: detail) ?? { throw malformed("an unknown error") }()
         var accounting = LineAccounting()
-        accounting.lines = try reader.readInt()
-        accounting.counted = try reader.readInt()
-        accounting.ignored = try reader.readInt()
-        accounting.rejected = try reader.readInt()
-        accounting.blank = try reader.readInt()
-        accounting.headers = try reader.readInt()
+        accounting.lines = try reader.readInt(atMost: countLimit)
+        accounting.counted = try reader.readInt(atMost: countLimit)
+        accounting.ignored = try reader.readInt(atMost: countLimit)
+        accounting.rejected = try reader.readInt(atMost: countLimit)
+        accounting.blank = try reader.readInt(atMost: countLimit)
+        accounting.headers = try reader.readInt(atMost: countLimit)
         guard try reader.readInt() == accounting.events.count else { throw malformed("counts of other events") }
-        for index in accounting.events.indices { accounting.events[index] = try reader.readInt() }
+        for index in accounting.events.indices { accounting.events[index] = try reader.readInt(atMost: countLimit) }
         for _ in 0..<(try reader.readInt(atMost: RejectReason.allCases.count)) {
             let name = try reader.readString()
             guard let reason = RejectReason.allCases.first(where: { $0.name == name }),
                 accounting.rejectedByReason[reason.rawValue] == 0
             else { throw malformed("a reject reason '\(name)' unknown here, or given twice") }
-            accounting.rejectedByReason[reason.rawValue] = try reader.readInt()
+            accounting.rejectedByReason[reason.rawValue] = try reader.readInt(atMost: countLimit)
         }
         for _ in 0..<(try reader.readInt(atMost: 1 << 20)) {
             let type = try reader.readString()
-            accounting.ignoredTypes[type] = try reader.readInt()
+            accounting.ignoredTypes[type] = try reader.readInt(atMost: countLimit)
         }
         guard accounting.lines == accounting.counted + accounting.ignored + accounting.rejected + accounting.blank,
             accounting.counted == accounting.events.reduce(0, +),

@@ -204,6 +204,31 @@ import Testing
         }
         #expect(throws: PartialRollup.FileError.self) { try PartialRollup.decode(bytes + [0]) }
 
+        // Bodies changed and sealed again with a right length and checksum, as a program that
+        // writes partials wrongly would: refused or read, never a crash.
+        var random = SplitMix(seed: 3)
+        let body = Array(bytes[20..<(bytes.count - 32)])
+        for _ in 0..<3000 {
+            var changed = body
+            switch Int.random(in: 0..<3, using: &random) {
+            case 0: changed[Int.random(in: changed.indices, using: &random)] = UInt8.random(in: 0...255, using: &random)
+            case 1: changed.removeLast(Int.random(in: 1...changed.count, using: &random))
+            default:
+                let at = Int.random(in: changed.indices, using: &random)
+                changed.insert(contentsOf: [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01], at: at)
+            }
+            var file = Array(bytes[..<12])
+            withUnsafeBytes(of: UInt64(changed.count).littleEndian) { file += $0 }
+            file += changed
+            file += file.withUnsafeBytes { ContentFingerprint(of: $0).bytes }
+            if let (partial, _) = try? PartialRollup.decode(file) {
+                for input in partial.inputs {
+                    let a = input.accounting
+                    #expect(a.lines == a.counted + a.ignored + a.rejected + a.blank)
+                }
+            }
+        }
+
         let cut = directory + "/cut.partial"
         FileManager.default.createFile(atPath: cut, contents: Data(bytes.dropLast(7)))
         try expectRefused([good, cut], .dataError, "cut short")
