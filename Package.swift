@@ -29,6 +29,8 @@ let package = Package(
             name: "CIsal",
             cSettings: withoutISAL ? [.define("TALLY_WITHOUT_ISAL")] : []
         ),
+        // The system's SQLite for the state store, opened with dlopen (tally_sqlite.h).
+        .target(name: "CSQLite"),
         // Paths as the system's bytes, for every stage that names files.
         .target(name: "TallyPaths"),
         // The bytes the code names (ASCII.quote, ASCII.newline, ...), in one place.
@@ -46,9 +48,14 @@ let package = Package(
         .target(name: "TallyAggregator", dependencies: ["CTallyKernels", "TallyBytes"]),
         // The writer uses zlib too, to compress the rejected-lines file.
         .target(name: "TallyWriter", dependencies: ["TallyAggregator", "CZlib", "TallyPaths", "TallyBytes"]),
+        // What every run so far contributed, per input and day (the nightly state store).
+        .target(name: "TallyStore", dependencies: ["CSQLite", "TallyPaths"]),
         .target(
             name: "TallyPipeline",
-            dependencies: ["TallyReader", "TallyParser", "TallyAggregator", "TallyWriter", "TallyPaths", "TallyBytes"]
+            dependencies: [
+                "TallyReader", "TallyParser", "TallyAggregator", "TallyWriter", "TallyStore", "TallyPaths",
+                "TallyBytes",
+            ]
         ),
         .executableTarget(
             name: "tally",

@@ -45,6 +45,23 @@ extension RollupTable {
         }
     }
 
+    /// The table's rows of each local day, each encoded as `encode` would encode a table of
+    /// that day's rows alone: how the state store keeps an input's counts.
+    public func encodedDays(by granularity: Granularity) -> [(day: Int32, rows: [UInt8])] {
+        rowsInOrder(by: granularity).map { day, rows in
+            let table = RollupTable(counterCount: counterCount)
+            forEachRow(rows) { period, key, counts in table.add(period: period, key: key, counts: counts) }
+            var writer = BinaryWriter()
+            table.encode(into: &writer)
+            return (day, writer.bytes)
+        }
+    }
+
+    /// The local days the table has rows of.
+    public func days(by granularity: Granularity) -> Set<Int32> {
+        Set(rowKeys.map { Period.day(of: Self.period(of: $0), granularity) })
+    }
+
     /// Reads a table `encode` wrote, with `counterCount` counters a row, refusing anything that
     /// is not in its canonical form, so that one content has one encoding.
     public static func decode(from reader: inout BinaryReader, counterCount: Int) throws(DecodingError) -> RollupTable {

@@ -25,7 +25,7 @@ struct InputCounter {
         do {
             opened = try InputOpener.open(
                 location, inflater: configuration.inflater, onRead: progress.readStored,
-                fingerprint: configuration.partialPath != nil)
+                fingerprint: configuration.partialPath != nil || configuration.statePath != nil)
         } catch {
             report.status = .failed
             report.error = error
@@ -34,6 +34,7 @@ struct InputCounter {
         report.compression = opened.compression
         if opened.isEmpty {
             report.status = .empty
+            report.fingerprint = opened.fingerprint
             return (report, nil, nil)
         }
         let counts = CountingTable(counterCount: EventKind.allCases.count)

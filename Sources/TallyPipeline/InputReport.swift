@@ -12,6 +12,9 @@ public struct InputReport: Sendable {
         case failed
         /// Its content is an earlier input's (same fingerprint), which is counted: this copy is not.
         case duplicate
+        /// The state store has counted it, and it has not changed since: not read (or read, its
+        /// modification time being new, and found the same).
+        case unchanged
     }
 
     public var location: InputLocation
@@ -26,4 +29,7 @@ public struct InputReport: Sendable {
     /// What its stored bytes hash to, when the run fingerprints its inputs (`tally map`) and the
     /// input was read to its end.
     public var fingerprint: ContentFingerprint?
+    /// For a duplicate: the input whose content it has, which is counted (in this run, or by an
+    /// earlier one through the state store).
+    public var original: String?
 }

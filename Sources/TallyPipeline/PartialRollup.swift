@@ -56,10 +56,23 @@ public final class PartialRollup: @unchecked Sendable {
     /// One input of a run, with its counts if it was read to its end: the run's path. An input
     /// whose content an earlier one already has is not counted again; it comes back with status
     /// `duplicate`.
-    func add(_ input: InputReport, counts: CountingTable?) -> InputReport {
+    ///
+    /// - Parameters:
+    ///   - counted: contents counted before this run (the state store's), by fingerprint, with a
+    ///     name they have; an input of one of them is not counted again.
+    ///   - ownContent: the fingerprint the store has for this input's own path, if any: the same
+    ///     content again makes it `unchanged`, not a duplicate.
+    func add(
+        _ input: InputReport, counts: CountingTable?, counted: [ContentFingerprint: String] = [:],
+        ownContent: ContentFingerprint? = nil
+    ) -> InputReport {
         var input = input
-        if cover(input) != nil {
+        if input.status == .ok, let fingerprint = input.fingerprint, let owner = counted[fingerprint] {
+            input.status = fingerprint == ownContent ? .unchanged : .duplicate
+            if input.status == .duplicate { input.original = owner }
+        } else if let other = cover(input) {
             input.status = .duplicate
+            input.original = other
         } else if let counts {
             table.merge(counts)
         }

@@ -4,6 +4,7 @@ import Synchronization
 import TallyAggregator
 import TallyParser
 import TallyReader
+import TallyStore
 import TallyWriter
 
 /// One run of the pipeline: inputs -> per-input counting tables -> one rollup -> daily CSV files.
@@ -118,6 +119,43 @@ public struct RollupRun: Sendable {
             }
         }
 
+        // The state store, under the output folder's lock (and its own folder's, if elsewhere).
+        var state: StateRun?
+        if writesDays, configuration.inputKind == .logs, let statePath = configuration.statePath {
+            let folder = AtomicFileWriter.split(statePath).directory
+            do {
+                try fileSystem.createDirectory(folder)
+            } catch {
+                report.writeError = error
+                return report
+            }
+            // The default store is in the output folder, which is locked already.
+            let outputFolder = FileIdentity(path: configuration.outputDirectory)
+            if FileIdentity(path: folder) != outputFolder, FileIdentity(path: folder + "/..") != outputFolder {
+                do throws(RunLock.Failure) {
+                    report.stateLock = try RunLock(directory: folder, waitSeconds: configuration.waitSeconds)
+                } catch {
+                    switch error {
+                    case .held(let pid):
+                        report.busy =
+                            "another tally run\(pid.map { " (pid \($0))" } ?? "") is using the state store \(statePath); "
+                            + "try again later, or give --wait SECONDS"
+                    case .cannotCreate(let why): report.writeError = why
+                    }
+                    return report
+                }
+            }
+            do throws(StoreError) {
+                state = try StateRun(path: statePath, shape: RollupShape(configuration), rebuild: configuration.rebuild)
+            } catch {
+                report.stateError = error
+                return report
+            }
+            for path in state?.store.forgotten.paths ?? [] {
+                report.warnings.append("--rebuild: \(path) is no longer counted unless it is among this run's inputs")
+            }
+        }
+
         // What runs killed outright left beside the outputs, before this run adds its own.
         _ = TemporaryFiles.removeStale(in: configuration.outputDirectory)
         let rejects = configuration.rejectsPath.map { RejectsFile(path: $0, fileSystem: fileSystem) }
@@ -136,12 +174,16 @@ public struct RollupRun: Sendable {
 
         let partial: PartialRollup
         var rejectParts: [RejectsFile.Part] = []
+        var newRows: [ContentFingerprint: [(day: Int32, rows: [UInt8])]] = [:]
         switch configuration.inputKind {
         case .logs:
-            progress.setInputsTotal(expansion.inputs.count)
-            progress.setStoredBytesTotal(Int(expansion.sizes.values.reduce(0, +)))
-            (partial, rejectParts) = countInputs(
-                expansion.inputs, problems: problems, sizes: expansion.sizes, calendar: calendar, rejects: rejects)
+            let unchanged = state?.unchangedInputs(expansion.inputs) ?? [:]
+            progress.setInputsTotal(expansion.inputs.count - unchanged.count)
+            progress.setStoredBytesTotal(
+                Int(expansion.sizes.filter { unchanged[$0.key] == nil }.values.reduce(0, +)))
+            (partial, rejectParts, newRows) = countInputs(
+                expansion.inputs, problems: problems, sizes: expansion.sizes, calendar: calendar, rejects: rejects,
+                state: state, unchanged: unchanged)
         case .partials:
             guard problems.isEmpty else {
                 report.inputs = problems
@@ -174,15 +216,38 @@ public struct RollupRun: Sendable {
             } catch {
                 report.writeError = error
             }
-        } else if partial.table.keyCount > 0 {
+        } else {
             let columns = RowColumns(
                 granularity: partial.shape.granularity, keyHeaders: partial.shape.keyColumns.headers,
                 counterNames: EventKind.allCases.map(\.name))
             let writer = DailyCSVWriter(columns: columns, style: configuration.csvStyle, fileSystem: fileSystem)
-            do {
-                try writer.write(partial.table, to: configuration.outputDirectory) { report.daysWritten.append($0) }
-            } catch {
-                report.writeError = error
+            var dirty: [Int32]?
+            if let state {
+                do throws(StoreError) {
+                    let days = try state.commit(partial.inputs, rows: newRows, style: configuration.csvStyle.stateKey)
+                    let counted = Set(partial.inputs.filter { $0.status == .ok }.compactMap(\.fingerprint))
+                    try state.addContributions(to: partial.table, days: days, excluding: counted)
+                    dirty = days
+                } catch {
+                    report.stateError = error
+                }
+            }
+            if report.stateError == nil {
+                do {
+                    try writer.write(partial.table, to: configuration.outputDirectory) { report.daysWritten.append($0) }
+                    if let dirty {
+                        // A day whose counts all went (a file re-delivered without them): its file goes too.
+                        let emptied = Set(dirty).subtracting(partial.table.days(by: partial.shape.granularity))
+                        try writer.remove(days: emptied.sorted(), from: configuration.outputDirectory)
+                        try state?.store.clearDirty(dirty)
+                    }
+                } catch let error as WriteError {
+                    report.writeError = error
+                } catch let error as StoreError {
+                    report.stateError = error
+                } catch {
+                    preconditionFailure("\(error)")
+                }
             }
         }
         do {
@@ -202,11 +267,10 @@ public struct RollupRun: Sendable {
                 report.accounting.merge(input.accounting)
                 report.warnings += input.warnings.map { "\(input.location): \($0)" }
             case .duplicate:
-                let original = report.inputs.first { $0.status == .ok && $0.fingerprint == input.fingerprint }
                 report.warnings.append(
-                    "\(input.location): the same content as \(original?.location.description ?? "another input"), "
+                    "\(input.location): the same content as \(input.original ?? "another input"), "
                         + "which is counted; this copy is not")
-            case .empty, .failed: break
+            case .empty, .failed, .unchanged: break
             }
         }
         if let limit = configuration.maxRejectRate, report.accounting.lines > 0,
@@ -219,7 +283,10 @@ public struct RollupRun: Sendable {
                 "\(report.accounting.rejected) of \(report.accounting.lines) lines rejected "
                     + "(\(percent)%), over --max-reject-rate \(limit)")
         }
-        if !configuration.allowEmpty, report.failedInputs.isEmpty, report.accounting.counted == 0 {
+        // Inputs the state store has counted are not drift: a night without new logs rereads nothing.
+        if !configuration.allowEmpty, report.failedInputs.isEmpty, report.accounting.counted == 0,
+            !report.inputs.contains(where: { $0.status == .unchanged })
+        {
             let uncounted = report.accounting.rejected + report.accounting.ignored
             report.drift = uncounted > 0 ? .nothingCounted(lines: uncounted) : .noInput
         }
@@ -231,10 +298,14 @@ public struct RollupRun: Sendable {
     /// a large file left for last keeps one worker busy while the others have nothing to do.
     /// Standard input, whose size is unknown, goes first. The order changes nothing else: the
     /// merge is exact in any order, and reports and rejected lines are kept in input order.
+    ///
+    /// With a state store, the `unchanged` inputs are not read (their reports are given), an input
+    /// of a content the store has counted is not counted again, and each newly counted content's
+    /// rows are encoded by day for the store.
     private func countInputs(
         _ inputs: [InputLocation], problems: [InputReport], sizes: [InputLocation: Int64], calendar: LocalDayCalendar,
-        rejects: RejectsFile?
-    ) -> (PartialRollup, [RejectsFile.Part]) {
+        rejects: RejectsFile?, state: StateRun?, unchanged: [InputLocation: InputReport]
+    ) -> (PartialRollup, [RejectsFile.Part], [ContentFingerprint: [(day: Int32, rows: [UInt8])]]) {
         let workers = max(1, min(configuration.jobs, inputs.count))
         let order = inputs.indices.sorted { a, b in
             let (sizeA, sizeB) = (sizes[inputs[a]] ?? .max, sizes[inputs[b]] ?? .max)
@@ -244,6 +315,12 @@ public struct RollupRun: Sendable {
         let reports = Mutex([InputReport?](repeating: nil, count: inputs.count))
         let parts = Mutex([Int: PartBox]())
         let total = Mutex(PartialRollup(shape: RollupShape(configuration)))
+        let newRows = Mutex([ContentFingerprint: [(day: Int32, rows: [UInt8])]]())
+        let (stateful, counted) = (state != nil, state?.counted ?? [:])
+        let ownContents = Dictionary(
+            uniqueKeysWithValues: inputs.compactMap { input in
+                state?.storedContent(of: input).map { (input, $0) }
+            })
         let configuration = self.configuration
         let progress = self.progress
 
@@ -259,8 +336,18 @@ public struct RollupRun: Sendable {
                 // are left over (fewer inputs than jobs), and when it is one of the last:
                 // then the cores that run out of inputs first take up its decoding.
                 let pipelined = configuration.jobs >= 2 * workers || taken > inputs.count - workers
+                if let known = unchanged[inputs[index]] {
+                    reports.withLock { $0[index] = total.withLock { $0.add(known, counts: nil) } }
+                    continue
+                }
                 let (report, counts, part) = job.run(inputs[index], rejects: rejects, pipelined: pipelined)
-                let added = total.withLock { $0.add(report, counts: counts) }
+                let added = total.withLock {
+                    $0.add(report, counts: counts, counted: counted, ownContent: ownContents[inputs[index]])
+                }
+                if stateful, added.status == .ok, let counts, let fingerprint = added.fingerprint {
+                    let days = RollupTable(counts).encodedDays(by: configuration.granularity)
+                    newRows.withLock { $0[fingerprint] = days }
+                }
                 if let part { parts.withLock { $0[index] = PartBox(part: part) } }
                 reports.withLock { $0[index] = added }
                 progress.inputDone()
@@ -271,18 +358,21 @@ public struct RollupRun: Sendable {
         // order is named as counted, so that reports do not depend on timing. The counts are
         // the same either way.
         var ordered = reports.withLock { $0.map { $0! } }
+        // (Contents the store counted before are not this run's to name.)
         var first: [ContentFingerprint: Int] = [:]
         for index in ordered.indices where ordered[index].status == .ok || ordered[index].status == .duplicate {
-            guard let fingerprint = ordered[index].fingerprint else { continue }
-            ordered[index].status = first[fingerprint] == nil ? .ok : .duplicate
-            first[fingerprint] = first[fingerprint] ?? index
+            guard let fingerprint = ordered[index].fingerprint, state?.counted[fingerprint] == nil else { continue }
+            let counted = first[fingerprint]
+            ordered[index].status = counted == nil ? .ok : .duplicate
+            ordered[index].original = counted.map { ordered[$0].location.description }
+            first[fingerprint] = counted ?? index
         }
         let partial = total.withLock { $0 }
         partial.replaceInputs(problems + ordered)
         let keptParts = parts.withLock { kept in
             kept.sorted { $0.key < $1.key }.filter { ordered[$0.key].status == .ok }.map(\.value.part)
         }
-        return (partial, keptParts)
+        return (partial, keptParts, newRows.withLock { $0 })
     }
 }
 

@@ -16,6 +16,11 @@ public struct RunConfiguration: Sendable {
     /// If set, the run writes its result as one partial rollup file there instead of day files
     /// (`tally map`, `tally merge --partial`), and fingerprints the logs it reads.
     public var partialPath: String?
+    /// If set, the state store (`StateStore`) of a run that writes day files: inputs it has
+    /// counted are not read again, and only days whose counts change are written.
+    public var statePath: String?
+    /// Forget what the state store holds, and count the inputs given as if it were new.
+    public var rebuild = false
     /// An IANA zone name; days are local days in it.
     public var timeZone: String = "UTC"
     public var format: LogFormat = .auto

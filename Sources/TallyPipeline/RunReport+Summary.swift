@@ -81,9 +81,11 @@ extension RunReport {
         let ok = inputs.filter { $0.status == .ok }.count
         let empty = inputs.filter { $0.status == .empty }.count
         let copies = inputs.filter { $0.status == .duplicate }.count
+        let unchanged = inputs.filter { $0.status == .unchanged }.count
         var lines = [
             "tally: \(inputs.count) input(s): \(ok) ok, \(empty) empty, \(failedInputs.count) failed"
-                + (copies > 0 ? ", \(copies) duplicate" : ""),
+                + (copies > 0 ? ", \(copies) duplicate" : "")
+                + (unchanged > 0 ? ", \(unchanged) unchanged (not read)" : ""),
             "tally: \(accounting.lines) lines: \(accounting.counted) counted, \(accounting.ignored) ignored, "
                 + "\(accounting.rejected) rejected, \(accounting.blank) blank",
             "tally: "

@@ -1,6 +1,7 @@
 import Foundation
 import TallyParser
 import TallyReader
+import TallyStore
 import TallyWriter
 
 /// The outcome of a run, as a value: what the command prints and the summary file hold.
@@ -15,6 +16,11 @@ public struct RunReport: Sendable {
     public var partialWritten: String?
     /// Why a merge read no partial at all: one could not be read or merged.
     public var refusal: PartialRollup.Refusal?
+    /// Why the state store could not be used; no day file is written then (or, if it failed
+    /// after its commit, the days left dirty are written by the next run).
+    public var stateError: StoreError?
+    /// The state store's folder's lock, when the store is not in the output folder.
+    public var stateLock: RunLock?
     public var writeError: WriteError?
     /// The share of lines rejected was over `RunConfiguration.maxRejectRate`.
     public var rejectRateExceeded = false
@@ -59,6 +65,14 @@ public struct RunReport: Sendable {
     public var exitStatus: ExitStatus {
         if busy != nil { return .tempFail }
         if let refusal { return refusal.exitStatus }
+        if let stateError {
+            switch stateError {
+            case .unavailable: return .unavailable
+            case .otherOptions: return .usage
+            case .foreign: return .dataError
+            case .sqlite: return .ioError
+            }
+        }
         if let writeError {
             switch writeError {
             case .cannotCreate: return .cannotCreateOutput
@@ -80,6 +94,7 @@ public enum ExitStatus: Int32, Sendable {
     case usage = 64
     case dataError = 65
     case noInput = 66
+    case unavailable = 69
     case osError = 71
     case cannotCreateOutput = 73
     case ioError = 74

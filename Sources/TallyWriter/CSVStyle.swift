@@ -9,6 +9,13 @@ public struct CSVStyle: Sendable, Equatable {
     /// Columns after the counts, each one counter over another.
     public var ratios: [Ratio] = []
 
+    /// The layout in a few words, as the state store remembers it: day files of another layout
+    /// are all written again.
+    public var stateKey: String {
+        "bom=\(byteOrderMark) crlf=\(crlf) ratios="
+            + ratios.map { "\($0.name):\($0.numerator)/\($0.denominator)" }.joined(separator: ",")
+    }
+
     /// A column of one counter over another (clicks over impressions: `ctr`), a plain decimal
     /// with six digits after the point, rounded half up; empty where the denominator is 0.
     public struct Ratio: Sendable, Equatable {

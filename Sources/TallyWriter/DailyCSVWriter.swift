@@ -31,4 +31,13 @@ public struct DailyCSVWriter: Sendable {
         }
         try writer.replace(files, in: directory, replaced: replaced)
     }
+
+    /// Removes the day files of `days` from `directory`, where there are any: days that have no
+    /// counts any more.
+    public func remove(days: [Int32], from directory: String) throws(WriteError) {
+        guard !days.isEmpty else { return }
+        let prefix = directory.hasSuffix("/") ? directory : directory + "/"
+        for day in days { writer.fileSystem.remove(prefix + "\(CivilDate(daysSinceEpoch: day)).csv") }
+        try writer.fileSystem.syncDirectory(directory)
+    }
 }

@@ -27,6 +27,9 @@ struct ReportOptions: ParsableArguments {
         if let refusal = report.refusal {
             StandardError.print("tally: error: \(refusal)")
         }
+        if let stateError = report.stateError {
+            StandardError.print("tally: error: state store: \(stateError)")
+        }
         for input in report.failedInputs {
             StandardError.print("tally: error: \(input.location): \(input.error?.description ?? "failed")")
         }

@@ -35,6 +35,9 @@ struct RollupCommand: ParsableCommand {
     @OptionGroup(title: "Day files")
     var days: DayFileOptions
 
+    @OptionGroup(title: "Nightly runs")
+    var stateOptions: StateOptions
+
     @OptionGroup(title: "Report")
     var report: ReportOptions
 
@@ -58,6 +61,7 @@ struct RollupCommand: ParsableCommand {
         report.apply(to: &configuration)
         configuration.rejectsPath = rejects.rejects
         configuration.csvStyle = days.csvStyle
+        stateOptions.apply(to: &configuration)
         try RunDriver.execute(configuration, report: report)
     }
 }

@@ -12,12 +12,13 @@ func temporaryDirectory(_ label: String) -> String {
     ScratchDirectories.make(label)
 }
 
-/// Every file in `directory` by name, with its bytes; but the run lock, which is bookkeeping
-/// (temporary files are listed: none may be left).
+/// Every file in `directory` by name, with its bytes; but the run lock and the state store's
+/// folder, which are bookkeeping (temporary files are listed: none may be left).
 func files(in directory: String) throws -> [String: Data] {
     var result: [String: Data] = [:]
     guard FileManager.default.fileExists(atPath: directory) else { return result }
-    for name in try FileManager.default.contentsOfDirectory(atPath: directory) where name != RunLock.fileName {
+    for name in try FileManager.default.contentsOfDirectory(atPath: directory)
+    where name != RunLock.fileName && name != ".tally" {
         result[name] = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name))
     }
     return result
