@@ -3,7 +3,7 @@ import TallyReader
 
 /// What became of one input.
 public struct InputReport: Sendable {
-    public enum Status: String, Sendable {
+    public enum Status: String, Sendable, CaseIterable {
         /// Read to its end and checked; its counts are in the rollup.
         case ok
         /// Zero bytes: nothing to count, and not an error.

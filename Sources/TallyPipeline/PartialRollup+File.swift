@@ -123,7 +123,7 @@ extension PartialRollup {
 
     // MARK: - Inputs
 
-    private static let statuses: [InputReport.Status] = [.ok, .empty, .failed, .duplicate]
+    private static let statuses: [InputReport.Status] = [.ok, .empty, .failed, .duplicate, .unchanged]
     /// More lines than any input has (2^53), small enough that sums of them cannot overflow.
     private static let countLimit = 1 << 53
     private static let compressions: [Compression?] = [nil, Compression.none, .gzip]

@@ -37,7 +37,7 @@ extension RunReport {
             [
                 ("", String(format: "%.3f", finished.timeIntervalSince(started)))
             ])
-        let statuses: [InputReport.Status] = [.ok, .empty, .failed, .duplicate]
+        let statuses = InputReport.Status.allCases
         metric(
             "tally_last_run_files", "Inputs of the last run, by outcome (ok: read and rolled up).",
             statuses.map { status in

@@ -1,0 +1,188 @@
+import Foundation
+import TallyTestSupport
+import Testing
+
+@testable import TallyPipeline
+
+/// Nightly runs over a folder where logs arrive late, are re-delivered, copied and deleted:
+/// after each, the day files are byte for byte those of one run over every file seen so far.
+@Suite struct StateStoreTests {
+    static let logs = fixtures.path + "/logs"
+
+    /// A folder of logs, the output folder, and a copy of every version of every log ever put
+    /// there (what a from-scratch run reads).
+    final class Night {
+        let logs: String
+        let out: String
+        let seen: String
+        var versions = 0
+
+        init() {
+            let directory = temporaryDirectory("nights")
+            (logs, out, seen) = (directory + "/logs", directory + "/out", directory + "/seen")
+            for folder in [logs, seen] {
+                try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            }
+        }
+
+        /// Puts `bytes` at `name` in the logs folder, as a new file or a new version.
+        func deliver(_ name: String, _ bytes: Data) {
+            FileManager.default.createFile(atPath: logs + "/" + name, contents: bytes)
+            versions += 1
+            FileManager.default.createFile(atPath: seen + "/\(versions)-" + name, contents: bytes)
+        }
+
+        func deliver(fixture name: String, as newName: String? = nil) throws {
+            deliver(newName ?? name, try Data(contentsOf: URL(fileURLWithPath: StateStoreTests.logs + "/" + name)))
+        }
+
+        /// A run over the logs folder with the state store.
+        func run(_ change: (inout RunConfiguration) -> Void = { _ in }) throws -> RunReport {
+            var configuration = RunConfiguration(inputs: [logs], outputDirectory: out)
+            configuration.timeZone = "America/New_York"
+            configuration.statePath = out + "/.tally/state.sqlite"
+            change(&configuration)
+            var report = try RollupRun(configuration: configuration).run()
+            // As the command does once it has written the summary: the next night may start.
+            report.lock = nil
+            return report
+        }
+
+        /// The day files of one stateless run over `folder` (by default every version seen,
+        /// but those replaced by a later version of the same name).
+        func fromScratch(_ folders: [String]? = nil) throws -> [String: Data] {
+            let folders = folders ?? [currentVersions()]
+            let out = temporaryDirectory("scratch")
+            var configuration = RunConfiguration(inputs: folders, outputDirectory: out)
+            configuration.timeZone = "America/New_York"
+            _ = try RollupRun(configuration: configuration).run()
+            return try files(in: out)
+        }
+
+        /// The last version of each name seen, deleted ones included, in a folder of their own.
+        private func currentVersions() -> String {
+            let folder = temporaryDirectory("current")
+            var last: [String: String] = [:]
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: seen)) ?? []
+            for name in names.sorted(by: { Int($0.prefix { $0 != "-" })! < Int($1.prefix { $0 != "-" })! }) {
+                last[String(name.drop { $0 != "-" }.dropFirst())] = name
+            }
+            for (name, version) in last {
+                try? FileManager.default.copyItem(atPath: seen + "/" + version, toPath: folder + "/" + name)
+            }
+            return folder
+        }
+
+        func modified(_ day: String) -> Date? {
+            (try? FileManager.default.attributesOfItem(atPath: out + "/" + day))?[.modificationDate] as? Date
+        }
+    }
+
+    func statuses(_ report: RunReport) -> [String: InputReport.Status] {
+        Dictionary(uniqueKeysWithValues: report.inputs.map { (URL(fileURLWithPath: $0.location.description).lastPathComponent, $0.status) })
+    }
+
+    @Test func newAndLateFilesAddOnlyTheirCountsAndRewriteOnlyTheirDays() throws {
+        let night = Night()
+        try night.deliver(fixture: "ad-server-a-20261120.jsonl.gz")
+        try night.deliver(fixture: "ad-server-b-20261120.jsonl.gz")
+        let first = try night.run()
+        #expect(first.exitStatus == .ok)
+        #expect(try files(in: night.out) == night.fromScratch())
+
+        // The next night: two more servers and the partner export, which reach other days too.
+        let untouched = night.modified("2026-11-19.csv")
+        try night.deliver(fixture: "ad-server-c-20261121.jsonl.gz")
+        try night.deliver(fixture: "partner-export-20261121.csv.gz")
+        let second = try night.run()
+        #expect(second.exitStatus == .ok)
+        #expect(statuses(second)["ad-server-a-20261120.jsonl.gz"] == .unchanged)
+        #expect(statuses(second)["ad-server-c-20261121.jsonl.gz"] == .ok)
+        #expect(second.accounting.lines == second.inputs.filter { $0.status == .ok }.map(\.accounting.lines).reduce(0, +))
+        #expect(try files(in: night.out) == night.fromScratch())
+        if !second.daysWritten.contains("2026-11-19.csv") { #expect(night.modified("2026-11-19.csv") == untouched) }
+
+        // A late file for an old day rewrites that day alone.
+        writeFile(night.logs + "/late.jsonl", #"{"ts":"2026-11-18T12:00:00Z","event":"click","campaign_id":"4711"}"# + "\n")
+        night.deliver("late.jsonl", try Data(contentsOf: URL(fileURLWithPath: night.logs + "/late.jsonl")))
+        let late = try night.run()
+        #expect(late.daysWritten == ["2026-11-18.csv"])
+        #expect(late.accounting.lines == 1)
+        #expect(try files(in: night.out) == night.fromScratch())
+
+        // Nothing new: nothing read, nothing written, and not a failure.
+        let quiet = try night.run()
+        #expect(quiet.exitStatus == .ok && quiet.daysWritten.isEmpty && quiet.accounting.lines == 0)
+    }
+
+    @Test func aReDeliveredFileReplacesItsCountsAndADeletedOneKeepsThem() throws {
+        let night = Night()
+        try night.deliver(fixture: "ad-server-a-20261120.jsonl.gz")
+        try night.deliver(fixture: "ad-server-c-20261121.jsonl.gz")
+        _ = try night.run()
+        // Re-delivered under the same name with other content (here: another server's).
+        try night.deliver(fixture: "ad-server-d-20261121.jsonl.gz", as: "ad-server-c-20261121.jsonl.gz")
+        let redelivered = try night.run()
+        #expect(redelivered.exitStatus == .ok)
+        #expect(try files(in: night.out) == night.fromScratch())
+        // Retention deletes a file: its counts stay.
+        let before = try files(in: night.out)
+        try FileManager.default.removeItem(atPath: night.logs + "/ad-server-a-20261120.jsonl.gz")
+        let afterDeletion = try night.run()
+        #expect(afterDeletion.exitStatus == .ok && afterDeletion.daysWritten.isEmpty)
+        #expect(try files(in: night.out) == before)
+        // --rebuild reads only what is there: the deleted file's counts go, with a warning.
+        let rebuilt = try night.run { $0.rebuild = true }
+        #expect(rebuilt.warnings.contains { $0.contains("ad-server-a-20261120.jsonl.gz") && $0.contains("--rebuild") })
+        #expect(try files(in: night.out) == night.fromScratch([night.logs]))
+    }
+
+    @Test func theSameContentUnderASecondNameIsCountedOnce() throws {
+        let night = Night()
+        try night.deliver(fixture: "ad-server-b-20261120.jsonl.gz")
+        _ = try night.run()
+        let before = try files(in: night.out)
+        // Rotated: copied to a second name, then the first emptied in place (copytruncate).
+        try FileManager.default.copyItem(
+            atPath: night.logs + "/ad-server-b-20261120.jsonl.gz", toPath: night.logs + "/ad-server-b-20261120.jsonl.gz.1")
+        let copied = try night.run()
+        #expect(statuses(copied)["ad-server-b-20261120.jsonl.gz.1"] == .duplicate)
+        #expect(copied.warnings.contains { $0.contains("the same content as") })
+        #expect(copied.exitStatus == .ok && copied.daysWritten.isEmpty)
+        writeFile(night.logs + "/ad-server-b-20261120.jsonl.gz", "")
+        let truncated = try night.run()
+        #expect(truncated.exitStatus == .ok)
+        #expect(try files(in: night.out) == before)
+    }
+
+    @Test func aDamagedFileCountsNothingUntilItIsWhole() throws {
+        let night = Night()
+        try night.deliver(fixture: "ad-server-a-20261120.jsonl.gz")
+        let whole = try Data(contentsOf: URL(fileURLWithPath: Self.logs + "/ad-server-e-20261122.jsonl.gz"))
+        FileManager.default.createFile(atPath: night.logs + "/ad-server-e-20261122.jsonl.gz", contents: whole.prefix(300))
+        for _ in 0..<2 {
+            let damaged = try night.run()
+            #expect(damaged.exitStatus == .dataError)
+            #expect(statuses(damaged)["ad-server-e-20261122.jsonl.gz"] == .failed)
+            #expect(try files(in: night.out) == night.fromScratch())
+        }
+        night.deliver("ad-server-e-20261122.jsonl.gz", whole)
+        let repaired = try night.run()
+        #expect(repaired.exitStatus == .ok)
+        #expect(statuses(repaired)["ad-server-e-20261122.jsonl.gz"] == .ok)
+        #expect(try files(in: night.out) == night.fromScratch())
+    }
+
+    @Test func otherOptionsAreRefusedAndANewLayoutRewritesEveryDay() throws {
+        let night = Night()
+        try night.deliver(fixture: "ad-server-a-20261120.jsonl.gz")
+        _ = try night.run()
+        let other = try night.run { $0.timeZone = "UTC" }
+        #expect(other.exitStatus == .usage)
+        #expect(other.stateError?.description.contains("--tz America/New_York, not --tz UTC") == true)
+        let days = try files(in: night.out)
+        let bom = try night.run { $0.csvStyle.byteOrderMark = true }
+        #expect(bom.exitStatus == .ok && bom.daysWritten.count == days.count)
+        #expect(try files(in: night.out).values.allSatisfy { $0.starts(with: [0xef, 0xbb, 0xbf]) })
+    }
+}
