@@ -23,8 +23,10 @@ build:
 $(TALLY): Package.swift $(shell find Sources -name '*.swift' -o -name '*.h' -o -name '*.modulemap')
 	$(SWIFT) build $(RELEASE)
 
+# ARGS: more options for tally rollup (ARGS=--rebuild after changing TZ: the state store in
+# $(OUT)/.tally holds the counts of one zone).
 rollup: $(TALLY)
-	$(TALLY) rollup $(LOGS) --out $(OUT) --tz $(ZONE) --verbose
+	$(TALLY) rollup $(LOGS) --out $(OUT) --tz $(ZONE) --verbose $(ARGS)
 
 # The results also go to .build/test-results-swift-testing.xml (JUnit XML), which CI reads.
 # Then scripts/spark_rollup.py on Spark in local mode against tally rollup (skipped, saying

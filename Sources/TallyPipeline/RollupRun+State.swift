@@ -44,6 +44,13 @@ struct StateRun {
         return unchanged
     }
 
+    /// The paths `--rebuild` made the store forget that are not among this run's inputs (after
+    /// `unchangedInputs`, which looks the inputs up): their counts are gone.
+    func forgottenAndGone() -> [String] {
+        let given = Set(stamps.values.map(\.path))
+        return store.forgotten.paths.filter { !given.contains($0) }
+    }
+
     /// The content the store has for `input`'s path, if it knows the path.
     func storedContent(of input: InputLocation) -> ContentFingerprint? {
         stamps[input].flatMap { store.paths[$0.path] }.map { ContentFingerprint(bytes: $0.fingerprint) }

@@ -151,9 +151,6 @@ public struct RollupRun: Sendable {
                 report.stateError = error
                 return report
             }
-            for path in state?.store.forgotten.paths ?? [] {
-                report.warnings.append("--rebuild: \(path) is no longer counted unless it is among this run's inputs")
-            }
         }
 
         // What runs killed outright left beside the outputs, before this run adds its own.
@@ -178,6 +175,11 @@ public struct RollupRun: Sendable {
         switch configuration.inputKind {
         case .logs:
             let unchanged = state?.unchangedInputs(expansion.inputs) ?? [:]
+            if let state {
+                for path in state.forgottenAndGone() {
+                    report.warnings.append("--rebuild: \(path) is not among the inputs: its counts are dropped")
+                }
+            }
             progress.setInputsTotal(expansion.inputs.count - unchanged.count)
             progress.setStoredBytesTotal(
                 Int(expansion.sizes.filter { unchanged[$0.key] == nil }.values.reduce(0, +)))

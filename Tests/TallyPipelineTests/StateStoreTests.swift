@@ -79,7 +79,10 @@ import Testing
     }
 
     func statuses(_ report: RunReport) -> [String: InputReport.Status] {
-        Dictionary(uniqueKeysWithValues: report.inputs.map { (URL(fileURLWithPath: $0.location.description).lastPathComponent, $0.status) })
+        Dictionary(
+            uniqueKeysWithValues: report.inputs.map {
+                (URL(fileURLWithPath: $0.location.description).lastPathComponent, $0.status)
+            })
     }
 
     @Test func newAndLateFilesAddOnlyTheirCountsAndRewriteOnlyTheirDays() throws {
@@ -98,12 +101,14 @@ import Testing
         #expect(second.exitStatus == .ok)
         #expect(statuses(second)["ad-server-a-20261120.jsonl.gz"] == .unchanged)
         #expect(statuses(second)["ad-server-c-20261121.jsonl.gz"] == .ok)
-        #expect(second.accounting.lines == second.inputs.filter { $0.status == .ok }.map(\.accounting.lines).reduce(0, +))
+        #expect(
+            second.accounting.lines == second.inputs.filter { $0.status == .ok }.map(\.accounting.lines).reduce(0, +))
         #expect(try files(in: night.out) == night.fromScratch())
         if !second.daysWritten.contains("2026-11-19.csv") { #expect(night.modified("2026-11-19.csv") == untouched) }
 
         // A late file for an old day rewrites that day alone.
-        writeFile(night.logs + "/late.jsonl", #"{"ts":"2026-11-18T12:00:00Z","event":"click","campaign_id":"4711"}"# + "\n")
+        writeFile(
+            night.logs + "/late.jsonl", #"{"ts":"2026-11-18T12:00:00Z","event":"click","campaign_id":"4711"}"# + "\n")
         night.deliver("late.jsonl", try Data(contentsOf: URL(fileURLWithPath: night.logs + "/late.jsonl")))
         let late = try night.run()
         #expect(late.daysWritten == ["2026-11-18.csv"])
@@ -144,7 +149,8 @@ import Testing
         let before = try files(in: night.out)
         // Rotated: copied to a second name, then the first emptied in place (copytruncate).
         try FileManager.default.copyItem(
-            atPath: night.logs + "/ad-server-b-20261120.jsonl.gz", toPath: night.logs + "/ad-server-b-20261120.jsonl.gz.1")
+            atPath: night.logs + "/ad-server-b-20261120.jsonl.gz",
+            toPath: night.logs + "/ad-server-b-20261120.jsonl.gz.1")
         let copied = try night.run()
         #expect(statuses(copied)["ad-server-b-20261120.jsonl.gz.1"] == .duplicate)
         #expect(copied.warnings.contains { $0.contains("the same content as") })
@@ -159,7 +165,8 @@ import Testing
         let night = Night()
         try night.deliver(fixture: "ad-server-a-20261120.jsonl.gz")
         let whole = try Data(contentsOf: URL(fileURLWithPath: Self.logs + "/ad-server-e-20261122.jsonl.gz"))
-        FileManager.default.createFile(atPath: night.logs + "/ad-server-e-20261122.jsonl.gz", contents: whole.prefix(300))
+        FileManager.default.createFile(
+            atPath: night.logs + "/ad-server-e-20261122.jsonl.gz", contents: whole.prefix(300))
         for _ in 0..<2 {
             let damaged = try night.run()
             #expect(damaged.exitStatus == .dataError)
