@@ -23,18 +23,25 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/logs"
 RANDOM=${SEED:-7}
 landed=0 late=0 next=0
+declare -A used
 
 for ((night = 1; night <= KILLS; night++)); do
     if (( next < ${#files[@]} && (night % 3 != 0 || next < 2) )); then
         cp "${files[next]}" "$work/logs/"
         next=$((next + 1))
     else
-        # A re-delivery: an hour already there, now holding itself and another hour.
+        # A re-delivery: an hour already there, now holding two hours. Each pair once: the same
+        # content under two names counts once, and the run from scratch would count it twice.
         name=$(basename "${files[RANDOM % next]}")
-        cat "${files[RANDOM % next]}" "${files[RANDOM % ${#files[@]}]}" > "$work/logs/.$name.tmp"
+        while :; do
+            a=$((RANDOM % next)) b=$((RANDOM % ${#files[@]}))
+            [[ -z ${used["$a $b"]:-} ]] && break
+        done
+        used["$a $b"]=1
+        cat "${files[a]}" "${files[b]}" > "$work/logs/.$name.tmp"
         mv "$work/logs/.$name.tmp" "$work/logs/$name"
     fi
-    delay=$(awk -v r="$RANDOM" 'BEGIN { printf "%.3f", r / 32767 * 1.5 }')
+    delay=$(printf "%d.%03d" $((RANDOM % 1500 / 1000)) $((RANDOM % 1000)))
     "$TALLY" rollup "$work/logs" --out "$work/out" --tz America/New_York 2>/dev/null &
     pid=$!
     sleep "$delay"
@@ -45,6 +52,9 @@ for ((night = 1; night <= KILLS; night++)); do
     "$TALLY" rollup "$work/logs" --out "$work/scratch" --tz America/New_York --no-state
     if ! diff -r -x .tally -x .tally.lock "$work/scratch" "$work/out" >/dev/null; then
         echo "state_kill_test: night $night (killed after $delay s): the day files differ from a run from scratch" >&2
+        diff -r -x .tally -x .tally.lock "$work/scratch" "$work/out" | head -n 20 >&2 || true
+        trap - EXIT
+        echo "state_kill_test: kept $work" >&2
         exit 1
     fi
     echo "night $night: killed after $delay s; rerun matches a run from scratch ($(ls "$work/logs" | wc -l) files)"

@@ -27,33 +27,47 @@ extension RollupTable {
     /// counters' digits.
     public func encode(into writer: inout BinaryWriter) {
         let (rows, rankOfKey) = orderedRows()
-        var keyOfRank = [UInt32](repeating: 0, count: rankOfKey.count)
-        for (id, rank) in rankOfKey.enumerated() { keyOfRank[Int(rank)] = UInt32(id) }
-        writer.append(keyOfRank.count)
-        keyValues.withStrings { strings in
-            for id in keyOfRank { writer.append(bytes: strings[id]) }
-        }
-        writer.append(rows.count)
-        var previous: Int64 = 0
-        for row in rows {
-            let rowKey = rowKeys[Int(row)]
-            let period = Int64(Self.period(of: rowKey))
-            writer.append(signed: period - previous)
-            previous = period
-            writer.append(UInt64(rankOfKey[Int(Self.keyID(of: rowKey))]))
-            for counter in 0..<counterCount { writer.append(counts[Int(row) * counterCount + counter]) }
-        }
+        encode(rows[...], rankOfKey: rankOfKey, into: &writer)
     }
 
     /// The table's rows of each local day, each encoded as `encode` would encode a table of
-    /// that day's rows alone: how the state store keeps an input's counts.
+    /// that day's rows alone: how the state store keeps an input's counts. The keys are put in
+    /// order once for all the days.
     public func encodedDays(by granularity: Granularity) -> [(day: Int32, rows: [UInt8])] {
-        rowsInOrder(by: granularity).map { day, rows in
-            let table = RollupTable(counterCount: counterCount)
-            forEachRow(rows) { period, key, counts in table.add(period: period, key: key, counts: counts) }
+        let (rows, rankOfKey) = orderedRows()
+        return days(of: rows, by: granularity).map { day, rows in
             var writer = BinaryWriter()
-            table.encode(into: &writer)
+            encode(rows, rankOfKey: rankOfKey, into: &writer)
             return (day, writer.bytes)
+        }
+    }
+
+    /// Encodes `rows`, which are in order (period, then key rank), as a table of those rows alone.
+    private func encode(_ rows: ArraySlice<UInt32>, rankOfKey: [UInt32], into writer: inout BinaryWriter) {
+        // The keys these rows use, by rank (so bytewise), and each one's index in that list.
+        let rankOfRow = rows.map { rankOfKey[Int(Self.keyID(of: rowKeys[Int($0)]))] }
+        var used = rankOfRow
+        used.sort()
+        var distinct: [UInt32] = []
+        for rank in used where distinct.last != rank { distinct.append(rank) }
+        var keyOfRank = [UInt32](repeating: 0, count: rankOfKey.count)
+        for (id, rank) in rankOfKey.enumerated() { keyOfRank[Int(rank)] = UInt32(id) }
+        var indexOfRank: [UInt32: Int] = [:]
+        indexOfRank.reserveCapacity(distinct.count)
+        for (index, rank) in distinct.enumerated() { indexOfRank[rank] = index }
+
+        writer.append(distinct.count)
+        keyValues.withStrings { strings in
+            for rank in distinct { writer.append(bytes: strings[keyOfRank[Int(rank)]]) }
+        }
+        writer.append(rows.count)
+        var previous: Int64 = 0
+        for (offset, row) in rows.enumerated() {
+            let period = Int64(Self.period(of: rowKeys[Int(row)]))
+            writer.append(signed: period - previous)
+            previous = period
+            writer.append(indexOfRank[rankOfRow[offset]]!)
+            for counter in 0..<counterCount { writer.append(counts[Int(row) * counterCount + counter]) }
         }
     }
 

@@ -94,11 +94,16 @@ public final class RollupTable: @unchecked Sendable {
     /// Rows are indices for `forEachRow(_:_:)`: 4 bytes a row, so a writer
     /// never holds a second copy of the table.
     ///
-    /// The keys are put in order once, each compared by its first eight bytes as one number and
-    /// only on a tie by all of them; the rows are then sorted as numbers, (period, key's rank).
+    /// The keys are put in order once, each compared by its first sixteen bytes as two numbers
+    /// and only on a tie by all of them; the rows are then sorted as numbers, (period, key's rank).
     /// - Complexity: O(k log k + r log r) for k keys and r rows.
     public func rowsInOrder(by granularity: Granularity = .day) -> [(day: Int32, rows: ArraySlice<UInt32>)] {
-        let rows = ArraySlice(orderedRows().rows)
+        days(of: orderedRows().rows, by: granularity)
+    }
+
+    /// `rows`, in order, cut where the local day changes.
+    func days(of rows: [UInt32], by granularity: Granularity) -> [(day: Int32, rows: ArraySlice<UInt32>)] {
+        let rows = ArraySlice(rows)
         var groups: [(day: Int32, rows: ArraySlice<UInt32>)] = []
         var start = rows.startIndex
         while start < rows.endIndex {
@@ -131,20 +136,25 @@ public final class RollupTable: @unchecked Sendable {
         keyValues.withStrings { strings in
             var keys = (0..<UInt32(keyValues.count)).map { id in
                 let bytes = strings[id]
-                // The first eight bytes, big-endian, zero-padded: ordered as the bytes are, up to ties.
-                var prefix: UInt64 = 0
-                for index in 0..<8 { prefix = prefix << 8 | UInt64(index < bytes.count ? bytes[index] : 0) }
-                return (prefix, id)
+                // The first sixteen bytes, big-endian, zero-padded: ordered as the bytes are, up to
+                // ties. Sixteen, because keys of several columns share long prefixes (a campaign
+                // and its NUL) that eight would leave to memcmp.
+                var high: UInt64 = 0
+                var low: UInt64 = 0
+                for index in 0..<8 { high = high << 8 | UInt64(index < bytes.count ? bytes[index] : 0) }
+                for index in 8..<16 { low = low << 8 | UInt64(index < bytes.count ? bytes[index] : 0) }
+                return (high, low, id)
             }
             keys.sort { a, b in
                 if a.0 != b.0 { return a.0 < b.0 }
-                let (x, y) = (strings[a.1], strings[b.1])
+                if a.1 != b.1 { return a.1 < b.1 }
+                let (x, y) = (strings[a.2], strings[b.2])
                 let common = min(x.count, y.count)
                 let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
                 return order != 0 ? order < 0 : x.count < y.count
             }
             var ranks = [UInt32](repeating: 0, count: keys.count)
-            for (rank, key) in keys.enumerated() { ranks[Int(key.1)] = UInt32(rank) }
+            for (rank, key) in keys.enumerated() { ranks[Int(key.2)] = UInt32(rank) }
             return ranks
         }
     }

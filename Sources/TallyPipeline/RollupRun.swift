@@ -102,55 +102,15 @@ public struct RollupRun: Sendable {
         // One run at a time per output folder; held until this function returns. A partial is
         // one file, replaced atomically, and map runs share folders: it takes no lock.
         if writesDays {
-            do throws(RunLock.Failure) {
-                let lock = try RunLock(directory: configuration.outputDirectory, waitSeconds: configuration.waitSeconds)
-                report.lock = lock
-                if let notLocked = lock.notLocked { report.warnings.append(notLocked) }
-            } catch {
-                switch error {
-                case .held(let pid):
-                    report.busy =
-                        "another tally run\(pid.map { " (pid \($0))" } ?? "") is writing to \(configuration.outputDirectory); "
-                        + "try again later, or give --wait SECONDS"
-                case .cannotCreate(let why):
-                    report.writeError = why
-                }
+            guard let lock = takeLock(of: configuration.outputDirectory, for: "writing to", &report) else {
                 return report
             }
+            report.lock = lock
         }
-
-        // The state store, under the output folder's lock (and its own folder's, if elsewhere).
         var state: StateRun?
         if writesDays, configuration.inputKind == .logs, let statePath = configuration.statePath {
-            let folder = AtomicFileWriter.split(statePath).directory
-            do {
-                try fileSystem.createDirectory(folder)
-            } catch {
-                report.writeError = error
-                return report
-            }
-            // The default store is in the output folder, which is locked already.
-            let outputFolder = FileIdentity(path: configuration.outputDirectory)
-            if FileIdentity(path: folder) != outputFolder, FileIdentity(path: folder + "/..") != outputFolder {
-                do throws(RunLock.Failure) {
-                    report.stateLock = try RunLock(directory: folder, waitSeconds: configuration.waitSeconds)
-                } catch {
-                    switch error {
-                    case .held(let pid):
-                        report.busy =
-                            "another tally run\(pid.map { " (pid \($0))" } ?? "") is using the state store \(statePath); "
-                            + "try again later, or give --wait SECONDS"
-                    case .cannotCreate(let why): report.writeError = why
-                    }
-                    return report
-                }
-            }
-            do throws(StoreError) {
-                state = try StateRun(path: statePath, shape: RollupShape(configuration), rebuild: configuration.rebuild)
-            } catch {
-                report.stateError = error
-                return report
-            }
+            guard let opened = openState(at: statePath, &report) else { return report }
+            state = opened
         }
 
         // What runs killed outright left beside the outputs, before this run adds its own.
@@ -258,6 +218,49 @@ public struct RollupRun: Sendable {
             if report.writeError == nil { report.writeError = error }
         }
         return report
+    }
+
+    /// The lock of `directory`, held until the report goes; nil if another run holds it or it
+    /// cannot be made, with the reason in `report`.
+    private func takeLock(of directory: String, for use: String, _ report: inout RunReport) -> RunLock? {
+        do throws(RunLock.Failure) {
+            let lock = try RunLock(directory: directory, waitSeconds: configuration.waitSeconds)
+            if let notLocked = lock.notLocked { report.warnings.append(notLocked) }
+            return lock
+        } catch {
+            switch error {
+            case .held(let pid):
+                report.busy =
+                    "another tally run\(pid.map { " (pid \($0))" } ?? "") is \(use) \(directory); "
+                    + "try again later, or give --wait SECONDS"
+            case .cannotCreate(let why): report.writeError = why
+            }
+            return nil
+        }
+    }
+
+    /// The state store at `path`, under the output folder's lock and, if it is elsewhere, its
+    /// own folder's; nil, with the reason in `report`, if it cannot be used.
+    private func openState(at path: String, _ report: inout RunReport) -> StateRun? {
+        let folder = AtomicFileWriter.split(path).directory
+        do {
+            try fileSystem.createDirectory(folder)
+        } catch {
+            report.writeError = error
+            return nil
+        }
+        // The default store is in the output folder, which is locked already.
+        let outputFolder = FileIdentity(path: configuration.outputDirectory)
+        if FileIdentity(path: folder) != outputFolder, FileIdentity(path: folder + "/..") != outputFolder {
+            guard let lock = takeLock(of: folder, for: "using the state store in", &report) else { return nil }
+            report.stateLock = lock
+        }
+        do throws(StoreError) {
+            return try StateRun(path: path, shape: RollupShape(configuration), rebuild: configuration.rebuild)
+        } catch {
+            report.stateError = error
+            return nil
+        }
     }
 
     /// The run's accounting from its inputs, and what it must warn or fail for: too many

@@ -63,4 +63,37 @@ import Testing
         #expect(reader.isAtEnd)
         #expect(again.bytes == a.bytes)
     }
+
+    @Test func eachDaysEncodingIsThatOfATableOfItsRowsAlone() throws {
+        var random = SplitMix(seed: 5)
+        let whole = RollupTable(counterCount: 3)
+        var byDay: [Int32: RollupTable] = [:]
+        for _ in 0..<3000 {
+            let hour = Period.hour(
+                localHour: Int64.random(in: 490_000..<490_100, using: &random), offsetSeconds: -14_400)
+            let key = Array("k\(Int.random(in: 0..<200, using: &random))\u{0}x".utf8)
+            let counter = Int.random(in: 0..<3, using: &random)
+            let day = Period.day(of: hour, .hour)
+            let ofDay = byDay[day] ?? RollupTable(counterCount: 3)
+            byDay[day] = ofDay
+            for table in [whole, ofDay] {
+                key.withUnsafeBytes { table.add(period: hour, key: $0, counter: counter) }
+            }
+        }
+        let days = whole.encodedDays(by: .hour)
+        #expect(days.count > 1)
+        let merged = RollupTable(counterCount: 3)
+        for (day, bytes) in days {
+            var alone = BinaryWriter()
+            try #require(byDay[day]).encode(into: &alone)
+            #expect(bytes == alone.bytes, "day \(day)")
+            var reader = BinaryReader(bytes)
+            merged.merge(try RollupTable.decode(from: &reader, counterCount: 3))
+        }
+        var a = BinaryWriter()
+        var b = BinaryWriter()
+        whole.encode(into: &a)
+        merged.encode(into: &b)
+        #expect(a.bytes == b.bytes)
+    }
 }
