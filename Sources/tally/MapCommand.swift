@@ -15,17 +15,8 @@ struct MapCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Log files, directories, or - for standard input.", valueName: "INPUT"))
-    var inputs: [String] = []
-
-    @OptionGroup(title: "Input")
-    var input: InputOptions
-
-    @OptionGroup(title: "Rows")
-    var rows: RowOptions
-
-    @OptionGroup(title: "Checks")
-    var checks: CheckOptions
+    @OptionGroup
+    var logs: LogOptions
 
     @Option(help: ArgumentHelp("The partial rollup file to write (replaced atomically).", valueName: "FILE"))
     var partial: String
@@ -36,20 +27,13 @@ struct MapCommand: ParsableCommand {
     @OptionGroup(title: "Report")
     var report: ReportOptions
 
-    @OptionGroup
-    var workers: WorkerOptions
-
     func validate() throws {
         guard partial != "-" else { throw ValidationError("--partial must name a file, not standard output.") }
-        try StandardInputCheck.validate(inputs)
     }
 
     func run() throws {
-        var configuration = RunConfiguration(inputs: inputs.isEmpty ? ["-"] : inputs, partialPath: partial)
-        workers.apply(to: &configuration)
-        input.apply(to: &configuration)
-        rows.apply(to: &configuration)
-        checks.apply(to: &configuration)
+        var configuration = RunConfiguration(inputs: logs.named, partialPath: partial)
+        logs.apply(to: &configuration)
         report.apply(to: &configuration)
         configuration.rejectsPath = rejects.rejects
         try RunDriver.execute(configuration, report: report)
