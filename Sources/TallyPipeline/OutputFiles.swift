@@ -38,6 +38,7 @@ struct OutputFiles {
             case "--rejects": RejectsFile.isRejectsFile(file.path)
             case "--metrics": RunReport.isMetricsFile(file.path)
             case "--partial": FileHead.read(file.path, upTo: PartialRollup.magic.count) == PartialRollup.magic
+            case "--combined": Self.isRollupCSV(file.path)
             default: false
             }
         }.map(\.path)
@@ -106,6 +107,14 @@ struct OutputFiles {
         }
 
         var name: String { rest.last ?? "" }
+    }
+
+    /// Whether the file at `path` starts as a day file does (a byte order mark or not, then
+    /// `date,`): a combined file tally wrote.
+    static func isRollupCSV(_ path: String) -> Bool {
+        guard var head = FileHead.read(path, upTo: 8) else { return false }
+        if head.starts(with: CSVStyle.byteOrderMarkBytes) { head.removeFirst(CSVStyle.byteOrderMarkBytes.count) }
+        return head.starts(with: Array("date,".utf8))
     }
 
     /// `YYYY-MM-DD.csv`, the names of day files.

@@ -74,6 +74,7 @@ public struct RollupRun: Sendable {
             files: [
                 ("--summary-json", configuration.summaryPath), ("--rejects", configuration.rejectsPath),
                 ("--metrics", configuration.metricsPath), ("--partial", configuration.partialPath),
+                ("--combined", configuration.combinedPath),
             ]
             .compactMap { option, path in path.map { OutputFiles.Named(option: option, path: $0) } })
         do throws(OutputFiles.Problem) {
@@ -188,7 +189,9 @@ public struct RollupRun: Sendable {
                 do throws(StoreError) {
                     let days = try state.commit(partial.inputs, rows: newRows, style: configuration.csvStyle.stateKey)
                     let counted = Set(partial.inputs.filter { $0.status == .ok }.compactMap(\.fingerprint))
-                    try state.addContributions(to: partial.table, days: days, excluding: counted)
+                    // The combined file holds every day, so the table must too.
+                    let needed = configuration.combinedPath == nil ? days : try state.store.countedDays()
+                    try state.addContributions(to: partial.table, days: needed, excluding: counted)
                     dirty = days
                 } catch {
                     report.stateError = error
@@ -196,7 +199,12 @@ public struct RollupRun: Sendable {
             }
             if report.stateError == nil {
                 do {
-                    try writer.write(partial.table, to: configuration.outputDirectory) { report.daysWritten.append($0) }
+                    try writer.write(partial.table, to: configuration.outputDirectory, days: dirty.map(Set.init)) {
+                        report.daysWritten.append($0)
+                    }
+                    if let combined = configuration.combinedPath {
+                        try writer.writeCombined(partial.table, to: combined)
+                    }
                     if let dirty {
                         // A day whose counts all went (a file re-delivered without them): its file goes too.
                         let emptied = Set(dirty).subtracting(partial.table.days(by: partial.shape.granularity))

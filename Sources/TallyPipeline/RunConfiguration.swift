@@ -42,6 +42,9 @@ public struct RunConfiguration: Sendable {
     /// A run with no input, or whose lines were all rejected or ignored, succeeds instead of
     /// failing with 66 or 65 (see `RunReport.Drift`).
     public var allowEmpty = false
+    /// If set, every row of every day is also written to this one CSV file (`--combined`), laid
+    /// out as the day files are.
+    public var combinedPath: String?
     /// How the day files are laid out (a byte order mark, CRLF); the default is LF, no mark.
     public var csvStyle = CSVStyle()
     /// How long to wait for another run that holds the output folder's lock; 0 to give up at once.

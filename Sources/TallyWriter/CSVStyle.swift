@@ -53,5 +53,5 @@ public struct CSVStyle: Sendable, Equatable {
         self.ratios = ratios
     }
 
-    static let byteOrderMarkBytes: [UInt8] = [0xef, 0xbb, 0xbf]
+    public static let byteOrderMarkBytes: [UInt8] = [0xef, 0xbb, 0xbf]
 }

@@ -13,8 +13,21 @@ public enum DailyCSV {
         date: CivilDate, rollup: RollupTable, rows: ArraySlice<UInt32>, columns: RowColumns,
         style: CSVStyle = CSVStyle()
     ) -> [UInt8] {
-        var out = style.byteOrderMark ? CSVStyle.byteOrderMarkBytes : []
-        out += header(columns, style)
+        var out = head(columns, style)
+        appendRows(date: date, rollup: rollup, rows: rows, columns: columns, style: style, to: &out)
+        return out
+    }
+
+    /// What starts every file: the byte order mark if asked for, and the header.
+    public static func head(_ columns: RowColumns, _ style: CSVStyle) -> [UInt8] {
+        (style.byteOrderMark ? CSVStyle.byteOrderMarkBytes : []) + header(columns, style)
+    }
+
+    /// Appends the records of `rows` of `date` to `out`.
+    public static func appendRows(
+        date: CivilDate, rollup: RollupTable, rows: ArraySlice<UInt32>, columns: RowColumns, style: CSVStyle,
+        to out: inout [UInt8]
+    ) {
         out.reserveCapacity(out.count + rows.count * (32 + 16 * columns.keyHeaders.count))
         let dateBytes = Array(date.description.utf8)
         let keyColumns = columns.keyHeaders.count
@@ -41,7 +54,6 @@ public enum DailyCSV {
             }
             endRecord(&out, style)
         }
-        return out
     }
 
     /// Appends `value` in decimal: a day file is mostly counts, and this keeps them from

@@ -12,15 +12,16 @@ public struct DailyCSVWriter: Sendable {
         writer = AtomicFileWriter(fileSystem: fileSystem)
     }
 
-    /// Writes every day of `rollup` into `directory`.
+    /// Writes every day of `rollup` into `directory`, or only those of `days`.
     /// - Parameter replaced: receives the name of each file as it replaces the old one, in day
     ///   order; when a rename fails part way, the files named so far are the new ones.
-    public func write(_ rollup: RollupTable, to directory: String, replaced: (String) -> Void = { _ in })
-        throws(WriteError)
-    {
+    public func write(
+        _ rollup: RollupTable, to directory: String, days: Set<Int32>? = nil, replaced: (String) -> Void = { _ in }
+    ) throws(WriteError) {
         let columns = self.columns
         let style = self.style
-        let files = rollup.rowsInOrder(by: columns.granularity).map { day, rows in
+        let files = rollup.rowsInOrder(by: columns.granularity).filter { days?.contains($0.day) ?? true }.map {
+            day, rows in
             let date = CivilDate(daysSinceEpoch: day)
             return (
                 name: "\(date).csv",
@@ -30,6 +31,35 @@ public struct DailyCSVWriter: Sendable {
             )
         }
         try writer.replace(files, in: directory, replaced: replaced)
+    }
+
+    /// Writes every row of `rollup` to the one file `path`, a header then each day's records in
+    /// date then key order (`--combined`, for a pivot table), replaced atomically; a day at a
+    /// time in memory.
+    public func writeCombined(_ rollup: RollupTable, to path: String) throws(WriteError) {
+        let (directory, name) = AtomicFileWriter.split(path)
+        let columns = self.columns
+        let style = self.style
+        let days = rollup.rowsInOrder(by: columns.granularity)
+        try writer.replace(
+            [
+                (
+                    name,
+                    { (sink: AtomicFileWriter.Sink) throws(WriteError) in
+                        func send(_ bytes: [UInt8]) throws(WriteError) {
+                            try bytes.withUnsafeBytes { raw in Result { () throws(WriteError) in try sink(raw) } }.get()
+                        }
+                        try send(DailyCSV.head(columns, style))
+                        for (day, rows) in days {
+                            var out: [UInt8] = []
+                            DailyCSV.appendRows(
+                                date: CivilDate(daysSinceEpoch: day), rollup: rollup, rows: rows, columns: columns,
+                                style: style, to: &out)
+                            try send(out)
+                        }
+                    }
+                )
+            ], in: directory)
     }
 
     /// Removes the day files of `days` from `directory`, where there are any: days that have no

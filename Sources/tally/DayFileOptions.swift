@@ -12,6 +12,17 @@ struct DayFileOptions: ParsableArguments {
     @Flag(help: "Add ctr (clicks / impressions) and view_rate (video_views / impressions) columns.")
     var ratios = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Also write every row of every day to FILE, one CSV in date then key order (for a pivot table).",
+            valueName: "FILE"))
+    var combined: String?
+
+    func apply(to configuration: inout RunConfiguration) {
+        configuration.csvStyle = csvStyle
+        configuration.combinedPath = combined
+    }
+
     var csvStyle: CSVStyle {
         CSVStyle(byteOrderMark: bom, crlf: crlf, ratios: ratios ? RunConfiguration.standardRatios : [])
     }

@@ -42,6 +42,9 @@ struct MergeCommand: ParsableCommand {
             throw ValidationError("Give one of --out DIR (day files) and --partial FILE (a merged partial).")
         }
         guard partial != "-" else { throw ValidationError("--partial must name a file, not standard output.") }
+        if partial != nil, days.bom || days.crlf || days.ratios || days.combined != nil {
+            throw ValidationError("--bom, --crlf, --ratios and --combined are for day files (--out), not a partial.")
+        }
         guard !partials.isEmpty else { throw ValidationError("No PARTIAL given.") }
     }
 
@@ -56,7 +59,7 @@ struct MergeCommand: ParsableCommand {
         configuration.waitSeconds = lock.wait
         checks.apply(to: &configuration)
         report.apply(to: &configuration)
-        configuration.csvStyle = days.csvStyle
+        days.apply(to: &configuration)
         try RunDriver.execute(configuration, report: report)
     }
 }

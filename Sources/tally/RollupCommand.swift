@@ -40,7 +40,7 @@ struct RollupCommand: ParsableCommand {
         logs.apply(to: &configuration)
         report.apply(to: &configuration)
         configuration.rejectsPath = rejects.rejects
-        configuration.csvStyle = days.csvStyle
+        days.apply(to: &configuration)
         stateOptions.apply(to: &configuration)
         try RunDriver.execute(configuration, report: report)
     }

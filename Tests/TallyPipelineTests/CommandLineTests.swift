@@ -588,6 +588,10 @@ extension CommandLineTests {
             try runTally(["merge"] + partials + ["--out", directory + "/x", "--partial", directory + "/y"]).status == 64
         )
         #expect(try runTally(["map", logs, "--partial", "-"]).status == 64)
+        #expect(
+            try runTally(["merge"] + partials + ["--partial", directory + "/p", "--combined", directory + "/c.csv"])
+                .status
+                == 64)
 
         // Refused with one line naming the file, and no day file written.
         let twice = try runTally(["merge", partials[0], partials[0], "--out", directory + "/refused"])

@@ -193,3 +193,25 @@ import Testing
         #expect(try files(in: night.out).values.allSatisfy { $0.starts(with: [0xef, 0xbb, 0xbf]) })
     }
 }
+
+extension StateStoreTests {
+    /// `--combined`: the day files' records in one file under one header, every day the store
+    /// holds, also those this run did not touch.
+    @Test func theCombinedFileHoldsEveryDayOfTheStore() throws {
+        let night = Night()
+        try night.deliver(fixture: "ad-server-a-20261120.jsonl.gz")
+        _ = try night.run()
+        try night.deliver(fixture: "ad-server-e-20261122.jsonl.gz")
+        let combined = night.out + "-all.csv"
+        let second = try night.run {
+            $0.combinedPath = combined
+            $0.csvStyle = CSVStyle(byteOrderMark: true, crlf: true)
+        }
+        #expect(second.exitStatus == .ok)
+        let days = try files(in: night.out).sorted { $0.key < $1.key }.map(\.value)
+        var expected = Data(days[0].prefix { $0 != 0x0a }) + Data([0x0a])
+        for day in days { expected += day.drop { $0 != 0x0a }.dropFirst() }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: combined)) == expected)
+        #expect(expected.starts(with: [0xef, 0xbb, 0xbf]) && days.count > 2)
+    }
+}
