@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // SHA-256 for input fingerprints (BoringSSL's, which uses the CPU's SHA instructions).
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        // RFC 4180 reading for --campaigns files.
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         .systemLibrary(
@@ -47,7 +49,11 @@ let package = Package(
         .target(name: "TallyParser", dependencies: ["CTallyKernels", "TallyBytes"]),
         .target(name: "TallyAggregator", dependencies: ["CTallyKernels", "TallyBytes"]),
         // The writer uses zlib too, to compress the rejected-lines file.
-        .target(name: "TallyWriter", dependencies: ["TallyAggregator", "CZlib", "TallyPaths", "TallyBytes"]),
+        .target(
+            name: "TallyWriter",
+            dependencies: [
+                "TallyAggregator", "CZlib", "TallyPaths", "TallyBytes", .product(name: "CSV", package: "CSV.swift"),
+            ]),
         // What every run so far contributed, per input and day (the nightly state store).
         .target(name: "TallyStore", dependencies: ["CSQLite", "TallyPaths"]),
         .target(

@@ -44,19 +44,7 @@ extension PartialRollup {
     /// The whole content of a partial file (or of standard input).
     private static func bytes(of location: InputLocation) throws(FileError) -> [UInt8] {
         do throws(InputError) {
-            let source =
-                switch location {
-                case .file(let path): try FileDescriptorSource(path: path)
-                case .standardInput: FileDescriptorSource(fd: 0, closesOnDeinit: false)
-                }
-            var bytes: [UInt8] = []
-            let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-            defer { chunk.deallocate() }
-            while true {
-                let n = try source.read(into: chunk)
-                if n == 0 { return bytes }
-                bytes += chunk[..<n]
-            }
+            return try location.wholeContents()
         } catch {
             throw .unreadable(error)
         }

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Synchronization
 import TallyAggregator
+import TallyBytes
 import TallyParser
 import TallyReader
 import TallyStore
@@ -36,6 +37,8 @@ public struct RollupRun: Sendable {
         case zoneWithoutHours(String)
         /// An output is an input, another output, or a day file.
         case outputCollision(String)
+        /// The `--campaigns` file cannot be read or used.
+        case campaigns(String)
 
         public var description: String {
             switch self {
@@ -43,7 +46,7 @@ public struct RollupRun: Sendable {
             case .zoneWithoutHours(let zone):
                 "the time zone '\(zone)' has an offset that is not a whole number of quarter hours, "
                     + "which an hourly rollup cannot label"
-            case .outputCollision(let why): why
+            case .outputCollision(let why), .campaigns(let why): why
             }
         }
     }
@@ -65,6 +68,12 @@ public struct RollupRun: Sendable {
         else { throw .unknownTimeZone(configuration.timeZone) }
         if configuration.inputKind == .logs, configuration.granularity == .hour, !calendar.hasQuarterHourOffsets {
             throw .zoneWithoutHours(configuration.timeZone)
+        }
+        let names = try campaignNames()
+        if let names, configuration.inputKind == .logs, !configuration.keyColumns.columns.contains(.campaign) {
+            throw .campaigns(
+                "--campaigns names campaigns, and --by \(configuration.keyColumns.names.joined(separator: ",")) has none"
+            )
         }
 
         var report = RunReport()
@@ -167,6 +176,12 @@ public struct RollupRun: Sendable {
                 return report
             }
             report.timeZone = partial.shape.timeZone
+            if names != nil, !partial.shape.keyColumns.columns.contains(.campaign) {
+                report.refusal = PartialRollup.Refusal(
+                    description: "--campaigns names campaigns, and these partials have no campaign column",
+                    exitStatus: .usage)
+                return report
+            }
         }
         report.inputs = partial.inputs
         conclude(&report)
@@ -180,14 +195,20 @@ public struct RollupRun: Sendable {
                 report.writeError = error
             }
         } else {
-            let columns = RowColumns(
+            var columns = RowColumns(
                 granularity: partial.shape.granularity, keyHeaders: partial.shape.keyColumns.headers,
                 counterNames: EventKind.allCases.map(\.name))
+            if let names {
+                // (Partials merged without a campaign column are refused above.)
+                columns.campaignNames = names
+                columns.campaignColumn = partial.shape.keyColumns.columns.firstIndex(of: .campaign) ?? 0
+            }
             let writer = DailyCSVWriter(columns: columns, style: configuration.csvStyle, fileSystem: fileSystem)
             var dirty: [Int32]?
             if let state {
                 do throws(StoreError) {
-                    let days = try state.commit(partial.inputs, rows: newRows, style: configuration.csvStyle.stateKey)
+                    let style = configuration.csvStyle.stateKey + (names.map { " campaigns=\($0.digest)" } ?? "")
+                    let days = try state.commit(partial.inputs, rows: newRows, style: style)
                     let counted = Set(partial.inputs.filter { $0.status == .ok }.compactMap(\.fingerprint))
                     // The combined file holds every day, so the table must too.
                     let needed = configuration.combinedPath == nil ? days : try state.store.countedDays()
@@ -201,6 +222,11 @@ public struct RollupRun: Sendable {
                 do {
                     try writer.write(partial.table, to: configuration.outputDirectory, days: dirty.map(Set.init)) {
                         report.daysWritten.append($0)
+                    }
+                    if let names {
+                        report.unnamedCampaigns = Self.unnamed(
+                            in: partial.table, column: columns.campaignColumn, keyColumns: columns.keyHeaders.count,
+                            names: names)
                     }
                     if let combined = configuration.combinedPath {
                         try writer.writeCombined(partial.table, to: combined)
@@ -226,6 +252,36 @@ public struct RollupRun: Sendable {
             if report.writeError == nil { report.writeError = error }
         }
         return report
+    }
+
+    /// The `--campaigns` file's names, if one is given.
+    private func campaignNames() throws(ConfigurationError) -> CampaignNames? {
+        guard let path = configuration.campaignsPath else { return nil }
+        let bytes: [UInt8]
+        do throws(InputError) {
+            bytes = try InputLocation.file(path).wholeContents()
+        } catch {
+            throw .campaigns("--campaigns \(path): \(error)")
+        }
+        do throws(CampaignNames.Problem) {
+            return try CampaignNames(
+                contents: bytes, path: path, digest: bytes.withUnsafeBytes { ContentFingerprint(of: $0) }.description)
+        } catch {
+            throw .campaigns(error.description)
+        }
+    }
+
+    /// How many distinct campaigns of `table`'s rows `names` has no name for.
+    private static func unnamed(in table: RollupTable, column: Int, keyColumns: Int, names: CampaignNames) -> Int {
+        var missing: Set<[UInt8]> = []
+        for id in 0..<UInt32(table.keyValues.count) {
+            table.keyValues.withBytes(of: id) { key in
+                KeyTuple.forEachColumn(of: key, columns: keyColumns) { index, cell in
+                    if index == column, !names.contains(cell) { missing.insert(Array(cell)) }
+                }
+            }
+        }
+        return missing.count
     }
 
     /// The lock of `directory`, held until the report goes; nil if another run holds it or it

@@ -42,6 +42,8 @@ public struct RunConfiguration: Sendable {
     /// A run with no input, or whose lines were all rejected or ignored, succeeds instead of
     /// failing with 66 or 65 (see `RunReport.Drift`).
     public var allowEmpty = false
+    /// If set, a CSV file of campaign names (`--campaigns`), shown beside the campaign ids.
+    public var campaignsPath: String?
     /// If set, every row of every day is also written to this one CSV file (`--combined`), laid
     /// out as the day files are.
     public var combinedPath: String?

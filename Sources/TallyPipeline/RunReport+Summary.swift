@@ -31,6 +31,7 @@ extension RunReport {
             ignoredTypes: accounting.ignoredTypes.isEmpty ? nil : ignoredTypesShown,
             tallyVersion: RollupRun.version, timeZone: timeZone,
             started: started.formatted(.iso8601), finished: finished.formatted(.iso8601),
+            unnamedCampaigns: unnamedCampaigns,
             outputError: writeError.map { SystemPath.displayed($0.description) },
             warnings: warnings.isEmpty ? nil : warnings.map(SystemPath.displayed))
         let encoder = JSONEncoder()
@@ -103,6 +104,9 @@ extension RunReport {
                 "tally: ignored: "
                     + byCount.map { "\($0.value) \($0.key.isEmpty ? "\"\"" : $0.key)" }.joined(separator: ", "))
         }
+        if let unnamedCampaigns, unnamedCampaigns > 0 {
+            lines.append("tally: \(unnamedCampaigns) campaign(s) of the rows written have no name in --campaigns")
+        }
         if let partialWritten {
             lines.append("tally: wrote the partial rollup \(partialWritten)")
         } else {
@@ -156,6 +160,7 @@ struct Summary: Encodable {
     let timeZone: String
     let started: String
     let finished: String
+    let unnamedCampaigns: Int?
     let outputError: String?
     let warnings: [String]?
 
@@ -170,5 +175,6 @@ struct Summary: Encodable {
         case ignoredTypes = "ignored_types"
         case tallyVersion = "tally_version"
         case timeZone = "time_zone"
+        case unnamedCampaigns = "unnamed_campaigns"
     }
 }

@@ -14,6 +14,8 @@ public struct RunReport: Sendable {
     public var daysWritten: [String] = []
     /// The partial rollup file written, if the run writes one.
     public var partialWritten: String?
+    /// With `--campaigns`: how many distinct campaigns of the rows written have no name there.
+    public var unnamedCampaigns: Int?
     /// Why a merge read no partial at all: one could not be read or merged.
     public var refusal: PartialRollup.Refusal?
     /// Why the state store could not be used; no day file is written then (or, if it failed

@@ -39,9 +39,12 @@ public enum DailyCSV {
                 out.append(ASCII.comma)
                 out.append(contentsOf: RowColumns.utcOffsetText(minutes: Period.utcOffsetMinutes(period)).utf8)
             }
-            KeyTuple.forEachColumn(of: key, columns: keyColumns) { _, cell in
+            KeyTuple.forEachColumn(of: key, columns: keyColumns) { column, cell in
                 out.append(ASCII.comma)
                 CSVField.append(cell, to: &out)
+                if column == columns.campaignColumn, let names = columns.campaignNames {
+                    names.appendCells(for: cell, to: &out, comma: ASCII.comma)
+                }
             }
             for count in counts {
                 out.append(ASCII.comma)
@@ -87,7 +90,7 @@ public enum DailyCSV {
     private static func header(_ columns: RowColumns, _ style: CSVStyle) -> [UInt8] {
         var names = ["date"]
         if columns.granularity == .hour { names += ["hour", "utc_offset"] }
-        names += columns.keyHeaders + columns.counterNames + style.ratios.map(\.name)
+        names += columns.keyAndNameHeaders + columns.counterNames + style.ratios.map(\.name)
         var out: [UInt8] = []
         for (index, name) in names.enumerated() {
             if index > 0 { out.append(ASCII.comma) }

@@ -7,12 +7,23 @@ public struct RowColumns: Sendable, Equatable {
     /// The header of each key column, in the key's order (`campaign_id` by default).
     public var keyHeaders: [String]
     public var counterNames: [String]
+    /// Names shown after the key column `campaignColumn` (`--campaigns`), if any.
+    public var campaignNames: CampaignNames?
+    public var campaignColumn = 0
 
     public init(granularity: Granularity = .day, keyHeaders: [String] = ["campaign_id"], counterNames: [String]) {
         precondition(!keyHeaders.isEmpty, "a row has at least one key column")
         self.granularity = granularity
         self.keyHeaders = keyHeaders
         self.counterNames = counterNames
+    }
+
+    /// The headers of the key columns and of the names after the campaign's.
+    var keyAndNameHeaders: [String] {
+        guard let campaignNames else { return keyHeaders }
+        var headers = keyHeaders
+        headers.insert(contentsOf: campaignNames.headers, at: campaignColumn + 1)
+        return headers
     }
 
     /// The UTC offset as a cell: `UTC-04:00`, `UTC+05:45`. Not the bare ISO `-04:00`: a cell

@@ -18,9 +18,16 @@ struct DayFileOptions: ParsableArguments {
             valueName: "FILE"))
     var combined: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "A CSV of campaign_id,name[,advertiser]: adds campaign_name (and advertiser) after the campaign's id.",
+            valueName: "FILE"))
+    var campaigns: String?
+
     func apply(to configuration: inout RunConfiguration) {
         configuration.csvStyle = csvStyle
         configuration.combinedPath = combined
+        configuration.campaignsPath = campaigns
     }
 
     var csvStyle: CSVStyle {

@@ -215,3 +215,32 @@ extension StateStoreTests {
         #expect(expected.starts(with: [0xef, 0xbb, 0xbf]) && days.count > 2)
     }
 }
+
+extension StateStoreTests {
+    /// `--campaigns`: names beside the ids; other names rewrite every day the store holds.
+    @Test func newCampaignNamesRewriteEveryDay() throws {
+        let night = Night()
+        try night.deliver(fixture: "ad-server-a-20261120.jsonl.gz")
+        try night.deliver(fixture: "ad-server-e-20261122.jsonl.gz")
+        let names = night.out + "-names.csv"
+        writeFile(names, "campaign_id,name\n4711,Winter sale\n")
+        let first = try night.run { $0.campaignsPath = names }
+        #expect(first.exitStatus == .ok && first.unnamedCampaigns == 7)
+        let days = try files(in: night.out)
+        #expect(days.values.allSatisfy { String(decoding: $0, as: UTF8.self).contains(",4711,Winter sale,") })
+        writeFile(names, "campaign_id,name\n4711,Spring sale\n")
+        let renamed = try night.run { $0.campaignsPath = names }
+        #expect(renamed.daysWritten.count == days.count && renamed.accounting.lines == 0)
+        #expect(
+            try files(in: night.out).values.allSatisfy {
+                String(decoding: $0, as: UTF8.self).contains(",4711,Spring sale,")
+            })
+        // Without a campaign among the key columns, there is nothing to name.
+        #expect(throws: RollupRun.ConfigurationError.self) {
+            try night.run {
+                $0.campaignsPath = names
+                $0.keyColumns = try! KeyColumns(names: ["country"])
+            }
+        }
+    }
+}

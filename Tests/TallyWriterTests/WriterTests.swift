@@ -266,3 +266,44 @@ extension RatioTests {
                 == "date,campaign_id,a,b,c,ctr\n2026-11-21,c,3,1,2,0.333333\n2026-11-21,none,0,1,0,\n")
     }
 }
+
+@Suite struct CampaignNamesTests {
+    func names(_ text: String) throws(CampaignNames.Problem) -> CampaignNames {
+        try CampaignNames(contents: Array(text.utf8), path: "c.csv", digest: "d")
+    }
+
+    @Test func namesAreMatchedByIdAndGuardedLikeEveryCell() throws {
+        let names = try names("\u{FEFF}campaign_id,name,advertiser\r\n0042,\"Winter, sale\",Acme\r\n=1+1,-x,\n")
+        var columns = RowColumns(keyHeaders: ["country", "campaign_id"], counterNames: ["impressions"])
+        columns.campaignNames = names
+        columns.campaignColumn = 1
+        let table = RollupTable(counterCount: 1)
+        for key in ["US\u{0}0042", "US\u{0}=1+1", "FR\u{0}7"] {
+            Array(key.utf8).withUnsafeBytes { table.add(period: 20_000, key: $0, counter: 0) }
+        }
+        let (day, rows) = try #require(table.rowsInOrder().first)
+        let text = String(
+            decoding: DailyCSV.render(
+                date: CivilDate(daysSinceEpoch: day), rollup: table, rows: rows, columns: columns),
+            as: UTF8.self)
+        #expect(
+            text == """
+                date,country,campaign_id,campaign_name,advertiser,impressions
+                2024-10-04,FR,7,,,1
+                2024-10-04,US,0042,"Winter, sale",Acme,1
+                2024-10-04,US,"'=1+1","'-x",,1
+
+                """)
+    }
+
+    @Test func aFileThatCannotBeTrustedIsRefused() {
+        for text in [
+            "", "id,name\n1,a\n", "campaign_id,name\n1,a\n1,b\n", "campaign_id,name\n1\n", "campaign_id,name\n,a\n",
+        ] {
+            #expect(throws: CampaignNames.Problem.self, "\(text)") { try names(text) }
+        }
+        #expect(throws: CampaignNames.Problem.self) {
+            try CampaignNames(contents: [0x63, 0xff], path: "c.csv", digest: "d")
+        }
+    }
+}
