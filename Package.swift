@@ -37,11 +37,7 @@ let package = Package(
         .target(name: "TallyPaths"),
         // The bytes the code names (ASCII.quote, ASCII.newline, ...), in one place.
         .target(name: "TallyBytes"),
-        .target(
-            name: "TallyReader",
-            dependencies: [
-                "CZlib", "CIsal", "CTallyKernels", "TallyPaths", .product(name: "Crypto", package: "swift-crypto"),
-            ]),
+        .target(name: "TallyReader", dependencies: ["CZlib", "CIsal", "CTallyKernels", "TallyPaths"]),
         // What Swift cannot express: AVX2 and carry-less multiply chosen at run time, a prefetch
         // (see tally_kernels.h).
         // DWARF 4, which valgrind 3.19 (Debian 12's, used to count instructions) can read.
@@ -60,7 +56,7 @@ let package = Package(
             name: "TallyPipeline",
             dependencies: [
                 "TallyReader", "TallyParser", "TallyAggregator", "TallyWriter", "TallyStore", "TallyPaths",
-                "TallyBytes",
+                "TallyBytes", .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(

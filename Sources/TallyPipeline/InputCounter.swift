@@ -21,11 +21,14 @@ struct InputCounter {
         -> (InputReport, CountingTable?, RejectsFile.Part?)
     {
         var report = InputReport(location: location, status: .ok)
+        // A partial rollup and the state store know inputs by their content.
+        let hasher =
+            configuration.partialPath != nil || configuration.statePath != nil ? ContentFingerprint.Hasher() : nil
         let opened: OpenedInput
         do {
             opened = try InputOpener.open(
                 location, inflater: configuration.inflater, onRead: progress.readStored,
-                fingerprint: configuration.partialPath != nil || configuration.statePath != nil)
+                storedBytes: hasher.map { hasher in { hasher.update($0) } })
         } catch {
             report.status = .failed
             report.error = error
@@ -34,7 +37,7 @@ struct InputCounter {
         report.compression = opened.compression
         if opened.isEmpty {
             report.status = .empty
-            report.fingerprint = opened.fingerprint
+            report.fingerprint = hasher?.finish()
             return (report, nil, nil)
         }
         let counts = CountingTable(counterCount: EventKind.allCases.count)
@@ -95,7 +98,7 @@ struct InputCounter {
         if decodedBytes == 0 { report.status = .empty }
         report.format = parser.format
         report.warnings = parser.headerProblems
-        report.fingerprint = opened.fingerprint
+        report.fingerprint = hasher?.finish()
         rejected?.finish()
         return (report, counts, rejected)
     }

@@ -11,9 +11,9 @@ public final class FileDescriptorSource: ByteSource {
     private var pushedBack: [UInt8] = []
     /// Told how many bytes each read(2) gave, for a progress display.
     var onRead: (@Sendable (Int) -> Void)?
-    /// If set, every byte read from the descriptor, once and in order (pushed-back bytes are
-    /// not read again), for the input's fingerprint.
-    var hasher: ContentFingerprint.Hasher?
+    /// If set, given every byte read from the descriptor, once and in order (pushed-back bytes
+    /// are not given again): for a fingerprint of the input's stored bytes.
+    var onBytes: ((UnsafeRawBufferPointer) -> Void)?
 
     /// Whether the descriptor is a regular file, whose size says how much there is to read (a
     /// pipe's, `<(zcat ...)`, says 0).
@@ -62,7 +62,7 @@ public final class FileDescriptorSource: ByteSource {
             let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
             if n >= 0 {
                 onRead?(n)
-                if hasher != nil { hasher!.update(UnsafeRawBufferPointer(rebasing: buffer[..<n])) }
+                onBytes?(UnsafeRawBufferPointer(rebasing: buffer[..<n]))
                 return n
             }
             let code = errno

@@ -35,13 +35,6 @@ public struct OpenedInput {
     public let compression: Compression
     /// The input had zero bytes (which is reported, and is not an error).
     public let isEmpty: Bool
-    fileprivate let raw: FileDescriptorSource
-
-    /// The fingerprint of the input's stored bytes, if it was opened with `fingerprint: true`
-    /// and `source` has been read to its end (returned 0): before that it would be of a part.
-    public var fingerprint: ContentFingerprint? {
-        raw.hasher?.finish()
-    }
 }
 
 /// Opens inputs and puts the right decoder in front of them.
@@ -49,10 +42,12 @@ public enum InputOpener {
     /// - Parameters:
     ///   - inflater: what inflates a gzip input; it must be available.
     ///   - onRead: told how many bytes of a file are read as stored, each time (for progress).
-    ///   - fingerprint: hash the stored bytes as they are read (`OpenedInput.fingerprint`).
+    ///   - storedBytes: given every byte of the input as stored, once and in order, as the
+    ///     source reads them (on the thread that reads it), for a fingerprint; all of them once
+    ///     the source has returned 0.
     public static func open(
         _ location: InputLocation, inflater: Inflater = .zlib, onRead: (@Sendable (Int) -> Void)? = nil,
-        fingerprint: Bool = false
+        storedBytes: ((UnsafeRawBufferPointer) -> Void)? = nil
     ) throws(InputError) -> OpenedInput {
         let raw: FileDescriptorSource
         switch location {
@@ -62,15 +57,15 @@ public enum InputOpener {
             if raw.isRegularFile { raw.onRead = onRead }
         case .standardInput: raw = FileDescriptorSource(fd: STDIN_FILENO, closesOnDeinit: false)
         }
-        if fingerprint { raw.hasher = ContentFingerprint.Hasher() }
+        raw.onBytes = storedBytes
         let head = try raw.readUpTo(Compression.longestMagic)
         raw.pushBack(head)
         if head.isEmpty {
-            return OpenedInput(source: raw, compression: .none, isEmpty: true, raw: raw)
+            return OpenedInput(source: raw, compression: .none, isEmpty: true)
         }
         if head.starts(with: Compression.gzipMagic) {
             return OpenedInput(
-                source: GzipDecoder(upstream: raw, inflater: inflater), compression: .gzip, isEmpty: false, raw: raw)
+                source: GzipDecoder(upstream: raw, inflater: inflater), compression: .gzip, isEmpty: false)
         }
         // A whole input of the one byte that starts gzip's magic: a gzip file cut after its
         // first byte, not a log (as text it would be a header line, and the run would succeed).
@@ -80,7 +75,7 @@ public enum InputOpener {
         for format in Compression.refused where head.starts(with: format.magic) {
             throw .unsupportedCompression(format.name)
         }
-        return OpenedInput(source: TextSource(upstream: raw), compression: .none, isEmpty: false, raw: raw)
+        return OpenedInput(source: TextSource(upstream: raw), compression: .none, isEmpty: false)
     }
 }
 

@@ -22,7 +22,7 @@ public struct ContentFingerprint: Hashable, Sendable, CustomStringConvertible {
 
     /// The fingerprint of `bytes` taken whole.
     public init(of bytes: UnsafeRawBufferPointer) {
-        var hasher = Hasher()
+        let hasher = Hasher()
         hasher.update(bytes)
         self = hasher.finish()
     }
@@ -39,11 +39,13 @@ public struct ContentFingerprint: Hashable, Sendable, CustomStringConvertible {
         return String(decoding: text, as: UTF8.self)
     }
 
-    /// Takes bytes in the order they were read; `finish()` gives their fingerprint.
-    struct Hasher {
+    /// Takes bytes in the order they were read; `finish()` gives their fingerprint. A class, so
+    /// that the reader can feed it through a closure (`InputOpener.open(storedBytes:)`); used by
+    /// one thread at a time, the one reading the input.
+    final class Hasher: @unchecked Sendable {
         private var state = SHA256()
 
-        mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        func update(_ bytes: UnsafeRawBufferPointer) {
             state.update(bufferPointer: bytes)
         }
 
