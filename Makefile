@@ -29,11 +29,13 @@ rollup: $(TALLY)
 	$(TALLY) rollup $(LOGS) --out $(OUT) --tz $(ZONE) --verbose $(ARGS)
 
 # The results also go to .build/test-results-swift-testing.xml (JUnit XML), which CI reads.
-# Then scripts/spark_rollup.py on Spark in local mode against tally rollup (skipped, saying
-# why, where pyspark or Java is missing).
+# Then two checks by independent readers, each skipped, saying why, where its Python package
+# is missing: the --xlsx workbook read back by openpyxl, and scripts/spark_rollup.py on Spark
+# in local mode against tally rollup (pyspark and Java).
 test:
 	$(SWIFT) build --product tally
 	$(SWIFT) test --xunit-output .build/test-results.xml
+	python3 scripts/xlsx_check_test.py .build/debug/tally
 	python3 scripts/spark_rollup_test.py .build/debug/tally
 
 # The formatting of every Swift file, as .swift-format has it (swift format format -i fixes it).

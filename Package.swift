@@ -19,10 +19,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         // RFC 4180 reading for --campaigns files.
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        // The zip container of --xlsx workbooks.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(
-            name: "CZlib",
+            name: "CTallyZlib",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
@@ -37,7 +39,7 @@ let package = Package(
         .target(name: "TallyPaths"),
         // The bytes the code names (ASCII.quote, ASCII.newline, ...), in one place.
         .target(name: "TallyBytes"),
-        .target(name: "TallyReader", dependencies: ["CZlib", "CIsal", "CTallyKernels", "TallyPaths"]),
+        .target(name: "TallyReader", dependencies: ["CTallyZlib", "CIsal", "CTallyKernels", "TallyPaths"]),
         // What Swift cannot express: AVX2 and carry-less multiply chosen at run time, a prefetch
         // (see tally_kernels.h).
         // DWARF 4, which valgrind 3.19 (Debian 12's, used to count instructions) can read.
@@ -48,7 +50,9 @@ let package = Package(
         .target(
             name: "TallyWriter",
             dependencies: [
-                "TallyAggregator", "CZlib", "TallyPaths", "TallyBytes", .product(name: "CSV", package: "CSV.swift"),
+                "TallyAggregator", "CTallyZlib", "TallyPaths", "TallyBytes",
+                .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
         // What every run so far contributed, per input and day (the nightly state store).
         .target(name: "TallyStore", dependencies: ["CSQLite", "TallyPaths"]),
@@ -71,7 +75,7 @@ let package = Package(
         .target(name: "TallyTestSupport", dependencies: ["TallyWriter"], path: "Tests/TallyTestSupport"),
         .testTarget(
             name: "TallyReaderTests",
-            dependencies: ["TallyReader", "TallyPaths", "CTallyKernels", "CZlib", "TallyTestSupport"]),
+            dependencies: ["TallyReader", "TallyPaths", "CTallyKernels", "CTallyZlib", "TallyTestSupport"]),
         .testTarget(name: "TallyParserTests", dependencies: ["TallyParser", "CTallyKernels", "TallyTestSupport"]),
         .testTarget(name: "TallyAggregatorTests", dependencies: ["TallyAggregator", "TallyBytes", "TallyTestSupport"]),
         .testTarget(name: "TallyWriterTests", dependencies: ["TallyWriter", "TallyAggregator", "TallyTestSupport"]),

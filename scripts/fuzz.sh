@@ -43,7 +43,7 @@ for name in "${targets[@]}"; do
           "Sources/$c.c" -o "$out/$(basename "$c").o"
       done
       library TallyPaths
-      build gzip TallyReader GzipFuzz.swift -I Sources/CZlib -I Sources/CTallyKernels/include \
+      build gzip TallyReader GzipFuzz.swift -I Sources/CTallyZlib -I Sources/CTallyKernels/include \
         -I Sources/CIsal/include -I "$out" -L "$out" -lTallyPaths "$out/tally_crc32.o" "$out/tally_isal.o" -lz
       # Seeds: small gzip files in the shapes of the corpus (members, headers, padding).
       if [ -z "$(ls -A "$corpus")" ]; then

@@ -83,7 +83,7 @@ public struct RollupRun: Sendable {
             files: [
                 ("--summary-json", configuration.summaryPath), ("--rejects", configuration.rejectsPath),
                 ("--metrics", configuration.metricsPath), ("--partial", configuration.partialPath),
-                ("--combined", configuration.combinedPath),
+                ("--combined", configuration.combinedPath), ("--xlsx", configuration.xlsxPath),
             ]
             .compactMap { option, path in path.map { OutputFiles.Named(option: option, path: $0) } })
         do throws(OutputFiles.Problem) {
@@ -210,8 +210,10 @@ public struct RollupRun: Sendable {
                     let style = configuration.csvStyle.stateKey + (names.map { " campaigns=\($0.digest)" } ?? "")
                     let days = try state.commit(partial.inputs, rows: newRows, style: style)
                     let counted = Set(partial.inputs.filter { $0.status == .ok }.compactMap(\.fingerprint))
-                    // The combined file holds every day, so the table must too.
-                    let needed = configuration.combinedPath == nil ? days : try state.store.countedDays()
+                    // The combined file and the workbook hold every day, so the table must too.
+                    let needed =
+                        configuration.combinedPath == nil && configuration.xlsxPath == nil
+                        ? days : try state.store.countedDays()
                     try state.addContributions(to: partial.table, days: needed, excluding: counted)
                     dirty = days
                 } catch {
@@ -230,6 +232,9 @@ public struct RollupRun: Sendable {
                     }
                     if let combined = configuration.combinedPath {
                         try writer.writeCombined(partial.table, to: combined)
+                    }
+                    if let xlsx = configuration.xlsxPath {
+                        try writer.writeWorkbook(partial.table, to: xlsx)
                     }
                     if let dirty {
                         // A day whose counts all went (a file re-delivered without them): its file goes too.

@@ -47,6 +47,8 @@ public struct RunConfiguration: Sendable {
     /// If set, every row of every day is also written to this one CSV file (`--combined`), laid
     /// out as the day files are.
     public var combinedPath: String?
+    /// If set, every row of every day is also written to this Excel workbook (`--xlsx`).
+    public var xlsxPath: String?
     /// How the day files are laid out (a byte order mark, CRLF); the default is LF, no mark.
     public var csvStyle = CSVStyle()
     /// How long to wait for another run that holds the output folder's lock; 0 to give up at once.

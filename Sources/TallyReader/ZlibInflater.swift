@@ -1,5 +1,5 @@
 import CTallyKernels
-import CZlib
+import CTallyZlib
 
 /// The one owner of a zlib `z_stream` for inflating: every zlib inflate call tally makes is in
 /// this file.
@@ -42,7 +42,7 @@ final class ZlibInflater: RawInflater {
         stream.pointee.avail_in = UInt32(input.count)
         stream.pointee.next_out = output.baseAddress?.assumingMemoryBound(to: Bytef.self)
         stream.pointee.avail_out = UInt32(output.count)
-        let code = CZlib.inflate(stream, Z_NO_FLUSH)
+        let code = CTallyZlib.inflate(stream, Z_NO_FLUSH)
         let consumed = input.count - Int(stream.pointee.avail_in)
         let produced = output.count - Int(stream.pointee.avail_out)
         switch code {

@@ -73,6 +73,12 @@ public struct CampaignNames: Sendable, Equatable {
     /// Whether `id` has a name here.
     public func contains(_ id: UnsafeRawBufferPointer) -> Bool { entries[Array(id)] != nil }
 
+    /// The name (and advertiser) cells of campaign `id`, empty where it has no name.
+    func cells(for id: UnsafeRawBufferPointer) -> [[UInt8]] {
+        let entry = entries[Array(id)]
+        return hasAdvertiser ? [entry?.name ?? [], entry?.advertiser ?? []] : [entry?.name ?? []]
+    }
+
     /// Appends the cells for campaign `id` (each after a comma), empty where it has no name.
     func appendCells(for id: UnsafeRawBufferPointer, to out: inout [UInt8], comma: UInt8) {
         let entry = entries[Array(id)]

@@ -62,6 +62,18 @@ public struct DailyCSVWriter: Sendable {
             ], in: directory)
     }
 
+    /// Writes every row of `rollup` to the Excel workbook `path` (`Workbook`), replaced atomically.
+    public func writeWorkbook(_ rollup: RollupTable, to path: String) throws(WriteError) {
+        let (directory, name) = AtomicFileWriter.split(path)
+        let bytes: [UInt8]
+        do throws(Workbook.Problem) {
+            bytes = try Workbook.render(rollup, columns: columns, style: style)
+        } catch {
+            throw .cannotCreate(path: path, reason: error.description)
+        }
+        try writer.replace([(name, bytes)], in: directory)
+    }
+
     /// Removes the day files of `days` from `directory`, where there are any: days that have no
     /// counts any more.
     public func remove(days: [Int32], from directory: String) throws(WriteError) {

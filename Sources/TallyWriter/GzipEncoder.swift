@@ -1,4 +1,4 @@
-import CZlib
+import CTallyZlib
 
 /// Compresses bytes into one gzip member, handing the compressed bytes to a sink as they come.
 ///

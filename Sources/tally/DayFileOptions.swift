@@ -20,6 +20,12 @@ struct DayFileOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
+            "Also write every row to one Excel workbook: typed cells, frozen filtered header, totals.",
+            valueName: "FILE"))
+    var xlsx: String?
+
+    @Option(
+        help: ArgumentHelp(
             "A CSV of campaign_id,name[,advertiser]: adds campaign_name (and advertiser) after the campaign's id.",
             valueName: "FILE"))
     var campaigns: String?
@@ -28,6 +34,7 @@ struct DayFileOptions: ParsableArguments {
         configuration.csvStyle = csvStyle
         configuration.combinedPath = combined
         configuration.campaignsPath = campaigns
+        configuration.xlsxPath = xlsx
     }
 
     var csvStyle: CSVStyle {

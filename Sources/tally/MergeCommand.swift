@@ -42,9 +42,12 @@ struct MergeCommand: ParsableCommand {
             throw ValidationError("Give one of --out DIR (day files) and --partial FILE (a merged partial).")
         }
         guard partial != "-" else { throw ValidationError("--partial must name a file, not standard output.") }
-        if partial != nil, days.bom || days.crlf || days.ratios || days.combined != nil || days.campaigns != nil {
+        if partial != nil,
+            days.bom || days.crlf || days.ratios || days.combined != nil || days.campaigns != nil
+                || days.xlsx != nil
+        {
             throw ValidationError(
-                "--bom, --crlf, --ratios, --combined and --campaigns are for day files (--out), not a partial.")
+                "--bom, --crlf, --ratios, --combined, --xlsx and --campaigns are for day files (--out), not a partial.")
         }
         guard !partials.isEmpty else { throw ValidationError("No PARTIAL given.") }
     }

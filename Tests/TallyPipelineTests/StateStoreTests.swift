@@ -205,8 +205,10 @@ extension StateStoreTests {
         let combined = night.out + "-all.csv"
         let second = try night.run {
             $0.combinedPath = combined
+            $0.xlsxPath = combined + ".xlsx"
             $0.csvStyle = CSVStyle(byteOrderMark: true, crlf: true)
         }
+        #expect(FileManager.default.fileExists(atPath: combined + ".xlsx"))
         #expect(second.exitStatus == .ok)
         let days = try files(in: night.out).sorted { $0.key < $1.key }.map(\.value)
         var expected = Data(days[0].prefix { $0 != 0x0a }) + Data([0x0a])

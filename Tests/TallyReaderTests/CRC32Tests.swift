@@ -1,5 +1,5 @@
 import CTallyKernels
-import CZlib
+import CTallyZlib
 import TallyTestSupport
 import Testing
 

@@ -307,3 +307,24 @@ extension RatioTests {
         }
     }
 }
+
+@Suite struct WorkbookTests {
+    @Test func columnsAreLettersAsSpreadsheetsNameThem() {
+        #expect([0, 25, 26, 51, 52, 701, 702].map(Workbook.column) == ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA"])
+    }
+
+    @Test func textComesBackAsItWasWhateverItHolds() {
+        var out: [UInt8] = []
+        Workbook.appendEscaped(Array("a<b>&c_x0041_\u{1}\t_x12".utf8), to: &out)
+        #expect(String(decoding: out, as: UTF8.self) == "a&lt;b&gt;&amp;c_x005F_x0041__x0001_\t_x12")
+    }
+
+    @Test func theSameRollupGivesTheSameBytes() throws {
+        let table = RollupTable(counterCount: 1)
+        Array("0042".utf8).withUnsafeBytes { table.add(period: 20_000, key: $0, counter: 0) }
+        let columns = RowColumns(counterNames: ["impressions"])
+        let first = try Workbook.render(table, columns: columns, style: CSVStyle())
+        #expect(first.starts(with: [0x50, 0x4b, 0x03, 0x04]))
+        #expect(try Workbook.render(table, columns: columns, style: CSVStyle()) == first)
+    }
+}

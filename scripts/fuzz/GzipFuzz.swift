@@ -6,7 +6,7 @@
 // the answer zlib's own gzip mode gives (tally reads headers and trailers itself). Where ISA-L
 // is built in and installed, its decoding must give the same bytes, or the same error.
 
-import CZlib
+import CTallyZlib
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func gzipFuzzOne(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
