@@ -29,7 +29,8 @@ struct StateRun {
     }
 
     /// The reports of the inputs the store has counted as they are now, by the cheap check
-    /// (path, size, modification time): they are not read.
+    /// (path, size, modification time): they are not read. The stamps are taken before any input
+    /// is read, so that a file that changes while it is read looks changed to the next run.
     mutating func unchangedInputs(_ inputs: [InputLocation]) -> [InputLocation: InputReport] {
         var unchanged: [InputLocation: InputReport] = [:]
         for input in inputs {
