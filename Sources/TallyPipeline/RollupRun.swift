@@ -169,6 +169,14 @@ public struct RollupRun: Sendable {
                     exitStatus: .dataError)
                 return report
             }
+            // Day files beside a state store are views of it, which a merge would not update.
+            if writesDays, FileIdentity(path: configuration.outputDirectory + "/.tally/state.sqlite") != nil {
+                report.refusal = PartialRollup.Refusal(
+                    description: "\(configuration.outputDirectory) holds a state store (.tally/state.sqlite), whose "
+                        + "day files tally rollup keeps; merge into another folder",
+                    exitStatus: .usage)
+                return report
+            }
             do throws(PartialRollup.Refusal) {
                 partial = try PartialRollup.merging(expansion.inputs)
             } catch {
@@ -332,20 +340,33 @@ public struct RollupRun: Sendable {
         }
     }
 
+    /// How many copies a run names on standard error, one line each.
+    static let copiesNamed = 10
+
     /// The run's accounting from its inputs, and what it must warn or fail for: too many
     /// rejected lines, or nothing counted (drift).
     private func conclude(_ report: inout RunReport) {
+        var copies = 0
         for input in report.inputs {
             switch input.status {
             case .ok:
                 report.accounting.merge(input.accounting)
                 report.warnings += input.warnings.map { "\(input.location): \($0)" }
             case .duplicate:
-                report.warnings.append(
-                    "\(input.location): the same content as \(input.original ?? "another input"), "
-                        + "which is counted; this copy is not")
+                copies += 1
+                // A folder of copies would otherwise print a line each: the summary lists them all.
+                if copies <= Self.copiesNamed {
+                    report.warnings.append(
+                        "\(input.location): the same content as \(input.original ?? "another input"), "
+                            + "which is counted; this copy is not")
+                }
             case .empty, .failed, .unchanged: break
             }
+        }
+        if copies > Self.copiesNamed {
+            report.warnings.append(
+                "\(copies - Self.copiesNamed) more inputs are copies of counted ones and are not counted "
+                    + "(status duplicate in --summary-json)")
         }
         if let limit = configuration.maxRejectRate, report.accounting.lines > 0,
             Double(report.accounting.rejected) > limit * Double(report.accounting.lines)

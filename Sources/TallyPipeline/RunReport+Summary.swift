@@ -25,6 +25,7 @@ extension RunReport {
                     error: input.error?.description, compression: input.compression?.rawValue,
                     format: input.format?.rawValue, lines: input.accounting.lines,
                     counted: input.accounting.counted, rejected: input.accounting.rejected,
+                    sameAs: input.original.map(SystemPath.displayed),
                     warnings: input.warnings.isEmpty ? nil : input.warnings)
             },
             daysWritten: daysWritten, exitStatus: Int(exitStatus.rawValue), drift: drift?.description,
@@ -140,7 +141,14 @@ struct Summary: Encodable {
         let lines: Int
         let counted: Int
         let rejected: Int
+        /// For a duplicate: the input whose content it has.
+        let sameAs: String?
         let warnings: [String]?
+
+        enum CodingKeys: String, CodingKey {
+            case path, status, error, compression, format, lines, counted, rejected, warnings
+            case sameAs = "same_as"
+        }
     }
 
     let lines: Int

@@ -246,3 +246,33 @@ extension StateStoreTests {
         }
     }
 }
+
+extension StateStoreTests {
+    @Test func manyCopiesAreNamedTenAtATime() throws {
+        let night = Night()
+        let line = #"{"ts":"2026-11-20T01:00:00Z","event":"click","campaign_id":"c"}"# + "\n"
+        for index in 0..<15 { writeFile(night.logs + "/copy-\(index).jsonl", line) }
+        let report = try night.run()
+        #expect(report.exitStatus == .ok && report.accounting.counted == 1)
+        #expect(report.warnings.count == 11)
+        #expect(report.warnings.last?.contains("4 more inputs are copies") == true)
+        #expect(String(decoding: report.summaryJSON(), as: UTF8.self).contains("\"same_as\""))
+    }
+
+    /// Day files beside a state store are its views: a merge must not write over them.
+    @Test func aMergeIntoAFolderWithAStateStoreIsRefused() throws {
+        let night = Night()
+        try night.deliver(fixture: "ad-server-a-20261120.jsonl.gz")
+        _ = try night.run()
+        let partial = night.out + ".partial"
+        var map = RunConfiguration(inputs: [night.logs], partialPath: partial)
+        map.timeZone = "America/New_York"
+        _ = try RollupRun(configuration: map).run()
+        let before = try files(in: night.out)
+        var merge = RunConfiguration(inputs: [partial], outputDirectory: night.out)
+        merge.inputKind = .partials
+        let report = try RollupRun(configuration: merge).run()
+        #expect(report.exitStatus == .usage)
+        #expect(try files(in: night.out) == before)
+    }
+}
