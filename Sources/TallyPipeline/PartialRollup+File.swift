@@ -42,13 +42,7 @@ extension PartialRollup {
 
         public var exitStatus: ExitStatus {
             switch self {
-            case .unreadable(let error):
-                switch error.kind {
-                case .missing: .noInput
-                case .io: .ioError
-                case .resources: .osError
-                case .badData: .dataError
-                }
+            case .unreadable(let error): ExitStatus(inputError: error)
             default: .dataError
             }
         }

@@ -102,3 +102,16 @@ public enum ExitStatus: Int32, Sendable {
     case ioError = 74
     case tempFail = 75
 }
+
+extension ExitStatus {
+    /// The status an input that could not be read ends a run with, by whose fault it is.
+    public init(inputError: InputError) {
+        self =
+            switch inputError.kind {
+            case .missing: .noInput
+            case .badData: .dataError
+            case .io: .ioError
+            case .resources: .osError
+            }
+    }
+}

@@ -11,7 +11,7 @@ struct Tally: ParsableCommand {
         discussion: "Exit statuses follow sysexits(3): 0 ok, 64 usage, 65 bad input data, 66 input missing, "
             + "69 SQLite missing (for the state store), 71 out of descriptors or memory, 73 cannot create output, 74 I/O error, 75 another run is writing to the output folder.",
         version: Tally.version,
-        subcommands: [RollupCommand.self, MapCommand.self, MergeCommand.self]
+        subcommands: [RollupCommand.self, MapCommand.self, MergeCommand.self, InspectCommand.self]
     )
 
     /// `tally --version`: the release, and the inflaters this build can use.

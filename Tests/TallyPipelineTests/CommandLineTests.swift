@@ -603,3 +603,31 @@ extension CommandLineTests {
         #expect(try files(in: directory + "/refused").isEmpty)
     }
 }
+
+extension CommandLineTests {
+    @Test func inspectTellsWhatTallyMakesOfALog() throws {
+        let logs = fixtures.path + "/logs/"
+        let result = try runTally([
+            "inspect", logs + "ad-server-a-20261120.jsonl.gz", logs + "partner-export-20261122.tsv", "--events", "2",
+        ])
+        #expect(result.status == 0 && result.stderr.isEmpty)
+        for expected in [
+            "ad-server-a-20261120.jsonl.gz: gzip, JSON Lines",
+            "lines: 526: 500 counted, 23 ignored, 2 rejected, 1 blank",
+            "line 3: 2026-11-20T06:18:05Z  impressions  campaign_id=spring_sale  -> 2026-11-20",
+            "ignored types: viewable 6, bid_request 4",
+            "rejected malformed: 2, first on line 353: ts=2026-11-20T10:00:00Z",
+            "partner-export-20261122.tsv: plain text, TSV", "(and 1 header line)",
+            "first on line 84: 2026-11-22 10:00:00\\t2026-11-22T10:00:00Z",
+        ] {
+            #expect(result.stdout.contains(expected), "\(expected)")
+        }
+        let dir = temporaryDirectory("inspect")
+        writeFile(dir + "/renamed.csv", "ts,event,campaignId\n2026-11-20T01:00:00Z,click,c\n")
+        let renamed = try runTally(["inspect", dir + "/renamed.csv"])
+        #expect(renamed.status == 0)
+        #expect(renamed.stdout.contains("header: the header has no campaign column"), "\(renamed.stdout)")
+        #expect(renamed.stdout.contains("rejected missing_field: 1, first on line 2"))
+        #expect(try runTally(["inspect", dir + "/nope"]).status == 66)
+    }
+}
