@@ -185,8 +185,10 @@ def epoch_seconds(value):
     if not NUMERIC_RE.fullmatch(text):
         raise Reject("bad_time")
     number = Decimal(text)
-    if number >= Decimal("1e11"):
-        number = number / 1000
+    for bound, scale in (("1e17", 10**9), ("1e14", 10**6), ("1e11", 1000)):
+        if number >= Decimal(bound):  # nano-, micro-, milliseconds
+            number = number / scale
+            break
     if not MIN_SECONDS <= number < END_SECONDS:
         raise Reject("time_out_of_range")
     return int(number)  # truncates; number is positive here

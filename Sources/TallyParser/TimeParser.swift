@@ -3,9 +3,10 @@ import TallyBytes
 /// Event times, from bytes to seconds since the Unix epoch (UTC), with integer arithmetic only.
 ///
 /// Accepted: ISO 8601 `YYYY-MM-DDTHH:MM:SS[.fraction]` with `Z` or an offset (`+HH:MM`,
-/// `+HHMM`, `+HH`), a space or `t` allowed for the `T`; and epoch seconds or milliseconds,
-/// decided by size (a value of 1e11 or more is milliseconds, which is 1973 in milliseconds and
-/// the year 5138 in seconds). Fractions are truncated, never rounded, so 23:59:59.9999 stays on
+/// `+HHMM`, `+HH`), a space or `t` allowed for the `T`; and epoch seconds, milliseconds,
+/// microseconds or nanoseconds, decided by size: 1e11 or more is milliseconds, 1e14 or more
+/// microseconds, 1e17 or more nanoseconds (each bound is 1973 in the smaller unit and past the
+/// year 5000 in the larger, so the years tally accepts never fall in two). Fractions are truncated, never rounded, so 23:59:59.9999 stays on
 /// its day. A time without a zone is refused: it would be read differently on every machine.
 public struct TimeParser: Sendable {
     public enum Result: Equatable {
@@ -33,7 +34,7 @@ public struct TimeParser: Sendable {
         return parse(number: text)
     }
 
-    /// Parses a JSON number or numeric string as epoch seconds or milliseconds.
+    /// Parses a JSON number or numeric string as epoch seconds, milli-, micro- or nanoseconds.
     public func parse(number text: UnsafeRawBufferPointer) -> Result {
         var i = 0
         var negative = false
@@ -44,9 +45,11 @@ public struct TimeParser: Sendable {
         let digitsStart = i
         var value: Int64 = 0
         while i < text.count, let digit = Self.digit(text[i]) {
-            // 18 digits cannot overflow Int64; more is out of any range we accept.
-            if i - digitsStart >= 18 { return Self.allDigitsOrFraction(text, from: i) ? .outOfRange : .bad }
-            value = value * 10 + Int64(digit)
+            // Nanoseconds take 19 digits; a value past Int64 is out of any range we accept.
+            let (times10, overflow) = value.multipliedReportingOverflow(by: 10)
+            let (next, carry) = times10.addingReportingOverflow(Int64(digit))
+            if overflow || carry { return Self.allDigitsOrFraction(text, from: i) ? .outOfRange : .bad }
+            value = next
             i += 1
         }
         guard i > digitsStart else { return .bad }
@@ -60,7 +63,13 @@ public struct TimeParser: Sendable {
             }
         }
         if negative { return value == 0 ? check(0) : .outOfRange }
-        let seconds = value >= 100_000_000_000 ? value / 1000 : value
+        let seconds =
+            switch value {
+            case 100_000_000_000_000_000...: value / 1_000_000_000
+            case 100_000_000_000_000...: value / 1_000_000
+            case 100_000_000_000...: value / 1000
+            default: value
+            }
         return check(seconds)
     }
 
