@@ -6,8 +6,8 @@ import Crypto
 /// A partial rollup names the inputs it covers by their fingerprints, so that no input is
 /// counted twice when partials are merged, whatever the inputs were called where they were read.
 /// SHA-256 rather than a faster non-cryptographic hash because a collision would double or lose
-/// a whole file's counts silently; with the CPU's SHA instructions it hashes the stored bytes at
-/// about ten times the speed they are inflated.
+/// a whole file's counts silently; it hashes the stored (compressed) bytes, the fewest there are,
+/// with the CPU's SHA instructions where it has them.
 public struct ContentFingerprint: Hashable, Sendable, CustomStringConvertible {
     /// The 32 bytes of the digest.
     public let bytes: [UInt8]

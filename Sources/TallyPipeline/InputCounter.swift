@@ -41,9 +41,7 @@ struct InputCounter {
             return (report, nil, nil)
         }
         let counts = CountingTable(counterCount: EventKind.allCases.count)
-        var parser = EventParser(
-            format: configuration.format, schema: configuration.schema, timeParser: configuration.timeParser,
-            keyColumns: configuration.keyColumns)
+        var parser = configuration.eventParser()
         var splitter = LineSplitter(maxLineBytes: configuration.maxLineBytes)
         var accounting = LineAccounting()
         var ignoredTypes = IgnoredTypeTally()

@@ -42,9 +42,7 @@ public struct Inspection: Sendable {
             return inspection
         }
         inspection.compression = opened.compression
-        var parser = EventParser(
-            format: configuration.format, schema: configuration.schema, timeParser: configuration.timeParser,
-            keyColumns: configuration.keyColumns)
+        var parser = configuration.eventParser()
         var splitter = LineSplitter(maxLineBytes: configuration.maxLineBytes)
         var ignored = IgnoredTypeTally()
         var accounting = LineAccounting()

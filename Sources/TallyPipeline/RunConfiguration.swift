@@ -78,3 +78,10 @@ public struct RunConfiguration: Sendable {
         outputDirectory = AtomicFileWriter.split(partialPath).directory
     }
 }
+
+extension RunConfiguration {
+    /// A parser for one input, as these options read it.
+    func eventParser() -> EventParser {
+        EventParser(format: format, schema: schema, timeParser: timeParser, keyColumns: keyColumns)
+    }
+}

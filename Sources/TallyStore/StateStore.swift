@@ -1,5 +1,3 @@
-import Glibc
-
 /// The nightly state store: what every input ever rolled up into one output folder contributed,
 /// so that a run reads only new and changed inputs and a day file is always the sum of every
 /// contribution to its day (docs/ARCHITECTURE.md, "The state store").
