@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         // The zip container of --xlsx workbooks.
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        // The --config file (TOML).
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -44,8 +46,11 @@ let package = Package(
         // (see tally_kernels.h).
         // DWARF 4, which valgrind 3.19 (Debian 12's, used to count instructions) can read.
         .target(name: "CTallyKernels", cSettings: [.unsafeFlags(["-gdwarf-4"])]),
-        .target(name: "TallyParser", dependencies: ["CTallyKernels", "TallyBytes"]),
-        .target(name: "TallyAggregator", dependencies: ["CTallyKernels", "TallyBytes"]),
+        // Time zones as tables of offsets, built once from tzdata, read without Foundation:
+        // the parser reads zone-less times in one, the aggregator counts days in another.
+        .target(name: "TallyTime"),
+        .target(name: "TallyParser", dependencies: ["CTallyKernels", "TallyBytes", "TallyTime"]),
+        .target(name: "TallyAggregator", dependencies: ["CTallyKernels", "TallyBytes", "TallyTime"]),
         // The writer uses zlib too, to compress the rejected-lines file.
         .target(
             name: "TallyWriter",
@@ -60,7 +65,8 @@ let package = Package(
             name: "TallyPipeline",
             dependencies: [
                 "TallyReader", "TallyParser", "TallyAggregator", "TallyWriter", "TallyStore", "TallyPaths",
-                "TallyBytes", .product(name: "Crypto", package: "swift-crypto"),
+                "TallyBytes", "TallyTime", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
         .executableTarget(
@@ -76,7 +82,8 @@ let package = Package(
         .testTarget(
             name: "TallyReaderTests",
             dependencies: ["TallyReader", "TallyPaths", "CTallyKernels", "CTallyZlib", "TallyTestSupport"]),
-        .testTarget(name: "TallyParserTests", dependencies: ["TallyParser", "CTallyKernels", "TallyTestSupport"]),
+        .testTarget(
+            name: "TallyParserTests", dependencies: ["TallyParser", "TallyTime", "CTallyKernels", "TallyTestSupport"]),
         .testTarget(name: "TallyAggregatorTests", dependencies: ["TallyAggregator", "TallyBytes", "TallyTestSupport"]),
         .testTarget(name: "TallyWriterTests", dependencies: ["TallyWriter", "TallyAggregator", "TallyTestSupport"]),
         .testTarget(

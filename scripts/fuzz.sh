@@ -61,12 +61,15 @@ for name in "${targets[@]}"; do
       clang -c -O2 -g -fsanitize=fuzzer-no-link,address -I Sources/CTallyKernels/include \
         Sources/CTallyKernels/tally_kernels.c -o "$out/tally_kernels.o"
       library TallyBytes
+      library TallyTime
       build parser TallyParser ParserFuzz.swift -I Sources/CTallyKernels/include -I "$out" -L "$out" -lTallyBytes \
-        "$out/tally_kernels.o"
+        -lTallyTime "$out/tally_kernels.o"
       if [ -z "$(ls -A "$corpus")" ]; then
         # Seeds: the start of each sample log as plain text, after one byte for the harness's
         # choice of chunk size and line cap. (head closing the pipe early is expected: || true.)
-        for f in fixtures/logs/*; do
+        # The other formats' samples too, which auto-detection reads as access logs and as
+        # ; | ^ delimited text.
+        for f in fixtures/logs/* fixtures/formats/*/logs/*; do
           { printf 'A'; gzip -dcf "$f" | head -c 4000 || true; } > "$corpus/$(basename "$f").seed"
         done
       fi

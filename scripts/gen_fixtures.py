@@ -302,7 +302,9 @@ def make_logs():
         j('{"timestamp":"2026-11-20T08:00:01Z","type":"impression","meta":{"cid":"spring_sale"}}',
           rejected("missing_field")),
         j('{"timestamp":"2026-11-20T08:00:02Z","type":"click","cid":null}', rejected("missing_field")),
-        j('{"timestamp":"2026-11-21T10:00:00","type":"click","cid":"brand_lift"}', rejected("bad_time")),
+        # No zone: read in UTC, tally's default input zone.
+        j('{"timestamp":"2026-11-21T10:00:00","type":"click","cid":"brand_lift"}',
+          counted(D21 + 36000, "clicks", "brand_lift")),
         j('{"timestamp":"21/11/2026 10:00","type":"click","cid":"brand_lift"}', rejected("bad_time")),
         j('{"timestamp":"2026-11-21T01:30:00+05:00","type":"impression","cid":"Zulu"}',
           counted(D20 + 20 * 3600 + 1800, "impressions", "Zulu")),

@@ -52,12 +52,14 @@ TYPES = {"impression": "impressions", "imp": "impressions", "impr": "impressions
          "video_view": "video_views", "videoview": "video_views",
          "video_start": "video_views", "start": "video_views"}
 REASONS = ("malformed", "missing_field", "empty_campaign", "bad_campaign", "bad_type",
-           "bad_time", "time_out_of_range", "invalid_utf8", "nul_byte")
+           "bad_time", "time_out_of_range", "invalid_utf8", "nul_byte", "ambiguous_time",
+           "nonexistent_time")
 MIN_SECONDS = 946684800    # 2000-01-01T00:00:00Z
 END_SECONDS = 4133980800   # 2101-01-01T00:00:00Z (exclusive)
 MAX_DEPTH = 64
-ISO_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?"
-                    r"(?:Z|([+-])(\d{2}):?(\d{2}))", re.ASCII)
+# A time without a zone is read in UTC (tally's default --input-tz), never the machine's zone.
+ISO_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})[T -](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?"
+                    r"(?:Z|([+-])(\d{2}):?(\d{2}))?", re.ASCII)
 NUMERIC_RE = re.compile(r"-?\d+(?:\.\d+)?", re.ASCII)
 INTEGER_RE = re.compile(r"-?\d+", re.ASCII)
 ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")

@@ -6,6 +6,10 @@ public enum LogFormat: String, Sendable, CaseIterable {
     /// Decided for each input from its first non-blank line.
     case auto
     case jsonl, csv, tsv
+    /// Delimited text with the schema's delimiter, or the one its first line uses most.
+    case delimited
+    /// Web server access logs in the common or combined log format (nginx, Apache).
+    case clf
 }
 
 /// One counted event. `key` points into the line or into the parser's scratch space and is
@@ -49,6 +53,7 @@ public struct EventParser {
         case undecided
         case json
         case delimited(DelimitedRowScanner, columns: Columns)
+        case accessLog(AccessLogNames)
     }
 
     public let schema: LogSchema
@@ -59,11 +64,13 @@ public struct EventParser {
     private var sawFirstLine = false
 
     private let fieldNames: ByteTable<FieldMatch>
-    private let typeNames: ByteTable<EventKind>
-    private var recentType = RecentLookup<EventKind>()
+    let typeNames: ByteTable<EventKind>
+    var recentType = RecentLookup<EventKind>()
     private var json: JSONFieldScanner<FastPaths>
     private var typeDecoder = EscapeDecoder()
     private var campaignDecoder = EscapeDecoder()
+    /// Where access-log values are percent-decoded: the type's, the campaign's, the key's.
+    let percentScratch = [ScratchBuffer(), ScratchBuffer(), ScratchBuffer()]
     private var timeDecoder = EscapeDecoder()
     private var hourCache = TimeParser.HourCache()
     private let fieldScratch = [ScratchBuffer(), ScratchBuffer(), ScratchBuffer()]
@@ -73,7 +80,9 @@ public struct EventParser {
     private var keyDecoder = EscapeDecoder()
     private let keyFieldNames: [String]
     /// Whether the key is the campaign alone: then the campaign's bytes are the key.
-    private let keyIsCampaign: Bool
+    let keyIsCampaign: Bool
+    /// `schema.fixedKind`: what every line counts as, its type field unread.
+    let fixedKind: EventKind?
 
     /// Problems with a CSV or TSV header, such as a field with no column, for the run's warnings.
     public private(set) var headerProblems: [String] = []
@@ -91,6 +100,7 @@ public struct EventParser {
         typeNames = schema.typeTable()
         json = JSONFieldScanner(schema: schema, keyFields: keyFieldNames)
         keyIsCampaign = keyColumns.isCampaignOnly
+        fixedKind = schema.fixedKind
     }
 
     /// The format in use: the requested one, or what `auto` decided (nil before any non-blank line).
@@ -98,8 +108,20 @@ public struct EventParser {
         switch state {
         case .undecided: requestedFormat == .auto ? nil : requestedFormat
         case .json: .jsonl
-        case .delimited(let scanner, _): scanner.delimiter == ASCII.tab ? .tsv : .csv
+        case .delimited(let scanner, _):
+            switch scanner.delimiter {
+            case ASCII.comma: .csv
+            case ASCII.tab: .tsv
+            default: .delimited
+            }
+        case .accessLog: .clf
         }
+    }
+
+    /// The delimiter of a delimited input, once the parser has decided on it.
+    public var delimiter: UInt8? {
+        guard case .delimited(let scanner, _) = state else { return nil }
+        return scanner.delimiter
     }
 
     public mutating func parse(_ piece: LineSplitter.Piece) -> LineOutcome {
@@ -120,6 +142,8 @@ public struct EventParser {
         case .undecided: nil
         case .json: .json
         case .delimited(let scanner, _): .delimited(scanner.delimiter)
+        // Its lines are split on spaces, brackets and quotes, which no index marks.
+        case .accessLog: nil
         }
     }
 
@@ -144,11 +168,18 @@ public struct EventParser {
             return parseJSON(line, plain: plain)
         case .delimited(let scanner, let columns):
             return parseRow(line, scanner: scanner, columns: columns, plain: plain)
+        case .accessLog(let names):
+            return parseAccessLog(line, names: names)
         case .undecided:
             if Self.hasNul(line) { return .rejected(.nulByte) }
             switch requestedFormat == .auto ? Self.guessFormat(line) : requestedFormat {
-            case .csv: return readHeader(line, delimiter: ASCII.comma)
-            case .tsv: return readHeader(line, delimiter: ASCII.tab)
+            case .csv: return startDelimited(line, delimiter: ASCII.comma)
+            case .tsv: return startDelimited(line, delimiter: ASCII.tab)
+            case .delimited: return startDelimited(line, delimiter: schema.delimiter ?? Self.guessDelimiter(line))
+            case .clf:
+                let names = AccessLogNames(schema: schema, keyFields: keyFieldNames)
+                state = .accessLog(names)
+                return parseAccessLog(line, names: names)
             case .jsonl, .auto:
                 state = .json
                 return parseJSON(line)
@@ -164,17 +195,35 @@ public struct EventParser {
         line.allSatisfy { $0 == ASCII.space || $0 == ASCII.tab || $0 == ASCII.carriageReturn }
     }
 
-    /// JSON if the line starts with `{`; otherwise TSV if it has more tabs than commas, else CSV.
+    /// JSON if the line starts with `{`; an access log if it reads as one; otherwise delimited.
     static func guessFormat(_ line: UnsafeRawBufferPointer) -> LogFormat {
         if let first = line.first(where: { $0 != ASCII.space && $0 != ASCII.tab }), first == ASCII.openBrace {
             return .jsonl
         }
-        var tabs = 0
-        var commas = 0
+        return AccessLogLine(line: line) != nil ? .clf : .delimited
+    }
+
+    /// The delimiters tally finds by itself, in the order that breaks a tie.
+    public static let detectedDelimiters: [UInt8] = [
+        ASCII.comma, ASCII.tab, UInt8(ascii: ";"), UInt8(ascii: "|"), UInt8(ascii: "^"),
+    ]
+
+    /// Of `detectedDelimiters`, the one the line (a header, or a first row) holds most often
+    /// outside quotes; a comma if it holds none of them (a single column).
+    static func guessDelimiter(_ line: UnsafeRawBufferPointer) -> UInt8 {
+        var counts = [Int](repeating: 0, count: detectedDelimiters.count)
+        var quoted = false
         for byte in line {
-            if byte == ASCII.tab { tabs += 1 } else if byte == ASCII.comma { commas += 1 }
+            if byte == ASCII.quote {
+                quoted.toggle()
+            } else if !quoted, let index = detectedDelimiters.firstIndex(of: byte) {
+                counts[index] += 1
+            }
         }
-        return tabs > commas ? .tsv : .csv
+        guard let best = counts.indices.max(by: { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) }),
+            counts[best] > 0
+        else { return ASCII.comma }
+        return detectedDelimiters[best]
     }
 
     // MARK: - JSON Lines
@@ -186,12 +235,18 @@ public struct EventParser {
             return .rejected(Self.hasNul(line) ? .nulByte : .malformed)
         }
         let (time, type, campaign) = values
-        if time.isMissing || type.isMissing || campaign.isMissing { return .rejected(.missingField) }
-
-        guard type.kind == .string else { return .rejected(.badType) }
-        guard let typeText = Self.string(line, type, &typeDecoder) else { return .rejected(.malformed) }
-        guard let kind = recentType.lookup(typeText, in: typeNames, foldingCase: true) else {
-            return .ignored(type: typeText)
+        if time.isMissing || campaign.isMissing { return .rejected(.missingField) }
+        let kind: EventKind
+        if let fixedKind {
+            kind = fixedKind
+        } else {
+            if type.isMissing { return .rejected(.missingField) }
+            guard type.kind == .string else { return .rejected(.badType) }
+            guard let typeText = Self.string(line, type, &typeDecoder) else { return .rejected(.malformed) }
+            guard let found = recentType.lookup(typeText, in: typeNames, foldingCase: true) else {
+                return .ignored(type: typeText)
+            }
+            kind = found
         }
 
         let campaignBytes: UnsafeRawBufferPointer
@@ -247,14 +302,14 @@ public struct EventParser {
     }
 
     /// A key field's value for `buildKey`, or why the line is refused.
-    private enum KeyValue {
+    enum KeyValue {
         case value(UnsafeRawBufferPointer)
         case rejected(RejectReason)
     }
 
     /// The event with its key built from the key columns: the campaign, and each other field's
     /// value as `value(self, index)` gives it (checked here to be UTF-8).
-    private mutating func buildKey(
+    mutating func buildKey(
         _ instant: Int64, _ kind: EventKind, campaign: UnsafeRawBufferPointer,
         value: (inout EventParser, Int) -> KeyValue
     ) -> LineOutcome {
@@ -291,42 +346,73 @@ public struct EventParser {
     }
 
     /// - Parameter mayHoldNul: false where the caller has ruled out a NUL byte already.
-    private static func checkCampaign(_ bytes: UnsafeRawBufferPointer, mayHoldNul: Bool) -> RejectReason? {
+    static func checkCampaign(_ bytes: UnsafeRawBufferPointer, mayHoldNul: Bool) -> RejectReason? {
         if bytes.isEmpty { return .emptyCampaign }
         if mayHoldNul, memchr(bytes.baseAddress!, 0, bytes.count) != nil { return .nulByte }
         if !UTF8Validation.isValid(bytes) { return .invalidUTF8 }
         return nil
     }
 
-    private static func event(
+    static func event(
         _ time: TimeParser.Result, _ kind: EventKind, _ campaign: UnsafeRawBufferPointer
     ) -> LineOutcome {
         switch time {
         case .instant(let instant): .event(Event(instant: instant, kind: kind, key: campaign))
         case .bad: .rejected(.badTime)
         case .outOfRange: .rejected(.timeOutOfRange)
+        case .ambiguous: .rejected(.ambiguousTime)
+        case .nonexistent: .rejected(.nonexistentTime)
         }
     }
 
     // MARK: - CSV and TSV
 
-    private mutating func readHeader(_ line: UnsafeRawBufferPointer, delimiter: UInt8) -> LineOutcome {
+    /// Takes the first line of a delimited input: its header, or with `schema.columns` its
+    /// first row.
+    private mutating func startDelimited(_ line: UnsafeRawBufferPointer, delimiter: UInt8) -> LineOutcome {
         let scanner = DelimitedRowScanner(delimiter: delimiter)
+        guard let names = schema.columns else { return readHeader(line, scanner: scanner) }
+        setColumns(scanner: scanner, source: "the columns have") { body in
+            for (index, name) in names.enumerated() {
+                var bytes = Array(name.utf8)
+                bytes.withUnsafeMutableBytes { body(index, UnsafeRawBufferPointer($0)) }
+            }
+            return true
+        }
+        return parse(line: line)
+    }
+
+    private mutating func readHeader(_ line: UnsafeRawBufferPointer, scanner: DelimitedRowScanner) -> LineOutcome {
+        let scratch = ScratchBuffer()
+        setColumns(scanner: scanner, source: "the header has") { body in
+            scanner.forEachField(line) { index, span in
+                var name = UnsafeRawBufferPointer(rebasing: line[span.start..<span.end])
+                if span.doubled { name = DelimitedRowScanner.undouble(name, into: scratch) }
+                body(index, Self.trimmingSpaces(name))
+            }
+        }
+        return .header
+    }
+
+    /// Decides the column of each field from the column names `forEachName` gives (a header
+    /// line's, or the configured `columns`), and notes what is missing in `headerProblems`,
+    /// each starting with `source` (`the header has`).
+    private mutating func setColumns(
+        scanner: DelimitedRowScanner, source: String,
+        _ forEachName: ((Int, UnsafeRawBufferPointer) -> Void) -> Bool
+    ) {
         var best = [(column: Int, rank: Int)](
             repeating: (-1, Int.max), count: Field.allCases.count + keyFieldNames.count)
-        let scratch = ScratchBuffer()
-        let wellFormed = scanner.forEachField(line) { index, span in
-            var name = UnsafeRawBufferPointer(rebasing: line[span.start..<span.end])
-            if span.doubled { name = DelimitedRowScanner.undouble(name, into: scratch) }
-            name = Self.trimmingSpaces(name)
+        let fieldNames = self.fieldNames
+        let wellFormed = forEachName { index, name in
             if let match = fieldNames.lookup(name), match.rank < best[match.slot].rank {
                 best[match.slot] = (index, match.rank)
             }
         }
         if !wellFormed { headerProblems.append("the header line has broken quoting") }
-        for field in Field.allCases where best[field.rawValue].column < 0 {
+        for field in Field.allCases where best[field.rawValue].column < 0 && !(field == .type && fixedKind != nil) {
             let names = (schema.aliases[field] ?? []).joined(separator: ", ")
-            headerProblems.append("the header has no \(field) column (looked for: \(names))")
+            headerProblems.append("\(source) no \(field) column (looked for: \(names))")
         }
         var columns = Columns(
             time: best[Field.time.rawValue].column, type: best[Field.type.rawValue].column,
@@ -334,12 +420,11 @@ public struct EventParser {
         if !keyFieldNames.isEmpty {
             let keyColumns = keyFieldNames.indices.map { best[Field.allCases.count + $0].column }
             for (name, column) in zip(keyFieldNames, keyColumns) where column < 0 {
-                headerProblems.append("the header has no \(name) column (a key column: its cells are empty)")
+                headerProblems.append("\(source) no \(name) column (a key column: its cells are empty)")
             }
             columns.keyFields = KeyFieldColumns(keyColumns)
         }
         state = .delimited(scanner, columns: columns)
-        return .header
     }
 
     private mutating func parseRow(
@@ -354,16 +439,22 @@ public struct EventParser {
             return .rejected(.nulByte)
         }
         guard wellFormed else { return .rejected(.malformed) }
-        guard let timeSpan = spans.0, let typeSpan = spans.1, let campaignSpan = spans.2 else {
-            return .rejected(.missingField)
-        }
+        guard let timeSpan = spans.0, let campaignSpan = spans.2 else { return .rejected(.missingField) }
         let time = cell(line, timeSpan, .time)
-        let type = cell(line, typeSpan, .type)
         let campaign = cell(line, campaignSpan, .campaign)
-        // An empty cell is CSV's null; an empty campaign is named as such.
-        if time.isEmpty || type.isEmpty { return .rejected(.missingField) }
-        guard let kind = recentType.lookup(type, in: typeNames, foldingCase: true) else {
-            return .ignored(type: type)
+        let kind: EventKind
+        if let fixedKind {
+            // An empty cell is CSV's null; an empty campaign is named as such.
+            if time.isEmpty { return .rejected(.missingField) }
+            kind = fixedKind
+        } else {
+            guard let typeSpan = spans.1 else { return .rejected(.missingField) }
+            let type = cell(line, typeSpan, .type)
+            if time.isEmpty || type.isEmpty { return .rejected(.missingField) }
+            guard let found = recentType.lookup(type, in: typeNames, foldingCase: true) else {
+                return .ignored(type: type)
+            }
+            kind = found
         }
         // `spans` has refused a row with a NUL byte anywhere.
         if let reason = Self.checkCampaign(campaign, mayHoldNul: false) { return .rejected(reason) }

@@ -8,10 +8,31 @@ public struct LogSchema: Sendable {
     public var aliases: [Field: [String]]
     /// Type values (compared case-insensitively, ASCII) and what they count as.
     public var typeValues: [String: EventKind]
+    /// What every line counts as, whatever its type field says (a file that holds one kind of
+    /// event, such as Ad Manager's `NetworkClicks_*`); nil to read the type from each line.
+    public var fixedKind: EventKind?
+    /// The delimiter of a delimited input; nil to find it from the first line.
+    public var delimiter: UInt8?
+    /// The column names of a delimited input without a header line; nil when the first line
+    /// is the header.
+    public var columns: [String]?
+    /// How access-log requests carry their fields.
+    public var accessLog = AccessLogFields()
 
     public init(aliases: [Field: [String]], typeValues: [String: EventKind]) {
         self.aliases = aliases
         self.typeValues = typeValues
+    }
+
+    /// An access log's pixel requests: which query parameters hold the type and the campaign
+    /// (nil: the field's names, `aliases`), and the path under which requests are pixel
+    /// requests (requests elsewhere are ignored; empty: every request is one).
+    public struct AccessLogFields: Sendable, Equatable {
+        public var typeParameters: [String]?
+        public var campaignParameters: [String]?
+        public var pathPrefix: String = ""
+
+        public init() {}
     }
 
     public static let standard = LogSchema(

@@ -17,10 +17,16 @@ public enum RejectReason: Int, CaseIterable, Sendable {
     case emptyCampaign
     /// The campaign's bytes are not UTF-8, so no CSV reader could show it faithfully.
     case invalidUTF8
-    /// The time is neither ISO 8601 with a zone nor epoch seconds or milliseconds.
+    /// The time is neither ISO 8601 (with or without a zone) nor an epoch number.
     case badTime
     /// The time is outside the accepted years (2000 to 2100 by default).
     case timeOutOfRange
+    /// A time written without a zone falls in the hour its input zone repeats when clocks go
+    /// back: it could be either of two instants.
+    case ambiguousTime
+    /// A time written without a zone falls in the hour its input zone skips when clocks go
+    /// forward: no clock showed it.
+    case nonexistentTime
 
     /// The name used in summaries and reject files.
     public var name: String {
@@ -35,6 +41,8 @@ public enum RejectReason: Int, CaseIterable, Sendable {
         case .invalidUTF8: "invalid_utf8"
         case .badTime: "bad_time"
         case .timeOutOfRange: "time_out_of_range"
+        case .ambiguousTime: "ambiguous_time"
+        case .nonexistentTime: "nonexistent_time"
         }
     }
 }

@@ -1,28 +1,73 @@
 import TallyBytes
+import TallyTime
 
 /// Event times, from bytes to seconds since the Unix epoch (UTC), with integer arithmetic only.
 ///
 /// Accepted: ISO 8601 `YYYY-MM-DDTHH:MM:SS[.fraction]` with `Z` or an offset (`+HH:MM`,
-/// `+HHMM`, `+HH`), a space or `t` allowed for the `T`; and epoch seconds, milliseconds,
-/// microseconds or nanoseconds, decided by size: 1e11 or more is milliseconds, 1e14 or more
-/// microseconds, 1e17 or more nanoseconds (each bound is 1973 in the smaller unit and past the
-/// year 5000 in the larger, so the years tally accepts never fall in two). Fractions are truncated, never rounded, so 23:59:59.9999 stays on
-/// its day. A time without a zone is refused: it would be read differently on every machine.
+/// `+HHMM`, `+HH`), a space, `t` or `-` (Ad Manager's form) allowed for the `T`; and epoch
+/// seconds, milliseconds, microseconds or nanoseconds, decided by size: 1e11 or more is
+/// milliseconds, 1e14 or more microseconds, 1e17 or more nanoseconds (each bound is 1973 in the
+/// smaller unit and past the year 5000 in the larger, so the years tally accepts never fall in
+/// two). Fractions are truncated, never rounded, so 23:59:59.9999 stays on its day.
+///
+/// A time written without a zone is read in `inputZone` (UTC if none), never in the machine's
+/// zone, so that it means the same instant everywhere. Where that zone's clocks go back, a
+/// time in the repeated hour is `.ambiguous`; where they go forward, a time in the skipped
+/// hour is `.nonexistent`: either is refused rather than guessed.
 public struct TimeParser: Sendable {
     public enum Result: Equatable {
         case instant(Int64)
         case bad
         case outOfRange
+        /// A zone-less time that `inputZone` showed twice.
+        case ambiguous
+        /// A zone-less time that `inputZone` never showed.
+        case nonexistent
     }
 
     /// Instants outside `earliest..<end` are `.outOfRange`.
     public let earliest: Int64
     public let end: Int64
+    /// The zone of times written without one; nil for UTC.
+    public let inputZone: ZoneOffsets?
 
-    /// - Parameters: firstYear and lastYear, inclusive, in UTC.
+    /// - Parameters:
+    ///   - firstYear, lastYear: the years accepted, inclusive, in UTC.
+    ///   - inputZone: the IANA name of the zone of times written without one.
+    /// - Returns: nil if `inputZone` is not a zone.
+    public init?(firstYear: Int = 2000, lastYear: Int = 2100, inputZone: String) {
+        self.init(firstYear: firstYear, lastYear: lastYear)
+        guard
+            let zone = ZoneOffsets(
+                identifier: inputZone, covering: (earliest - 2 * 86_400)..<(end + 2 * 86_400))
+        else { return nil }
+        self = TimeParser(earliest: earliest, end: end, inputZone: zone.isUTC ? nil : zone)
+    }
+
+    /// Times in UTC when written without a zone.
     public init(firstYear: Int = 2000, lastYear: Int = 2100) {
         earliest = Self.daysFromCivil(year: firstYear, month: 1, day: 1) * 86_400
         end = Self.daysFromCivil(year: lastYear + 1, month: 1, day: 1) * 86_400
+        inputZone = nil
+    }
+
+    private init(earliest: Int64, end: Int64, inputZone: ZoneOffsets?) {
+        self.earliest = earliest
+        self.end = end
+        self.inputZone = inputZone
+    }
+
+    /// The instant of a time written without a zone, `local` being its clock reading as if UTC.
+    @inline(never)
+    func check(local: Int64) -> Result {
+        guard let inputZone else { return check(local) }
+        // The zone's table covers a day either side of the accepted range, no more.
+        guard local > earliest - 86_400, local < end + 86_400 else { return .outOfRange }
+        switch inputZone.instant(local: local) {
+        case .instant(let instant): return check(instant)
+        case .ambiguous: return .ambiguous
+        case .nonexistent: return .nonexistent
+        }
     }
 
     /// Parses a time written as text: ISO 8601 or a numeric epoch.
@@ -85,7 +130,7 @@ public struct TimeParser: Sendable {
         return true
     }
 
-    private func check(_ seconds: Int64) -> Result {
+    func check(_ seconds: Int64) -> Result {
         seconds >= earliest && seconds < end ? .instant(seconds) : .outOfRange
     }
 
@@ -147,7 +192,8 @@ public struct TimeParser: Sendable {
             let year = number(t, 0, 4), t[4] == UInt8(ascii: "-"),
             let month = number(t, 5, 2), t[7] == UInt8(ascii: "-"),
             let day = number(t, 8, 2),
-            t[10] == UInt8(ascii: "T") || t[10] == UInt8(ascii: "t") || t[10] == ASCII.space,
+            t[10] == UInt8(ascii: "T") || t[10] == UInt8(ascii: "t") || t[10] == ASCII.space
+                || t[10] == UInt8(ascii: "-"),
             let hour = number(t, 11, 2)
         else { return nil }
         guard month >= 1, month <= 12, day >= 1, day <= daysIn(month: month, year: year), hour <= 23 else {
@@ -210,7 +256,9 @@ public struct TimeParser: Sendable {
             while i < t.count, Self.digit(t[i]) != nil { i += 1 }
             guard i > fractionStart else { return .bad }
         }
-        guard i < t.count else { return .bad }  // no zone
+        // A leap second (:60) belongs to the minute it ends, so it stays on its day.
+        let clock = hourStart + Int64(minute * 60 + min(second, 59))
+        guard i < t.count else { return check(local: clock) }
         var offset = 0
         switch t[i] {
         case UInt8(ascii: "Z"), UInt8(ascii: "z"):
@@ -232,17 +280,16 @@ public struct TimeParser: Sendable {
             return .bad
         }
         guard i == t.count else { return .bad }
-        // A leap second (:60) belongs to the minute it ends, so it stays on its day.
-        return check(hourStart + Int64(minute * 60 + min(second, 59)) - Int64(offset))
+        return check(clock - Int64(offset))
     }
 
     @inline(__always)
-    private static func digit(_ byte: UInt8) -> Int? {
+    static func digit(_ byte: UInt8) -> Int? {
         byte &- ASCII.zero < 10 ? Int(byte &- ASCII.zero) : nil
     }
 
     @inline(__always)
-    private static func number(_ t: UnsafeRawBufferPointer, _ start: Int, _ count: Int) -> Int? {
+    static func number(_ t: UnsafeRawBufferPointer, _ start: Int, _ count: Int) -> Int? {
         guard start + count <= t.count else { return nil }
         var value = 0
         for i in start..<(start + count) {

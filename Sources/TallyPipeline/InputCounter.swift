@@ -41,7 +41,7 @@ struct InputCounter {
             return (report, nil, nil)
         }
         let counts = CountingTable(counterCount: EventKind.allCases.count)
-        var parser = configuration.eventParser()
+        var parser = configuration.eventParser(for: location)
         var splitter = LineSplitter(maxLineBytes: configuration.maxLineBytes)
         var accounting = LineAccounting()
         var ignoredTypes = IgnoredTypeTally()

@@ -12,6 +12,10 @@ public struct Inspection: Sendable {
     public var location: InputLocation
     public var compression: Compression?
     public var format: LogFormat?
+    /// The delimiter of a delimited input.
+    public var delimiter: UInt8?
+    /// What every line counts as, if a `[[sources]]` entry names the file.
+    public var fixedKind: EventKind?
     /// Why the input could not be read to its end, if it could not.
     public var error: InputError?
     public var accounting = LineAccounting()
@@ -42,7 +46,7 @@ public struct Inspection: Sendable {
             return inspection
         }
         inspection.compression = opened.compression
-        var parser = configuration.eventParser()
+        var parser = configuration.eventParser(for: location)
         var splitter = LineSplitter(maxLineBytes: configuration.maxLineBytes)
         var ignored = IgnoredTypeTally()
         var accounting = LineAccounting()
@@ -86,6 +90,8 @@ public struct Inspection: Sendable {
         accounting.ignoredTypes = ignored.byValue
         inspection.accounting = accounting
         inspection.format = parser.format
+        inspection.delimiter = parser.delimiter
+        inspection.fixedKind = configuration.fixedKind(of: location)
         inspection.headerProblems = parser.headerProblems
         inspection.firstEvents = firstEvents
         inspection.firstRejects = firstRejects
@@ -105,16 +111,24 @@ public struct Inspection: Sendable {
     public func lines(configuration: RunConfiguration) -> [String] {
         var lines: [String] = []
         let stored = compression.map { $0 == .gzip ? "gzip" : "plain text" } ?? "unknown"
-        let read = format.map { Self.formatName($0) } ?? "no format found (no line to judge it by)"
+        let read =
+            format.map { Self.formatName($0, delimiter: delimiter, columns: configuration.schema.columns) }
+            ?? "no format found (no line to judge it by)"
         lines.append("\(location): \(stored), \(read)")
         if let error { lines.append("  error: \(error)") }
         guard compression != nil else { return lines }  // Not opened: nothing more to tell.
         for problem in headerProblems { lines.append("  header: \(problem)") }
-        lines.append("  fields: " + Self.fieldsText(configuration.schema))
-        lines.append("  types: " + Self.typesText(configuration.schema))
+        lines.append("  fields: " + Self.fieldsText(configuration.schema, accessLog: format == .clf))
+        if let fixedKind {
+            lines.append(
+                "  types: every line is one of \(fixedKind.name) (the file's name matches a [[sources]] entry)")
+        } else {
+            lines.append("  types: " + Self.typesText(configuration.schema))
+        }
+        let inputZone = configuration.timeParser.inputZone?.identifier ?? "UTC"
         lines.append(
             "  key: \(configuration.keyColumns.headers.joined(separator: ", ")); days in \(configuration.timeZone) "
-                + "(--tz); times carry their own zone or are epoch seconds or milliseconds")
+                + "(--tz); times without a zone are read in \(inputZone) (--input-tz)")
         let a = accounting
         lines.append(
             "  lines: \(a.lines): \(a.counted) counted, \(a.ignored) ignored, \(a.rejected) rejected, \(a.blank) blank"
@@ -137,19 +151,32 @@ public struct Inspection: Sendable {
         return lines
     }
 
-    static func formatName(_ format: LogFormat) -> String {
+    static func formatName(_ format: LogFormat, delimiter: UInt8?, columns: [String]?) -> String {
+        let names = columns.map { "no header line, columns " + $0.joined(separator: ", ") } ?? "header line"
         switch format {
-        case .auto: "format to be decided"
-        case .jsonl: "JSON Lines"
-        case .csv: "CSV (delimiter ',', header line)"
-        case .tsv: "TSV (delimiter tab, header line)"
+        case .auto: return "format to be decided"
+        case .jsonl: return "JSON Lines"
+        case .clf: return "access log (common or combined log format)"
+        case .csv: return "CSV (delimiter ',', \(names))"
+        case .tsv: return "TSV (delimiter tab, \(names))"
+        case .delimited:
+            let shown = delimiter.map { $0 >= 0x21 && $0 < 0x7f ? "'\(Character(Unicode.Scalar($0)))'" : "byte \($0)" }
+            return "delimited text (delimiter \(shown ?? "unknown"), \(names))"
         }
     }
 
-    static func fieldsText(_ schema: LogSchema) -> String {
-        [(Field.time, "time"), (.type, "type"), (.campaign, "campaign")].map { field, name in
-            "\(name) = " + (schema.aliases[field] ?? []).joined(separator: " | ")
-        }.joined(separator: "; ")
+    static func fieldsText(_ schema: LogSchema, accessLog: Bool) -> String {
+        guard accessLog else {
+            return [(Field.time, "time"), (.type, "type"), (.campaign, "campaign")].map { field, name in
+                "\(name) = " + (schema.aliases[field] ?? []).joined(separator: " | ")
+            }.joined(separator: "; ")
+        }
+        let access = schema.accessLog
+        let type = (access.typeParameters ?? schema.aliases[.type] ?? []).joined(separator: " | ")
+        let campaign = (access.campaignParameters ?? schema.aliases[.campaign] ?? []).joined(separator: " | ")
+        let prefix = access.pathPrefix.isEmpty ? "every request" : "requests under \(access.pathPrefix)"
+        return "time = the bracketed time; type = query parameter \(type); campaign = query parameter \(campaign); "
+            + "read from \(prefix)"
     }
 
     static func typesText(_ schema: LogSchema) -> String {

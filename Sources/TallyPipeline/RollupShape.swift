@@ -13,6 +13,10 @@ public struct RollupShape: Equatable, Sendable {
     public var granularity: Granularity
     public var format: LogFormat
     public var maxLineBytes: Int
+    /// How lines are read, where a `--config` or `--input-tz` changes it: the field names,
+    /// type values, delimiter, columns, access-log parameters, input zone and `[[sources]]`,
+    /// in one canonical text; `standard` for tally's own reading.
+    public var reading: String
 
     public init(_ configuration: RunConfiguration) {
         timeZone = configuration.timeZone
@@ -20,6 +24,33 @@ public struct RollupShape: Equatable, Sendable {
         granularity = configuration.granularity
         format = configuration.format
         maxLineBytes = configuration.maxLineBytes
+        reading = Self.reading(configuration)
+    }
+
+    /// `reading` for a configuration.
+    static func reading(_ configuration: RunConfiguration) -> String {
+        let schema = configuration.schema
+        let standard = LogSchema.standard
+        var parts: [String] = []
+        for field in Field.allCases where schema.aliases[field] != standard.aliases[field] {
+            parts.append("\(field)=" + (schema.aliases[field] ?? []).joined(separator: "|"))
+        }
+        if schema.typeValues != standard.typeValues {
+            for kind in EventKind.allCases {
+                let values = schema.typeValues.filter { $0.value == kind }.keys.map { $0.lowercased() }.sorted()
+                parts.append("\(kind.name)=" + values.joined(separator: "|"))
+            }
+        }
+        if let kind = schema.fixedKind { parts.append("type=\(kind.name)") }
+        if let delimiter = schema.delimiter { parts.append("delimiter=\(delimiter)") }
+        if let columns = schema.columns { parts.append("columns=" + columns.joined(separator: "|")) }
+        let access = schema.accessLog
+        if let names = access.typeParameters { parts.append("type_param=" + names.joined(separator: "|")) }
+        if let names = access.campaignParameters { parts.append("campaign_param=" + names.joined(separator: "|")) }
+        if !access.pathPrefix.isEmpty { parts.append("path_prefix=" + access.pathPrefix) }
+        if let zone = configuration.timeParser.inputZone { parts.append("input_tz=" + zone.identifier) }
+        for source in configuration.typeSources { parts.append("source \(source.match)=\(source.kind.name)") }
+        return parts.isEmpty ? "standard" : parts.joined(separator: "; ")
     }
 
     /// The counters of every row, in order; a partial with others is refused.
@@ -32,6 +63,7 @@ public struct RollupShape: Equatable, Sendable {
             ("--tz", timeZone), ("--by", keyColumns.names.joined(separator: ",")),
             ("--granularity", granularity.rawValue), ("--format", format.rawValue),
             ("--max-line-bytes", String(maxLineBytes)), ("counters", Self.counters.joined(separator: ",")),
+            ("reading", reading),
         ]
     }
 
@@ -71,6 +103,8 @@ public struct RollupShape: Equatable, Sendable {
         self.granularity = granularity
         self.format = format
         self.maxLineBytes = maxLineBytes
+        // Made before there was a --config: tally's own reading.
+        reading = values.removeValue(forKey: "reading") ?? "standard"
         if let option = values.keys.sorted().first {
             throw Unknown(why: "it was made with \(option), which this tally does not know (a newer version?)")
         }

@@ -1,3 +1,4 @@
+import Glibc
 import TallyAggregator
 import TallyParser
 import TallyReader
@@ -51,6 +52,8 @@ public struct RunConfiguration: Sendable {
     public var xlsxPath: String?
     /// How the day files are laid out (a byte order mark, CRLF); the default is LF, no mark.
     public var csvStyle = CSVStyle()
+    /// Whether the front end tells a short summary of the run on standard error (`--verbose`).
+    public var verbose = false
     /// How long to wait for another run that holds the output folder's lock; 0 to give up at once.
     public var waitSeconds: Double = 0
     /// Which library inflates gzip inputs; it must be available (`Inflater.isAvailable`).
@@ -60,7 +63,28 @@ public struct RunConfiguration: Sendable {
     public var keyColumns: KeyColumns = .campaign
     /// A row per day, or per hour (`--granularity`).
     public var granularity: Granularity = .day
+    /// How event times are read, and in which zone when written without one.
     public var timeParser = TimeParser()
+    /// Inputs whose file name matches one of these hold one kind of event each (the first
+    /// that matches wins): their lines' type fields are not read.
+    public var typeSources: [TypeSource] = []
+
+    /// Files named like `match` (an fnmatch(3) pattern on the file name) hold events of `kind`.
+    public struct TypeSource: Sendable, Equatable {
+        public var match: String
+        public var kind: EventKind
+
+        public init(match: String, kind: EventKind) {
+            self.match = match
+            self.kind = kind
+        }
+
+        func matches(_ location: InputLocation) -> Bool {
+            guard case .file(let path) = location else { return false }
+            let name = path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? path
+            return fnmatch(match, name, 0) == 0
+        }
+    }
 
     public enum InputKind: Sendable {
         case logs, partials
@@ -74,14 +98,27 @@ public struct RunConfiguration: Sendable {
     /// A run that writes one partial rollup file at `partialPath`.
     public init(inputs: [String], partialPath: String) {
         self.inputs = inputs
-        self.partialPath = partialPath
-        outputDirectory = AtomicFileWriter.split(partialPath).directory
+        outputDirectory = ""
+        setPartialPath(partialPath)
+    }
+
+    /// Makes this a run that writes one partial rollup file at `path`, in place of day files.
+    public mutating func setPartialPath(_ path: String) {
+        partialPath = path
+        outputDirectory = AtomicFileWriter.split(path).directory
     }
 }
 
 extension RunConfiguration {
-    /// A parser for one input, as these options read it.
-    func eventParser() -> EventParser {
-        EventParser(format: format, schema: schema, timeParser: timeParser, keyColumns: keyColumns)
+    /// A parser for `location`, as these options read it.
+    func eventParser(for location: InputLocation) -> EventParser {
+        var schema = self.schema
+        schema.fixedKind = fixedKind(of: location) ?? schema.fixedKind
+        return EventParser(format: format, schema: schema, timeParser: timeParser, keyColumns: keyColumns)
+    }
+
+    /// What every line of `location` counts as, if a `TypeSource` names it.
+    public func fixedKind(of location: InputLocation) -> EventKind? {
+        typeSources.first { $0.matches(location) }?.kind
     }
 }

@@ -19,6 +19,14 @@ extension RunConfiguration {
             name: "view_rate", numerator: EventKind.videoView.rawValue, denominator: EventKind.impression.rawValue),
     ]
 
+    /// Reads times written without a zone as times in the zone `name`.
+    /// - Returns: false, changing nothing, if `name` is not a zone.
+    public mutating func setInputTimeZone(_ name: String) -> Bool {
+        guard let parser = TimeParser(inputZone: name) else { return false }
+        timeParser = parser
+        return true
+    }
+
     /// Whether `name` is a zone of the system's tzdata that `timeZone` may be.
     public static func isKnownTimeZone(_ name: String) -> Bool {
         LocalDayCalendar.isZoneName(name)

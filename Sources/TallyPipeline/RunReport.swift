@@ -101,6 +101,8 @@ public enum ExitStatus: Int32, Sendable {
     case cannotCreateOutput = 73
     case ioError = 74
     case tempFail = 75
+    /// A configuration file that cannot be read or is wrong (`--config`).
+    case config = 78
 }
 
 extension ExitStatus {

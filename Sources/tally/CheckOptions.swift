@@ -8,8 +8,8 @@ struct CheckOptions: ParsableArguments {
             "Exit 65 (after writing) if more than this share of lines is rejected, 0 to 1.", valueName: "R"))
     var maxRejectRate: Double?
 
-    @Flag(help: "Succeed when there is no input, or when every line is rejected or ignored.")
-    var allowEmpty = false
+    @Flag(inversion: .prefixedNo, help: "Succeed when there is no input, or when every line is rejected or ignored.")
+    var allowEmpty: Bool?
 
     func validate() throws {
         if let maxRejectRate, !(0...1).contains(maxRejectRate) {
@@ -18,7 +18,7 @@ struct CheckOptions: ParsableArguments {
     }
 
     func apply(to configuration: inout RunConfiguration) {
-        configuration.maxRejectRate = maxRejectRate
-        configuration.allowEmpty = allowEmpty
+        if let maxRejectRate { configuration.maxRejectRate = maxRejectRate }
+        if let allowEmpty { configuration.allowEmpty = allowEmpty }
     }
 }

@@ -3,14 +3,17 @@ import TallyPipeline
 
 /// How the day files are laid out.
 struct DayFileOptions: ParsableArguments {
-    @Flag(help: "Start each day file with a UTF-8 byte order mark (for Excel and LibreOffice).")
-    var bom = false
+    @Flag(
+        inversion: .prefixedNo, help: "Start each day file with a UTF-8 byte order mark (for Excel and LibreOffice).")
+    var bom: Bool?
 
-    @Flag(help: "End the day files' records with CR LF instead of LF.")
-    var crlf = false
+    @Flag(inversion: .prefixedNo, help: "End the day files' records with CR LF instead of LF.")
+    var crlf: Bool?
 
-    @Flag(help: "Add ctr (clicks / impressions) and view_rate (video_views / impressions) columns.")
-    var ratios = false
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Add ctr (clicks / impressions) and view_rate (video_views / impressions) columns.")
+    var ratios: Bool?
 
     @Option(
         help: ArgumentHelp(
@@ -31,13 +34,11 @@ struct DayFileOptions: ParsableArguments {
     var campaigns: String?
 
     func apply(to configuration: inout RunConfiguration) {
-        configuration.csvStyle = csvStyle
-        configuration.combinedPath = combined
-        configuration.campaignsPath = campaigns
-        configuration.xlsxPath = xlsx
-    }
-
-    var csvStyle: CSVStyle {
-        CSVStyle(byteOrderMark: bom, crlf: crlf, ratios: ratios ? RunConfiguration.standardRatios : [])
+        if let bom { configuration.csvStyle.byteOrderMark = bom }
+        if let crlf { configuration.csvStyle.crlf = crlf }
+        if let ratios { configuration.csvStyle.ratios = ratios ? RunConfiguration.standardRatios : [] }
+        if let combined { configuration.combinedPath = combined }
+        if let campaigns { configuration.campaignsPath = campaigns }
+        if let xlsx { configuration.xlsxPath = xlsx }
     }
 }

@@ -33,8 +33,7 @@ struct InspectCommand: ParsableCommand {
 
     func run() throws {
         ProcessSetup.ignoreBrokenPipes()
-        var configuration = RunConfiguration(inputs: files, outputDirectory: ".")
-        input.apply(to: &configuration)
+        var (configuration, _) = try input.configuration(inputs: files)
         rows.apply(to: &configuration)
         var worst = ExitStatus.ok
         for (index, file) in files.enumerated() {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TallyPipeline
 
 /// `--wait`: how long to wait for another run that writes to the same folder.
 struct LockOptions: ParsableArguments {
@@ -6,9 +7,15 @@ struct LockOptions: ParsableArguments {
         help: ArgumentHelp(
             "If another run is writing to the output folder, wait up to this long for it (default: 0, exit 75 at once).",
             valueName: "SECONDS"))
-    var wait: Double = 0
+    var wait: Double?
 
     func validate() throws {
-        guard wait >= 0, wait <= 86_400 else { throw ValidationError("--wait must be between 0 and 86400 seconds.") }
+        if let wait, !(0...86_400).contains(wait) {
+            throw ValidationError("--wait must be between 0 and 86400 seconds.")
+        }
+    }
+
+    func apply(to configuration: inout RunConfiguration) {
+        if let wait { configuration.waitSeconds = wait }
     }
 }

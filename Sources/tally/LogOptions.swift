@@ -33,10 +33,12 @@ struct LogOptions: ParsableArguments {
     /// The inputs as the run takes them: `-` when none is named.
     var named: [String] { inputs.isEmpty ? ["-"] : inputs }
 
-    func apply(to configuration: inout RunConfiguration) {
-        configuration.jobs = jobs ?? ProcessInfo.processInfo.activeProcessorCount
-        input.apply(to: &configuration)
+    /// Tally's defaults, then the `--config` file's settings, then the command line's.
+    func configuration() throws -> (RunConfiguration, ConfigFile?) {
+        var (configuration, config) = try input.configuration(inputs: named)
+        if let jobs { configuration.jobs = jobs }
         rows.apply(to: &configuration)
         checks.apply(to: &configuration)
+        return (configuration, config)
     }
 }

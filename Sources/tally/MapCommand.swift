@@ -32,10 +32,10 @@ struct MapCommand: ParsableCommand {
     }
 
     func run() throws {
-        var configuration = RunConfiguration(inputs: logs.named, partialPath: partial)
-        logs.apply(to: &configuration)
-        report.apply(to: &configuration)
-        configuration.rejectsPath = rejects.rejects
+        var (configuration, config) = try logs.configuration()
+        configuration.setPartialPath(partial)
+        report.apply(to: &configuration, config: config)
+        rejects.apply(to: &configuration)
         try RunDriver.execute(configuration, report: report)
     }
 }

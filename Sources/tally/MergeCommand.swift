@@ -43,7 +43,8 @@ struct MergeCommand: ParsableCommand {
         }
         guard partial != "-" else { throw ValidationError("--partial must name a file, not standard output.") }
         if partial != nil,
-            days.bom || days.crlf || days.ratios || days.combined != nil || days.campaigns != nil
+            days.bom == true || days.crlf == true || days.ratios == true || days.combined != nil
+                || days.campaigns != nil
                 || days.xlsx != nil
         {
             throw ValidationError(
@@ -60,9 +61,9 @@ struct MergeCommand: ParsableCommand {
                 RunConfiguration(inputs: partials, outputDirectory: out!)
             }
         configuration.inputKind = .partials
-        configuration.waitSeconds = lock.wait
+        lock.apply(to: &configuration)
         checks.apply(to: &configuration)
-        report.apply(to: &configuration)
+        report.apply(to: &configuration, config: nil)
         days.apply(to: &configuration)
         try RunDriver.execute(configuration, report: report)
     }

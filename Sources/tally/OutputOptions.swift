@@ -1,11 +1,20 @@
 import ArgumentParser
+import TallyPipeline
 
 /// Where a rollup's day files go.
 struct OutputOptions: ParsableArguments {
     @Option(
         name: .shortAndLong,
         help: ArgumentHelp("Directory for the YYYY-MM-DD.csv files (created if missing).", valueName: "DIR"))
-    var out: String
+    var out: String?
+
+    /// After the `--config` file: a rollup must write somewhere.
+    func apply(to configuration: inout RunConfiguration) throws {
+        if let out { configuration.outputDirectory = out }
+        guard !configuration.outputDirectory.isEmpty else {
+            throw ValidationError("Missing --out DIR (or out = \"DIR\" in the --config file).")
+        }
+    }
 }
 
 /// Where the lines a run rejects go, if anywhere.
@@ -15,4 +24,10 @@ struct RejectsOptions: ParsableArguments {
             "Write the rejected lines (source, line number, reason, text) to FILE as TSV, gzip if it ends in .gz (- for standard output).",
             valueName: "FILE"))
     var rejects: String?
+}
+
+extension RejectsOptions {
+    func apply(to configuration: inout RunConfiguration) {
+        if let rejects { configuration.rejectsPath = rejects }
+    }
 }

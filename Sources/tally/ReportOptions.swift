@@ -12,12 +12,13 @@ struct ReportOptions: ParsableArguments {
             "Write the run as Prometheus metrics to FILE (node_exporter's textfile format).", valueName: "FILE"))
     var metrics: String?
 
-    @Flag(name: .shortAndLong, help: "Print a short summary to standard error.")
-    var verbose = false
+    @Flag(name: .shortAndLong, inversion: .prefixedNo, help: "Print a short summary to standard error.")
+    var verbose: Bool?
 
-    func apply(to configuration: inout RunConfiguration) {
-        configuration.summaryPath = summaryJSON
-        configuration.metricsPath = metrics
+    func apply(to configuration: inout RunConfiguration, config: ConfigFile?) {
+        if let summaryJSON { configuration.summaryPath = summaryJSON }
+        if let metrics { configuration.metricsPath = metrics }
+        configuration.verbose = verbose ?? config?.verbose ?? false
     }
 
     /// Warnings and errors always go to standard error (cron mails them); the summary only
@@ -45,15 +46,16 @@ struct ReportOptions: ParsableArguments {
         if let drift = report.drift {
             StandardError.print("tally: error: \(drift)")
         }
-        let (summaryStatus, summaryFailure) = report.writeSummary(ifAskedTo: summaryJSON)
+        let (summaryStatus, summaryFailure) = report.writeSummary(ifAskedTo: configuration.summaryPath)
         if let summaryFailure {
             StandardError.print("tally: error: summary: \(summaryFailure)")
         }
-        let (status, metricsFailure) = report.writeMetrics(ifAskedTo: metrics, status: summaryStatus)
+        let (status, metricsFailure) = report.writeMetrics(
+            ifAskedTo: configuration.metricsPath, status: summaryStatus)
         if let metricsFailure {
             StandardError.print("tally: error: metrics: \(metricsFailure)")
         }
-        if verbose {
+        if configuration.verbose {
             for line in report.humanSummary(outputDirectory: configuration.outputDirectory) {
                 StandardError.print(line)
             }

@@ -35,13 +35,13 @@ struct RollupCommand: ParsableCommand {
     var lock: LockOptions
 
     func run() throws {
-        var configuration = RunConfiguration(inputs: logs.named, outputDirectory: output.out)
-        configuration.waitSeconds = lock.wait
-        logs.apply(to: &configuration)
-        report.apply(to: &configuration)
-        configuration.rejectsPath = rejects.rejects
+        var (configuration, config) = try logs.configuration()
+        try output.apply(to: &configuration)
+        lock.apply(to: &configuration)
+        report.apply(to: &configuration, config: config)
+        rejects.apply(to: &configuration)
         days.apply(to: &configuration)
-        stateOptions.apply(to: &configuration)
+        stateOptions.apply(to: &configuration, config: config)
         try RunDriver.execute(configuration, report: report)
     }
 }

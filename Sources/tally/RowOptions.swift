@@ -11,8 +11,8 @@ struct RowOptions: ParsableArguments {
             valueName: "FIELDS"))
     var by: String?
 
-    @Option(help: "One row per day and key, or per hour and key (with hour and utc_offset columns).")
-    var granularity: Granularity = .day
+    @Option(help: "One row per day and key, or per hour and key with hour and utc_offset columns (default: day).")
+    var granularity: Granularity?
 
     /// The key `--by` names, once `validate()` has checked it.
     var keyColumns: KeyColumns {
@@ -37,7 +37,7 @@ struct RowOptions: ParsableArguments {
     }
 
     func apply(to configuration: inout RunConfiguration) {
-        configuration.keyColumns = keyColumns
-        configuration.granularity = granularity
+        if by != nil { configuration.keyColumns = keyColumns }
+        if let granularity { configuration.granularity = granularity }
     }
 }

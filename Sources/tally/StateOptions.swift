@@ -21,10 +21,23 @@ struct StateOptions: ParsableArguments {
         }
     }
 
-    func apply(to configuration: inout RunConfiguration) {
-        guard !noState else { return }
-        let out = configuration.outputDirectory
-        configuration.statePath = state ?? (out.hasSuffix("/") ? out : out + "/") + ".tally/state.sqlite"
-        configuration.rebuild = rebuild
+    /// The command line's choice, else the `--config` file's, else the store in the output folder.
+    func apply(to configuration: inout RunConfiguration, config: ConfigFile?) {
+        var path: String?
+        if noState {
+            path = nil
+        } else if let state {
+            path = state
+        } else {
+            switch config?.state {
+            case .off?: path = nil
+            case .path(let configured)?: path = configured
+            case nil:
+                let out = configuration.outputDirectory
+                path = (out.hasSuffix("/") ? out : out + "/") + ".tally/state.sqlite"
+            }
+        }
+        configuration.statePath = path
+        configuration.rebuild = path != nil && rebuild
     }
 }
