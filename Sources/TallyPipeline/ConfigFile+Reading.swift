@@ -52,7 +52,7 @@ final class ConfigReader {
     static var pathKeys: [(key: String, property: WritableKeyPath<ConfigFile, String?>, dashIsStandardOutput: Bool)] {
         [
             ("out", \.out, false), ("rejects", \.rejects, true), ("summary_json", \.summaryJSON, true),
-            ("metrics", \.metrics, false), ("campaigns", \.campaigns, false), ("combined", \.combined, false),
+            ("metrics", \.metrics, true), ("campaigns", \.campaigns, false), ("combined", \.combined, false),
             ("xlsx", \.xlsx, false),
         ]
     }

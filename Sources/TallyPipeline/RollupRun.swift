@@ -100,7 +100,7 @@ public struct RollupRun: Sendable {
         let expansion = InputExpander(
             // A partial's folder may hold the logs it is made of.
             excludingDirectories: writesDays ? [configuration.outputDirectory] : [], outputFiles: outputs.paths,
-            ownOutputs: outputs.writtenByTally
+            ownOutputs: outputs.writtenByTally, settings: configuration.configPath.map { [$0] } ?? []
         ).expand(configuration.inputs)
         if let input = expansion.outputsAmongInputs.first {
             throw .outputCollision(

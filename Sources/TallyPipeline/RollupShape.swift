@@ -42,7 +42,10 @@ public struct RollupShape: Equatable, Sendable {
             }
         }
         if let kind = schema.fixedKind { parts.append("type=\(kind.name)") }
-        if let delimiter = schema.delimiter { parts.append("delimiter=\(delimiter)") }
+        if let delimiter = schema.delimiter {
+            let shown = delimiter > 0x20 && delimiter < 0x7f ? String(UnicodeScalar(delimiter)) : "byte \(delimiter)"
+            parts.append("delimiter=" + shown)
+        }
         if let columns = schema.columns { parts.append("columns=" + columns.joined(separator: "|")) }
         let access = schema.accessLog
         if let names = access.typeParameters { parts.append("type_param=" + names.joined(separator: "|")) }

@@ -63,6 +63,9 @@ public struct RunConfiguration: Sendable {
     public var keyColumns: KeyColumns = .campaign
     /// A row per day, or per hour (`--granularity`).
     public var granularity: Granularity = .day
+    /// The `--config` file the settings came from, if any: a directory of inputs that holds
+    /// it does not read it as a log.
+    public var configPath: String?
     /// How event times are read, and in which zone when written without one.
     public var timeParser = TimeParser()
     /// Inputs whose file name matches one of these hold one kind of event each (the first

@@ -40,10 +40,15 @@ public struct InputExpander {
     ///   - outputFiles: the run's output files (a summary, a rejects file) that exist now.
     ///   - ownOutputs: those of them that tally wrote, which a directory walk skips; any other
     ///     output met as input is in `outputsAmongInputs`, for the run to refuse.
-    public init(excludingDirectories: [String] = [], outputFiles: [String] = [], ownOutputs: [String] = []) {
+    ///   - settings: files that tell the run what to do (its `--config`), which a directory
+    ///     walk skips: a config kept beside the logs is not a log.
+    public init(
+        excludingDirectories: [String] = [], outputFiles: [String] = [], ownOutputs: [String] = [],
+        settings: [String] = []
+    ) {
         excluded = Set(excludingDirectories.compactMap { FileIdentity(path: $0) })
         outputs = Set(outputFiles.compactMap { FileIdentity(path: $0) })
-        skipped = Set(ownOutputs.compactMap { FileIdentity(path: $0) })
+        skipped = Set((ownOutputs + settings).compactMap { FileIdentity(path: $0) })
     }
 
     public func expand(_ names: [String]) -> Expansion {

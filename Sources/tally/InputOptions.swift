@@ -98,6 +98,7 @@ struct InputOptions: ParsableArguments {
         configuration.inflater = .fastest
         let file = try loadConfig()
         if let file, let config {
+            configuration.configPath = config
             do {
                 try file.apply(to: &configuration, path: config)
             } catch {

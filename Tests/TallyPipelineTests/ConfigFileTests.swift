@@ -152,12 +152,12 @@ extension ConfigFileTests {
         #expect(config.state == .path(resolved))
     }
 
-    @Test func aDashIsStandardOutputForRejectsAndSummaryOnly() throws {
+    @Test func aDashIsStandardOutputForTheReportsOnly() throws {
         let text = "rejects = \"-\"\nsummary_json = \"-\"\nmetrics = \"-\"\nout = \"-\""
         let file = try ConfigFile(text: text, path: "/etc/tally/tally.toml")
         #expect(file.rejects == "-")
         #expect(file.summaryJSON == "-")
-        #expect(file.metrics == "/etc/tally/-")
+        #expect(file.metrics == "-")
         #expect(file.out == "/etc/tally/-")
     }
 
