@@ -43,7 +43,7 @@ extension ConfigFile {
         }
         if let by {
             do throws(KeyColumns.Problem) {
-                configuration.keyColumns = try KeyColumns(names: by)
+                configuration.keyColumns = try KeyColumns(names: by, schema: configuration.schema)
             } catch {
                 throw problem("by", "\(error)")
             }

@@ -34,7 +34,7 @@ struct InspectCommand: ParsableCommand {
     func run() throws {
         ProcessSetup.ignoreBrokenPipes()
         var (configuration, _) = try input.configuration(inputs: files)
-        rows.apply(to: &configuration)
+        try rows.apply(to: &configuration)
         var worst = ExitStatus.ok
         for (index, file) in files.enumerated() {
             let inspection = Inspection.inspect(

@@ -37,7 +37,7 @@ struct LogOptions: ParsableArguments {
     func configuration() throws -> (RunConfiguration, ConfigFile?) {
         var (configuration, config) = try input.configuration(inputs: named)
         if let jobs { configuration.jobs = jobs }
-        rows.apply(to: &configuration)
+        try rows.apply(to: &configuration)
         checks.apply(to: &configuration)
         return (configuration, config)
     }

@@ -14,12 +14,6 @@ struct RowOptions: ParsableArguments {
     @Option(help: "One row per day and key, or per hour and key with hour and utc_offset columns (default: day).")
     var granularity: Granularity?
 
-    /// The key `--by` names, once `validate()` has checked it.
-    var keyColumns: KeyColumns {
-        guard let by else { return .campaign }
-        return (try? KeyColumns(names: Self.names(by))) ?? .campaign
-    }
-
     func validate() throws {
         guard let by else { return }
         do {
@@ -36,8 +30,15 @@ struct RowOptions: ParsableArguments {
         }
     }
 
-    func apply(to configuration: inout RunConfiguration) {
-        if by != nil { configuration.keyColumns = keyColumns }
+    /// After a `--config` file, whose field names say which `--by` name is the campaign.
+    func apply(to configuration: inout RunConfiguration) throws {
+        if let by {
+            do {
+                configuration.keyColumns = try KeyColumns(names: Self.names(by), schema: configuration.schema)
+            } catch {
+                throw ValidationError("--by: \(error).")
+            }
+        }
         if let granularity { configuration.granularity = granularity }
     }
 }
