@@ -22,7 +22,8 @@ extension RollupTable {
     /// - the number of keys, then each key's bytes (length-prefixed), in bytewise order;
     /// - the number of rows, then each row ordered by period then key: its period as the signed
     ///   difference from the previous row's (the first from 0), its key's index in the list
-    ///   above, and its `counterCount` counters.
+    ///   above, and its `counterCount` counters; with `countsDistinct`, then its sketch of
+    ///   distinct values (`HyperLogLog.encode`).
     /// Sorted periods make most differences 0, one byte; a row costs about 2 bytes plus its
     /// counters' digits.
     public func encode(into writer: inout BinaryWriter) {
@@ -68,6 +69,7 @@ extension RollupTable {
             previous = period
             writer.append(indexOfRank[rankOfRow[offset]]!)
             for counter in 0..<counterCount { writer.append(counts[Int(row) * counterCount + counter]) }
+            sketches?[Int(row)].encode(into: &writer)
         }
     }
 
@@ -76,10 +78,13 @@ extension RollupTable {
         Set(rowKeys.map { Period.day(of: Self.period(of: $0), granularity) })
     }
 
-    /// Reads a table `encode` wrote, with `counterCount` counters a row, refusing anything that
-    /// is not in its canonical form, so that one content has one encoding.
-    public static func decode(from reader: inout BinaryReader, counterCount: Int) throws(DecodingError) -> RollupTable {
-        let table = RollupTable(counterCount: counterCount)
+    /// Reads a table `encode` wrote, with `counterCount` counters a row (and a sketch, with
+    /// `countsDistinct`), refusing anything that is not in its canonical form, so that one
+    /// content has one encoding.
+    public static func decode(
+        from reader: inout BinaryReader, counterCount: Int, countsDistinct: Bool = false
+    ) throws(DecodingError) -> RollupTable {
+        let table = RollupTable(counterCount: counterCount, countsDistinct: countsDistinct)
         do throws(any Error) {
             let keyCount = try reader.readInt(atMost: Int(UInt32.max) - 2)
             var previousKey: [UInt8]? = nil
@@ -115,9 +120,18 @@ extension RollupTable {
                     table.add(period: period32, keyID: UInt32(key), counter: counter, amount: amount)
                 }
                 guard counted else { throw DecodingError.notCanonical("a row that counts nothing") }
+                if countsDistinct {
+                    let sketch = try HyperLogLog.decode(from: &reader)
+                    table.mergeDistinct(period: period32, keyID: UInt32(key), sketch)
+                }
             }
         } catch let error as DecodingError {
             throw error
+        } catch let error as HyperLogLog.DecodingError {
+            switch error {
+            case .malformed(let why): throw .malformed(why)
+            case .notCanonical(let why): throw .notCanonical("a sketch of distinct values: \(why)")
+            }
         } catch {
             // Nothing else throws in the loop above.
             throw .malformed(error as! BinaryReader.Malformed)

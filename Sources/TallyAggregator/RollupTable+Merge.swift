@@ -5,9 +5,13 @@ extension RollupTable {
     /// It is exact, and associative and commutative: any grouping and order of merges gives the
     /// same counts, and the output is sorted, so the same bytes.
     ///
+    /// Sketches of distinct values merge too (register by register, as exactly), from a table
+    /// that has them into one that does.
+    ///
     /// - Complexity: O(distinct keys of `other` + rows of `other`).
     public func merge(_ other: RollupTable) {
         precondition(other.counterCount == counterCount, "merging rollups with different counters")
+        precondition(!other.countsDistinct || countsDistinct, "merging distinct values into a table without")
         // Other's key ids are its own; map each to ours once.
         var ourID = [UInt32](repeating: 0, count: other.keyValues.count)
         for id in 0..<other.keyValues.count {
@@ -15,6 +19,9 @@ extension RollupTable {
         }
         for (row, rowKey) in other.rowKeys.enumerated() {
             let keyID = ourID[Int(Self.keyID(of: rowKey))]
+            if let sketches = other.sketches {
+                mergeDistinct(period: Self.period(of: rowKey), keyID: keyID, sketches[row])
+            }
             for counter in 0..<counterCount {
                 let amount = other.counts[row * counterCount + counter]
                 if amount != 0 { add(period: Self.period(of: rowKey), keyID: keyID, counter: counter, amount: amount) }

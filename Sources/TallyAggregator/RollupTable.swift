@@ -10,7 +10,8 @@ import Glibc
 /// A row is a period (a local day, or a local hour: see `Period`) and a key (the key columns'
 /// values as one `KeyTuple`, interned); its value is a fixed set of counters (impressions,
 /// clicks, video views: the caller decides what each index means). More counters widen
-/// `counterCount`.
+/// `counterCount`. With `countsDistinct` (`--uniques`), a row also holds a `HyperLogLog` of
+/// the distinct values seen with its events.
 ///
 /// Storage, all flat: row `r` has the period and interned key packed in `rowKeys[r]` and
 /// counters `counts[r * counterCount ..< (r + 1) * counterCount]`. `slots` is an open-addressing
@@ -24,14 +25,35 @@ public final class RollupTable: @unchecked Sendable {
     public let keyValues: ByteInterner
     private(set) var rowKeys: [UInt64] = []
     private(set) var counts: [UInt64] = []
+    /// Each row's sketch of distinct values, by row; nil unless the table counts them.
+    private(set) var sketches: [HyperLogLog]?
     private var slots: [UInt32]
     private var mask: Int
 
-    public init(counterCount: Int) {
+    /// - Parameter countsDistinct: whether rows keep a sketch of distinct values (`addDistinct`).
+    public init(counterCount: Int, countsDistinct: Bool = false) {
         self.counterCount = counterCount
         keyValues = ByteInterner()
+        sketches = countsDistinct ? [] : nil
         slots = [UInt32](repeating: 0, count: 1024)
         mask = slots.count - 1
+    }
+
+    /// Whether rows keep a sketch of distinct values: then `forEachRow` gives its estimate
+    /// after the counters.
+    public var countsDistinct: Bool { sketches != nil }
+
+    /// Adds a value, by its `ValueHash`, to the distinct values of (`period`, `key`).
+    /// - Precondition: `countsDistinct`.
+    public func addDistinct(period: Int32, key: UnsafeRawBufferPointer, hash: UInt64) {
+        let row = row(for: Self.pack(period: period, keyID: keyValues.intern(key)))
+        sketches![row].add(hash: hash)
+    }
+
+    /// Merges `sketch` into the distinct values of (`period`, key `keyID`).
+    func mergeDistinct(period: Int32, keyID: UInt32, _ sketch: HyperLogLog) {
+        let row = row(for: Self.pack(period: period, keyID: keyID))
+        sketches![row].merge(sketch)
     }
 
     /// Distinct (period, key) rows held.
@@ -64,6 +86,7 @@ public final class RollupTable: @unchecked Sendable {
         precondition(row < Int(UInt32.max) - 1, "too many distinct keys")
         rowKeys.append(key)
         counts.append(contentsOf: repeatElement(0, count: counterCount))
+        sketches?.append(HyperLogLog())
         slots[slot] = UInt32(row + 1)
         if rowKeys.count * 2 > slots.count { grow() }
         return row
@@ -159,18 +182,27 @@ public final class RollupTable: @unchecked Sendable {
         }
     }
 
-    /// Calls `body` with the period, key bytes and counters of each of `rows`, in order.
+    /// Calls `body` with the period, key bytes and counters of each of `rows`, in order; with
+    /// `countsDistinct`, the estimate of the row's distinct values follows the counters.
     public func forEachRow(
         _ rows: ArraySlice<UInt32>, _ body: (Int32, UnsafeRawBufferPointer, UnsafeBufferPointer<UInt64>) -> Void
     ) {
+        var withEstimate = [UInt64](repeating: 0, count: counterCount + 1)
         keyValues.withStrings { strings in
             counts.withUnsafeBufferPointer { counts in
                 for row in rows {
                     let rowKey = rowKeys[Int(row)]
                     let start = Int(row) * counterCount
-                    body(
-                        Self.period(of: rowKey), strings[Self.keyID(of: rowKey)],
-                        UnsafeBufferPointer(rebasing: counts[start..<start + counterCount]))
+                    let counters = UnsafeBufferPointer(rebasing: counts[start..<start + counterCount])
+                    guard let sketches else {
+                        body(Self.period(of: rowKey), strings[Self.keyID(of: rowKey)], counters)
+                        continue
+                    }
+                    for (index, count) in counters.enumerated() { withEstimate[index] = count }
+                    withEstimate[counterCount] = UInt64(sketches[Int(row)].estimate)
+                    withEstimate.withUnsafeBufferPointer {
+                        body(Self.period(of: rowKey), strings[Self.keyID(of: rowKey)], $0)
+                    }
                 }
             }
         }

@@ -19,6 +19,9 @@ public struct Event {
     public var kind: EventKind
     /// The row key: the key columns' values as a `KeyTuple` (with the default key, the campaign).
     public var key: UnsafeRawBufferPointer
+    /// With a distinct-values field (`--uniques`), its value; nil where the line has none (or
+    /// an empty one). Valid as long as `key` is.
+    public var distinct: UnsafeRawBufferPointer? = nil
 }
 
 /// What became of one line.
@@ -78,8 +81,13 @@ public struct EventParser {
     /// CSV (its spans), each by the field's index.
     private let keyBuilder = ByteAccumulator()
     private var keyDecoder = EscapeDecoder()
+    /// The key fields other than the campaign (`KeyColumns.fieldNames`), then the
+    /// distinct-values field, if any: every field read besides time, type and campaign.
     private let keyFieldNames: [String]
-    /// Whether the key is the campaign alone: then the campaign's bytes are the key.
+    /// The distinct-values field's index in `keyFieldNames`, if there is one.
+    private let distinctIndex: Int?
+    /// Whether the key is the campaign alone, and no other field is read: then the campaign's
+    /// bytes are the key.
     let keyIsCampaign: Bool
     /// `schema.fixedKind`: what every line counts as, its type field unread.
     let fixedKind: EventKind?
@@ -89,17 +97,18 @@ public struct EventParser {
 
     public init(
         format: LogFormat = .auto, schema: LogSchema = .standard, timeParser: TimeParser = TimeParser(),
-        keyColumns: KeyColumns = .campaign
+        keyColumns: KeyColumns = .campaign, distinctField: String? = nil
     ) {
         self.schema = schema
         self.timeParser = timeParser
         self.keyColumns = keyColumns
         requestedFormat = format
-        keyFieldNames = keyColumns.fieldNames
+        keyFieldNames = keyColumns.fieldNames + (distinctField.map { [$0] } ?? [])
+        distinctIndex = distinctField == nil ? nil : keyColumns.fieldNames.count
         fieldNames = schema.fieldTable(keyFields: keyFieldNames)
         typeNames = schema.typeTable()
         json = JSONFieldScanner(schema: schema, keyFields: keyFieldNames)
-        keyIsCampaign = keyColumns.isCampaignOnly
+        keyIsCampaign = keyColumns.isCampaignOnly && distinctField == nil
         fixedKind = schema.fixedKind
     }
 
@@ -331,7 +340,14 @@ public struct EventParser {
                 fieldIndex += 1
             }
         }
-        return .event(Event(instant: instant, kind: kind, key: keyBuilder.bytes))
+        var event = Event(instant: instant, kind: kind, key: keyBuilder.bytes)
+        if let distinctIndex {
+            switch value(&self, distinctIndex) {
+            case .value(let bytes): event.distinct = bytes.isEmpty ? nil : bytes
+            case .rejected(let reason): return .rejected(reason)
+            }
+        }
+        return .event(event)
     }
 
     private static func slice(_ line: UnsafeRawBufferPointer, _ value: JSONFieldValue) -> UnsafeRawBufferPointer {

@@ -33,7 +33,8 @@ final class ConfigReader {
 
     static let topLevelKeys = [
         "format", "delimiter", "header", "columns", "timezone", "input_timezone", "max_line_bytes", "fields", "types",
-        "sources", "clf", "by", "granularity", "inflater", "jobs", "out", "rejects", "summary_json", "metrics",
+        "sources", "clf", "by", "uniques", "granularity", "inflater", "jobs", "out", "rejects", "summary_json",
+        "metrics",
         "campaigns", "combined", "xlsx", "state", "bom", "crlf", "ratios", "allow_empty", "verbose",
         "max_reject_rate", "wait",
     ]
@@ -77,6 +78,7 @@ final class ConfigReader {
         file.sources = take(top["sources"], sources) ?? []
         file.clf = take(top["clf"], accessLog)
         file.by = take(top["by"], keyNames)
+        file.uniques = take(top["uniques"], nonEmptyString)
         file.granularity = take(top["granularity"], granularity)
         file.inflater = take(top["inflater"], inflater)
         file.jobs = take(top["jobs"], jobs)

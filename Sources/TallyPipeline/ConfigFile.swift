@@ -31,6 +31,8 @@ public struct ConfigFile: Equatable, Sendable {
     public var clf: AccessLog?
     /// The key columns (`--by`), as named.
     public var by: [String]?
+    /// `--uniques`: the field whose distinct values each row estimates.
+    public var uniques: String?
     public var granularity: Granularity?
     /// `auto`, `zlib` or `isal`; whether the library can be used is checked with the options.
     public var inflater: String?

@@ -18,7 +18,7 @@ struct InputCounter {
     /// - Parameter pipelined: decode on a second thread while this one parses.
     /// - Returns: the report, and if the input is good its counts and its rejected lines.
     func run(_ location: InputLocation, rejects: RejectsFile?, pipelined: Bool)
-        -> (InputReport, CountingTable?, RejectsFile.Part?)
+        -> (InputReport, InputCounts?, RejectsFile.Part?)
     {
         var report = InputReport(location: location, status: .ok)
         // A partial rollup and the state store know inputs by their content.
@@ -41,6 +41,9 @@ struct InputCounter {
             return (report, nil, nil)
         }
         let counts = CountingTable(counterCount: EventKind.allCases.count)
+        let distinct =
+            configuration.distinctField == nil
+            ? nil : RollupTable(counterCount: EventKind.allCases.count, countsDistinct: true)
         var parser = configuration.eventParser(for: location)
         var splitter = LineSplitter(maxLineBytes: configuration.maxLineBytes)
         var accounting = LineAccounting()
@@ -56,9 +59,11 @@ struct InputCounter {
             let outcome = parser.parse(piece)
             switch outcome {
             case .event(let event):
-                counts.add(
-                    period: calendar.period(of: event.instant, granularity), key: event.key,
-                    counter: event.kind.rawValue)
+                let period = calendar.period(of: event.instant, granularity)
+                counts.add(period: period, key: event.key, counter: event.kind.rawValue)
+                if let distinct, let value = event.distinct {
+                    distinct.addDistinct(period: period, key: event.key, hash: ValueHash.hash(value))
+                }
             case .rejected(let reason):
                 if let rejects {
                     if rejected == nil { rejected = rejects.makePart(source: location.description) }
@@ -98,6 +103,6 @@ struct InputCounter {
         report.warnings = parser.headerProblems
         report.fingerprint = hasher?.finish()
         rejected?.finish()
-        return (report, counts, rejected)
+        return (report, InputCounts(table: counts, distinct: distinct), rejected)
     }
 }

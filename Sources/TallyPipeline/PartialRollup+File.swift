@@ -102,7 +102,8 @@ extension PartialRollup {
             let shape = try RollupShape(options: options)
             var inputs: [InputReport] = []
             for _ in 0..<(try reader.readInt(atMost: 1 << 32)) { inputs.append(try decodeInput(from: &reader)) }
-            let table = try RollupTable.decode(from: &reader, counterCount: RollupShape.counters.count)
+            let table = try RollupTable.decode(
+                from: &reader, counterCount: RollupShape.counters.count, countsDistinct: shape.distinctField != nil)
             guard reader.isAtEnd else {
                 throw BinaryReader.Malformed(offset: reader.offset, what: "bytes after the table")
             }

@@ -18,7 +18,7 @@ public final class PartialRollup: @unchecked Sendable {
     public init(shape: RollupShape) {
         self.shape = shape
         inputs = []
-        table = RollupTable(counterCount: RollupShape.counters.count)
+        table = RollupTable(counterCount: RollupShape.counters.count, countsDistinct: shape.distinctField != nil)
     }
 
     init(shape: RollupShape, inputs: [InputReport], table: RollupTable) throws(MergeError) {
@@ -63,7 +63,7 @@ public final class PartialRollup: @unchecked Sendable {
     ///   - ownContent: the fingerprint the store has for this input's own path, if any: the same
     ///     content again makes it `unchanged`, not a duplicate.
     func add(
-        _ input: InputReport, counts: CountingTable?, counted: [ContentFingerprint: String] = [:],
+        _ input: InputReport, counts: InputCounts?, counted: [ContentFingerprint: String] = [:],
         ownContent: ContentFingerprint? = nil
     ) -> InputReport {
         var input = input
@@ -74,7 +74,7 @@ public final class PartialRollup: @unchecked Sendable {
             input.status = .duplicate
             input.original = other
         } else if let counts {
-            table.merge(counts)
+            counts.merge(into: table)
         }
         inputs.append(input)
         return input

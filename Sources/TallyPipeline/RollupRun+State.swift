@@ -94,7 +94,9 @@ struct StateRun {
         try store.forEachContribution(to: days, excluding: Set(excluded.map(\.bytes))) { bytes throws(StoreError) in
             var reader = BinaryReader(bytes)
             do throws(RollupTable.DecodingError) {
-                table.merge(try RollupTable.decode(from: &reader, counterCount: table.counterCount))
+                table.merge(
+                    try RollupTable.decode(
+                        from: &reader, counterCount: table.counterCount, countsDistinct: table.countsDistinct))
             } catch {
                 throw .foreign("\(store.path) holds rows this tally cannot read: \(error)")
             }

@@ -206,6 +206,7 @@ public struct RollupRun: Sendable {
             var columns = RowColumns(
                 granularity: partial.shape.granularity, keyHeaders: partial.shape.keyColumns.headers,
                 counterNames: EventKind.allCases.map(\.name))
+            columns.distinctName = partial.shape.distinctField.map { "unique_" + $0 }
             if let names {
                 // (Partials merged without a campaign column are refused above.)
                 columns.campaignNames = names
@@ -440,7 +441,7 @@ public struct RollupRun: Sendable {
                     $0.add(report, counts: counts, counted: counted, ownContent: ownContents[inputs[index]])
                 }
                 if stateful, added.status == .ok, let counts, let fingerprint = added.fingerprint {
-                    let days = RollupTable(counts).encodedDays(by: configuration.granularity)
+                    let days = counts.rollupTable().encodedDays(by: configuration.granularity)
                     newRows.withLock { $0[fingerprint] = days }
                 }
                 if let part { parts.withLock { $0[index] = PartBox(part: part) } }

@@ -11,6 +11,8 @@ public struct RollupShape: Equatable, Sendable {
     public var timeZone: String
     public var keyColumns: KeyColumns
     public var granularity: Granularity
+    /// The field whose distinct values each row estimates (`--uniques`), if any.
+    public var distinctField: String?
     public var format: LogFormat
     public var maxLineBytes: Int
     /// How lines are read, where a `--config` or `--input-tz` changes it: the field names,
@@ -22,6 +24,7 @@ public struct RollupShape: Equatable, Sendable {
         timeZone = configuration.timeZone
         keyColumns = configuration.keyColumns
         granularity = configuration.granularity
+        distinctField = configuration.distinctField
         format = configuration.format
         maxLineBytes = configuration.maxLineBytes
         reading = Self.reading(configuration)
@@ -66,7 +69,7 @@ public struct RollupShape: Equatable, Sendable {
             ("--tz", timeZone), ("--by", keyColumns.names.joined(separator: ",")),
             ("--granularity", granularity.rawValue), ("--format", format.rawValue),
             ("--max-line-bytes", String(maxLineBytes)), ("counters", Self.counters.joined(separator: ",")),
-            ("reading", reading),
+            ("reading", reading), ("--uniques", distinctField ?? ""),
         ]
     }
 
@@ -108,6 +111,8 @@ public struct RollupShape: Equatable, Sendable {
         self.maxLineBytes = maxLineBytes
         // Made before there was a --config: tally's own reading.
         reading = values.removeValue(forKey: "reading") ?? "standard"
+        let distinct = values.removeValue(forKey: "--uniques") ?? ""
+        distinctField = distinct.isEmpty ? nil : distinct
         if let option = values.keys.sorted().first {
             throw Unknown(why: "it was made with \(option), which this tally does not know (a newer version?)")
         }

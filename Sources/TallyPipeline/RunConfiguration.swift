@@ -61,6 +61,8 @@ public struct RunConfiguration: Sendable {
     public var schema: LogSchema = .standard
     /// The key columns of a row (`--by`): the campaign alone by default.
     public var keyColumns: KeyColumns = .campaign
+    /// The field whose distinct values each row estimates (`--uniques`), if any.
+    public var distinctField: String?
     /// A row per day, or per hour (`--granularity`).
     public var granularity: Granularity = .day
     /// The `--config` file the settings came from, if any: a directory of inputs that holds
@@ -117,7 +119,9 @@ extension RunConfiguration {
     func eventParser(for location: InputLocation) -> EventParser {
         var schema = self.schema
         schema.fixedKind = fixedKind(of: location) ?? schema.fixedKind
-        return EventParser(format: format, schema: schema, timeParser: timeParser, keyColumns: keyColumns)
+        return EventParser(
+            format: format, schema: schema, timeParser: timeParser, keyColumns: keyColumns,
+            distinctField: distinctField)
     }
 
     /// What every line of `location` counts as, if a `TypeSource` names it.

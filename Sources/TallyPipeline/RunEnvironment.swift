@@ -27,6 +27,18 @@ extension RunConfiguration {
         return true
     }
 
+    /// Estimates each row's distinct values of the field `name` (`--uniques`).
+    /// - Returns: why it cannot be, if it cannot: a field the key or the event is read from.
+    public mutating func setDistinctField(_ name: String) -> String? {
+        if name.isEmpty { return "name a field" }
+        if let field = Field.allCases.first(where: { schema.aliases[$0]?.contains(name) == true }) {
+            return "'\(name)' is the \(field) field"
+        }
+        if keyColumns.names.contains(name) { return "'\(name)' is a key column (--by)" }
+        distinctField = name
+        return nil
+    }
+
     /// Whether `name` is a zone of the system's tzdata that `timeZone` may be.
     public static func isKnownTimeZone(_ name: String) -> Bool {
         LocalDayCalendar.isZoneName(name)

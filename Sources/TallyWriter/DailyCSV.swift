@@ -90,7 +90,7 @@ public enum DailyCSV {
     private static func header(_ columns: RowColumns, _ style: CSVStyle) -> [UInt8] {
         var names = ["date"]
         if columns.granularity == .hour { names += ["hour", "utc_offset"] }
-        names += columns.keyAndNameHeaders + columns.counterNames + style.ratios.map(\.name)
+        names += columns.keyAndNameHeaders + columns.countHeaders + style.ratios.map(\.name)
         var out: [UInt8] = []
         for (index, name) in names.enumerated() {
             if index > 0 { out.append(ASCII.comma) }

@@ -1,12 +1,16 @@
 import TallyAggregator
 
 /// What one row of a day file holds, in order: the date; with an hourly grain the hour and its
-/// UTC offset; the key columns; the counters. (The ratios after them are a `CSVStyle`'s.)
+/// UTC offset; the key columns; the counters; with `--uniques`, the estimate of distinct values.
+/// (The ratios after them are a `CSVStyle`'s.)
 public struct RowColumns: Sendable, Equatable {
     public var granularity: Granularity
     /// The header of each key column, in the key's order (`campaign_id` by default).
     public var keyHeaders: [String]
     public var counterNames: [String]
+    /// The header of the distinct-values column after the counters (`unique_user_id`), if the
+    /// rollup counts them: an estimate, which no total sums.
+    public var distinctName: String?
     /// Names shown after the key column `campaignColumn` (`--campaigns`), if any.
     public var campaignNames: CampaignNames?
     public var campaignColumn = 0
@@ -17,6 +21,9 @@ public struct RowColumns: Sendable, Equatable {
         self.keyHeaders = keyHeaders
         self.counterNames = counterNames
     }
+
+    /// The headers of the counters and of the distinct-values column.
+    var countHeaders: [String] { counterNames + (distinctName.map { [$0] } ?? []) }
 
     /// The headers of the key columns and of the names after the campaign's.
     var keyAndNameHeaders: [String] {

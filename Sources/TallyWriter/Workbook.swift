@@ -84,7 +84,7 @@ public enum Workbook {
         var headers: [String] {
             var names = ["date"]
             if columns.granularity == .hour { names += ["hour", "utc_offset"] }
-            return names + columns.keyAndNameHeaders + columns.counterNames + style.ratios.map(\.name)
+            return names + columns.keyAndNameHeaders + columns.countHeaders + style.ratios.map(\.name)
         }
 
         /// Where the counters start, 0-based.
@@ -137,7 +137,7 @@ public enum Workbook {
                     }
                     for (index, count) in counts.enumerated() {
                         cells.number(String(count))
-                        totals[index] &+= count
+                        if index < totals.count { totals[index] &+= count }
                     }
                     for ratio in style.ratios {
                         let text = CSVStyle.Ratio.text(counts[ratio.numerator], over: counts[ratio.denominator])
@@ -155,6 +155,8 @@ public enum Workbook {
                 let column = Workbook.column(firstCounter + index)
                 cells.formula("SUM(\(column)2:\(column)\(row - 1))", value: String(total))
             }
+            // Distinct values do not add up across rows: no total.
+            if columns.distinctName != nil { cells.skip() }
             for ratio in style.ratios {
                 let text = CSVStyle.Ratio.text(totals[ratio.numerator], over: totals[ratio.denominator])
                 let over = Workbook.column(firstCounter + ratio.numerator)
