@@ -36,8 +36,11 @@ def parse_arguments(argv):
                         help="input files that one tally map reads (default: 8)")
     parser.add_argument("--summary-json", metavar="FILE", help="the merged run's summary (on the driver)")
     # Options that shape the rows go to tally map; those of the day files to the last merge.
-    for option in ("--tz", "--by", "--granularity", "--format", "--max-line-bytes"):
+    for option in ("--tz", "--by", "--uniques", "--granularity", "--format", "--max-line-bytes", "--input-tz",
+                   "--delimiter"):
         parser.add_argument(option)
+    parser.add_argument("--config", metavar="FILE",
+                        help="a tally config for reading the logs (ship it with --files too)")
     for flag in ("--bom", "--crlf", "--ratios", "--allow-empty"):
         parser.add_argument(flag, action="store_true")
     parser.add_argument("--max-reject-rate")
@@ -47,7 +50,7 @@ def parse_arguments(argv):
 def shaping_options(args):
     """The `tally map` options that decide what a row is."""
     options = []
-    for name in ("tz", "by", "granularity", "format", "max_line_bytes"):
+    for name in ("tz", "by", "uniques", "granularity", "format", "max_line_bytes", "input_tz", "delimiter"):
         value = getattr(args, name)
         if value is not None:
             options += ["--" + name.replace("_", "-"), value]
@@ -126,12 +129,26 @@ def local_path(uri):
     return uri if "://" not in uri and not uri.startswith("hdfs:") else None
 
 
-def map_partition(index, uris, tally_path, options):
+def find_config(path):
+    """The config on this machine: the copy shipped with --files, else the path as given."""
+    try:
+        from pyspark import SparkFiles
+        shipped = SparkFiles.get(os.path.basename(path))
+        if os.path.isfile(shipped):
+            return shipped
+    except Exception:  # noqa: BLE001 - no SparkContext files here: the path as given
+        pass
+    return path
+
+
+def map_partition(index, uris, tally_path, options, config=None):
     """One task: `tally map` over its share of the files; yields the partial's bytes."""
     uris = list(uris)
     if not uris:
         return
     tally = find_tally(tally_path)
+    if config:
+        options = options + ["--config", find_config(config)]
     with tempfile.TemporaryDirectory(prefix="tally-map-") as scratch:
         paths = []
         for position, uri in enumerate(uris):
@@ -185,7 +202,7 @@ def main(argv):
         tasks = max(1, (len(inputs) + args.files_per_task - 1) // args.files_per_task)
         options = shaping_options(args)
         partials = spark.sparkContext.parallelize(inputs, tasks).mapPartitionsWithIndex(
-            lambda index, uris: map_partition(index, uris, args.tally, options))
+            lambda index, uris: map_partition(index, uris, args.tally, options, args.config))
         merged = partials.treeReduce(merge_pair(args.tally), depth=2)
         with tempfile.TemporaryDirectory(prefix="tally-driver-") as scratch:
             final = os.path.join(scratch, "all.partial")

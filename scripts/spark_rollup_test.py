@@ -81,6 +81,7 @@ def main():
     logs = os.path.join(ROOT, "fixtures", "logs")
     damaged = os.path.join(ROOT, "fixtures", "gzip", "truncated-mid-stream.gz")
     keys = os.path.join(ROOT, "fixtures", "keys")
+    admanager = os.path.join(ROOT, "fixtures", "formats", "admanager", "logs")
     with tempfile.TemporaryDirectory(prefix="tally-spark-") as scratch:
         results = [
             # A glob and a damaged file: three tasks, and the same exit status (65) and summary
@@ -91,6 +92,10 @@ def main():
             check("keys by the hour", tally, scratch, [keys], [keys],
                   ["--tz", "America/New_York", "--by", "campaign,placement,device", "--granularity", "hour"],
                   files_per_task=1),
+            # Ad Manager files read through a config, with distinct users: sketches merge in the tree.
+            check("ad manager, config, uniques", tally, scratch, [admanager], [admanager],
+                  ["--config", os.path.join(admanager, "..", "tally.toml"), "--uniques", "UserId"],
+                  files_per_task=4),
         ]
     return 0 if all(results) else 1
 

@@ -146,6 +146,9 @@ extension ConfigFile {
             let line = text.utf8[..<nul].count { $0 == ASCII.newline } + 1
             throw Error(path: path, line: line, message: "contains a NUL byte")
         }
+        if let (line, column, why) = TOMLGuard.firstCrash(in: Array(text.utf8)) {
+            throw Error(path: path, line: line, column: column, message: "TOML syntax error: " + why)
+        }
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)

@@ -1,5 +1,6 @@
 import Foundation
 import TallyParser
+import TallyTestSupport
 import Testing
 
 @testable import TallyPipeline
@@ -533,5 +534,60 @@ extension ConfigFileTests {
     @Test func aProblemWithoutASureLineHasNone() {
         let error = ConfigFile.Error(path: "tally.toml", key: "jobs", message: "'jobs' must be at least 1, got 0")
         #expect(error.description == "tally.toml: 'jobs' must be at least 1, got 0")
+    }
+}
+
+// MARK: - Any text
+
+extension ConfigFileTests {
+    /// What would stop toml++ (the process, not the parse) is refused before it sees it.
+    @Test(arguments: [
+        ("[", 1, 2, "a table header needs a name, bare or quoted"),
+        ("a = 1\n[ = 1", 2, 3, "a table header needs a name, bare or quoted"),
+        ("[[ #", 1, 4, "a table header needs a name, bare or quoted"),
+        ("[\r\n", 1, 2, "a table header needs a name, bare or quoted"),
+        ("columns = [\"a\", }b\"]", 1, 17, "an array holds a '}' where a value should be"),
+        ("x = [ # c\n  }]", 2, 3, "an array holds a '}' where a value should be"),
+    ])
+    func whatWouldStopTheTOMLParserIsASyntaxError(text: String, line: Int, column: Int, why: String) {
+        #expect(Self.problem(text) == "tally.toml:\(line):\(column): TOML syntax error: \(why)")
+    }
+
+    /// Brackets and braces in strings and comments are text.
+    @Test func bracketsInStringsAreText() throws {
+        let text = "columns = [\"[}\", 'a, }', \"\"\"\n[ = \"\"\"] # [, }\n[fields]\ntime = \"[\""
+        #expect(TOMLGuard.firstCrash(in: Array(text.utf8)) == nil)
+        #expect(try ConfigFile(text: text, path: "t.toml").columns == ["[}", "a, }", "[ = "])
+    }
+
+    /// Thousands of damaged configs (bytes flipped, cut, lines swapped and repeated): each is
+    /// read or refused with a message naming the file, never a crash, and a line it gives is
+    /// one the text has.
+    @Test func damagedConfigsAreReadOrRefusedNeverACrash() {
+        var random = SplitMix(seed: 2026)
+        let original = Array(Self.fullText.utf8)
+        let alphabet = Array("=[]{}\"'#.,\n \\tux0123abc".utf8)
+        for _ in 0..<3000 {
+            var bytes = original
+            for _ in 0..<(1 + Int(random.next() % 4)) {
+                let at = Int(random.next() % UInt64(bytes.count))
+                switch random.next() % 4 {
+                case 0: bytes[at] = alphabet[Int(random.next() % UInt64(alphabet.count))]
+                case 1: bytes.removeSubrange(at..<min(bytes.count, at + 1 + Int(random.next() % 40)))
+                case 2: bytes.insert(contentsOf: bytes[at..<min(bytes.count, at + 30)], at: at)
+                default: bytes = Array(bytes[..<at])
+                }
+                if bytes.isEmpty { bytes = [0x23] }
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            do {
+                _ = try ConfigFile(text: text, path: "t.toml")
+            } catch {
+                #expect(error.path == "t.toml")
+                if let line = error.line {
+                    #expect(line >= 1 && line <= text.split(separator: "\n", omittingEmptySubsequences: false).count)
+                }
+            }
+        }
     }
 }

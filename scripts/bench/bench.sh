@@ -15,9 +15,15 @@
 #   PYTHON           python with duckdb and chdb for their rows, default python3
 #
 # Data (made once per SIZE by scripts/bench/gen_bench_data.c, deterministic, kept in
-# $TALLY_BENCH_DIR/SIZE/{jsonl,csv}/): 16 hourly gzip files (pigz -6) of ad-server
-# events from 2026-11-20T16:00Z to 2026-11-21T08:00Z, as JSON Lines and the same
-# events as CSV. See the generator's header for what the events look like.
+# $TALLY_BENCH_DIR/SIZE/{jsonl,csv,clf}/): 16 hourly gzip files (pigz -6) of ad-server
+# events from 2026-11-20T16:00Z to 2026-11-21T08:00Z, as JSON Lines, the same events as
+# CSV, and the same events again as an nginx access log in the combined format (clf/,
+# 0.67 of the JSON Lines' bytes): one tracking-pixel request an event,
+#   IP - - [21/Nov/2026:13:45:12 +0000] "GET /px?ev=imp&cmp=cmp-00042&cr=crv-000421&r=719020831 HTTP/1.1" 200 43 "https://SITE/" "UA"
+# and before 3% of them a request for /index.html, /favicon.ico or /static/app.js, which
+# tally ignores. tally reads it with --format clf --config $TALLY_BENCH_DIR/clf.toml, which
+# holds [clf] type_param = "ev", campaign_param = "cmp", path_prefix = "/px". See the
+# generator's header for what the events look like.
 #
 # What is run, in every round, alternately, on the same page-cached files:
 #   zinflate, 1 process     scripts/bench/zinflate.c (zlib inflate, output discarded) over
@@ -29,7 +35,9 @@
 #   tally --jobs 2          tally rollup DIR --out TMP --jobs 2, all 16 files, once with
 #                           --inflater zlib and, where the build has ISA-L, once with isal
 #   one file                tally --jobs 2 and the 1-process floors on the largest file
-# each for JSON Lines and for CSV; then DuckDB and chDB (clickhouse-local as a Python module),
+# each for JSON Lines and for CSV; then, on the access log, tally --jobs 2 on all 16 files
+# with each inflater (no floors: its row is set against tally's JSON Lines row of the
+# same round and inflater); then DuckDB and chDB (clickhouse-local as a Python module),
 # where `import duckdb` and `import chdb` work (pip install duckdb chdb), once a round on the
 # JSON Lines: the tools a user would pick instead of tally; and a memory check once.
 #
@@ -45,7 +53,9 @@
 # the lowest and highest round's ratio beside it. Run one bench at a time.
 # Targets: with zlib, 16 files, tally <= 1.25 x (JSON Lines) and 1.2 x (CSV) the 2-process
 # zlib floor; with ISA-L, 16 files, <= 0.80 x the 2-process zlib floor; one file, <= 1.05 x
-# the 1-process floor of the same inflater on that file.
+# the 1-process floor of the same inflater on that file. Access log: its MB/s (uncompressed
+# bytes per wall second) >= 0.5 x the MB/s of tally on the JSON Lines, same inflater, taken
+# within each round (the median round's ratio, the lowest and highest beside it).
 #
 # Memory check: 10 daily files with 1,000,000 distinct (day, campaign) keys (100,000
 # campaigns x 10 days, each once, all impressions); bytes/key = (peak RSS on them -
@@ -74,6 +84,12 @@ START=1795190400     # 2026-11-20T16:00:00Z, so the files span two days
 MEM_START=1793491200 # 2026-11-01T00:00:00Z
 MEM_DAYS=10
 MEM_CAMPAIGNS=100000
+# The access log's settings for tally (--format clf --config $CLF_CONFIG).
+CLF_CONFIG=$BENCH_DIR/clf.toml
+CLF_SETTINGS='[clf]
+type_param = "ev"
+campaign_param = "cmp"
+path_prefix = "/px"'
 
 BIN=$BENCH_DIR/bin
 ZINFLATE=$BIN/zinflate
@@ -121,8 +137,9 @@ build_helpers() {
 # A data set is valid for the generator source it was made with.
 data_stamp() { echo "gen=$(sha256sum "$SCRIPTS/gen_bench_data.c" | cut -c1-16) seed=$SEED $*"; }
 
-# gen_to_gzip OUT_JSONL_GZ [OUT_CSV_GZ] -- GEN_ARGS...: runs the generator into pigz
-# through FIFOs, so JSON Lines and CSV come out of one pass; prints the generator's counts.
+# gen_to_gzip OUT_JSONL_GZ [OUT_CSV_GZ [OUT_CLF_GZ]] -- GEN_ARGS...: runs the generator into
+# pigz through FIFOs, so JSON Lines, CSV and the access log come out of one pass; prints the
+# generator's counts.
 gen_to_gzip() {
     local fifo_dir outs=() fifos=() pids=() counts i
     while [[ $1 != -- ]]; do outs+=("$1") && shift; done
@@ -147,8 +164,8 @@ gen_to_gzip() {
 
 hour_name() { date -u -d "@$1" +%Y-%m-%dT%H; }
 
-# Makes $DATA/{jsonl,csv}/ and $DATA/manifest.tsv (name lines jsonl_bytes csv_bytes) unless
-# they are there already for this generator.
+# Makes $DATA/{jsonl,csv,clf}/ and $DATA/manifest.tsv (name lines jsonl_bytes csv_bytes
+# clf_lines clf_bytes) unless they are there already for this generator.
 ensure_events() {
     DATA=$BENCH_DIR/$SIZE
     local stamp
@@ -160,11 +177,11 @@ ensure_events() {
     say "data: generating $TOTAL_LINES lines into $DATA ..."
     local t0=$EPOCHREALTIME tmp=$DATA.tmp.$$ i name counts
     rm -rf "$DATA" "$tmp"
-    mkdir -p "$tmp/jsonl" "$tmp/csv"
+    mkdir -p "$tmp/jsonl" "$tmp/csv" "$tmp/clf"
     for ((i = 0; i < NFILES; i++)); do
         name=events-$(hour_name $((START + i * 3600)))
-        counts=$(gen_to_gzip "$tmp/jsonl/$name.jsonl.gz" "$tmp/csv/$name.csv.gz" -- \
-            events "$SEED" "$i" "$NFILES" "$TOTAL_LINES" "$START")
+        counts=$(gen_to_gzip "$tmp/jsonl/$name.jsonl.gz" "$tmp/csv/$name.csv.gz" \
+            "$tmp/clf/$name.clf.gz" -- events "$SEED" "$i" "$NFILES" "$TOTAL_LINES" "$START")
         echo "$name $counts" >>"$tmp/manifest.tsv"
     done
     echo "$stamp" >"$tmp/stamp"
@@ -174,7 +191,7 @@ ensure_events() {
 
 # $DATA/expected.tsv: day, campaign, event type, count (tab-separated), counted from the
 # CSV files with awk once (the CSV's first three columns never need quotes), for the
-# check of tally's output.
+# check of tally's output (of the access log's too: the same events).
 ensure_expected() {
     [[ -f $DATA/expected.tsv ]] && return
     say "data: counting the events per (day, campaign, type) for the output check ..."
@@ -209,7 +226,7 @@ ensure_memory_data() {
 
 # Sets TALLY_BIN to the binary to measure, or leaves it empty and TALLY_NOTE saying why.
 find_tally() {
-    TALLY_BIN="" TALLY_NOTE="" TALLY_VERSION=""
+    TALLY_BIN="" TALLY_NOTE="" TALLY_VERSION="" TALLY_CLF=""
     if [[ -n ${TALLY:-} ]]; then
         if [[ -x $TALLY ]]; then TALLY_BIN=$TALLY; else TALLY_NOTE="TALLY=$TALLY is not an executable file"; fi
     elif ! command -v swift >/dev/null; then
@@ -240,6 +257,16 @@ find_tally() {
     TALLY_INFLATERS=(zlib)
     if "$TALLY_BIN" --version | grep -q '^inflaters:.*isal\($\|,\)'; then TALLY_INFLATERS+=(isal); fi
     TALLY_VERSION=$("$TALLY_BIN" --version | tr '\n' ' ')
+    # The access log's rows need a build that reads it (an older one given with TALLY= may not).
+    # The help is read whole first: grep -q would stop reading early, and pipefail make the
+    # closed pipe a failure.
+    local help
+    help=$("$TALLY_BIN" rollup --help 2>/dev/null || true)
+    TALLY_CLF=yes
+    if ! grep -qw clf <<<"$help"; then
+        TALLY_CLF=""
+        say "tally: the access log is not measured ($TALLY_BIN has no --format clf)"
+    fi
 }
 
 # ---- measuring ---------------------------------------------------------------
@@ -294,20 +321,25 @@ measure_pair() {
         "$(awk -v a="$cpu_a" -v b="$cpu_b" 'BEGIN { print a + b }')" $((rss_a + rss_b)) "$status"
 }
 
-# measure_tally SET ROUND INPUT INFLATER: tally rollup INPUT into a fresh output folder.
+# measure_tally SET ROUND INPUT INFLATER [OPTION...]: tally rollup INPUT into a fresh output
+# folder, with any more options given.
 measure_tally() {
     local set=$1 round=$2 input=$3 inflater=$4 out=$WORK/out
+    shift 4
     rm -rf "$out"
     measure "$set" "tally-$inflater" "$round" "$TALLY_BIN" rollup "$input" --out "$out" --jobs "$JOBS" \
-        --inflater "$inflater"
+        --inflater "$inflater" "$@"
     if [[ $round == 1 && $set == *16 ]]; then check_output "tally --inflater $inflater, $set" "$out"; fi
     rm -rf "$out"
 }
 
+# Which column of $DATA/manifest.tsv holds the uncompressed bytes of format FMT.
+bytes_col() { case $1 in jsonl) echo 3 ;; csv) echo 4 ;; clf) echo 6 ;; esac; }
+
 # The files of format FMT as an array, and its two halves of about equal bytes.
 set_files() {
     local fmt=$1 col
-    [[ $fmt == jsonl ]] && col=3 || col=4
+    col=$(bytes_col "$fmt")
     FILES=() HALF_A=() HALF_B=()
     local name bytes a=0 b=0
     while read -r name bytes; do
@@ -321,7 +353,7 @@ set_files() {
 run_rounds() {
     local round fmt
     say "warming the page cache ..."
-    cat "$DATA"/jsonl/* "$DATA"/csv/* "$MEM"/jsonl/* >/dev/null
+    cat "$DATA"/jsonl/* "$DATA"/csv/* "$DATA"/clf/* "$MEM"/jsonl/* >/dev/null
     LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg) # other work on the machine shows up here
     for ((round = 1; round <= ROUNDS; round++)); do
         say "round $round of $ROUNDS ..."
@@ -339,6 +371,10 @@ run_rounds() {
             done
             measure "${fmt}1" zinflate1 "$round" "$ZINFLATE" "$ONE_FILE"
             [[ -z $ISALINFLATE ]] || measure "${fmt}1" isal1 "$round" "$ISALINFLATE" "$ONE_FILE"
+        done
+        for inflater in "${TALLY_INFLATERS[@]}"; do
+            [[ -n $TALLY_CLF ]] || break
+            measure_tally clf16 "$round" "$DATA/clf" "$inflater" --format clf --config "$CLF_CONFIG"
         done
         if [[ -n $DUCKDB ]]; then
             measure jsonl16 duckdb "$round" "$PYTHON" -c "$DUCKDB_SCRIPT" "$DATA/jsonl" "$WORK/duck.csv"
@@ -553,15 +589,56 @@ table() {
         }' "$RESULTS"
 }
 
+# clf_table LINES EVENTS BYTES GZBYTES JSONL_BYTES: tally on the access log, with its MB/s
+# over that of tally on the JSON Lines (same round, same inflater).
+clf_table() {
+    local lines=$1 events=$2 bytes=$3 gz=$4 jbytes=$5
+    printf '\nAccess log (nginx combined, --format clf), all %s files: %s lines (%s pixel requests), %.1f MB uncompressed, %.1f MB gzip\n' \
+        "$NFILES" "$(commas "$lines")" "$(commas "$events")" "$(awk -v b="$bytes" 'BEGIN { print b / 1e6 }')" \
+        "$(awk -v b="$gz" 'BEGIN { print b / 1e6 }')"
+    awk -v lines="$lines" -v bytes="$bytes" -v jbytes="$jbytes" '
+        function commas(x,   s, r) { s = sprintf("%.0f", x); r = ""; while (length(s) > 3) { r = "," substr(s, length(s) - 2) r; s = substr(s, 1, length(s) - 3) } return s r }
+        function median(arr, n,   i, j, t) {
+            for (i = 2; i <= n; i++) for (j = i; j > 1 && arr[j - 1] > arr[j]; j--) { t = arr[j]; arr[j] = arr[j - 1]; arr[j - 1] = t }
+            return n % 2 ? arr[(n + 1) / 2] : (arr[n / 2] + arr[n / 2 + 1]) / 2
+        }
+        $7 == "ok" && ($1 == "clf16" || $1 == "jsonl16") { val[$1, $2, $3, "wall"] = $4; val[$1, $2, $3, "cpu"] = $5; val[$1, $2, $3, "rss"] = $6; ok[$1, $2, $3] = 1 }
+        $1 == "clf16" { seen[$2] = 1; if ($7 != "ok") failed[$2]++; else if ($3 > maxRound) maxRound = $3 }
+        END {
+            printf "  %-24s %8s %8s %9s %12s %8s   %s\n", "tool", "wall s", "CPU s", "MB/s", "lines/s", "RSS MiB", "MB/s vs tally on JSON Lines (target)"
+            split("tally-zlib tally-isal", order, " ")
+            names["tally-zlib"] = "tally --inflater zlib"; names["tally-isal"] = "tally --inflater isal"
+            for (i = 1; i <= 2; i++) {
+                tool = order[i]; if (!seen[tool]) continue
+                nw = nr = 0; split("", w); split("", c); split("", m); split("", r)
+                for (round = 1; round <= maxRound; round++) {
+                    if (!(("clf16", tool, round) in ok)) continue
+                    w[++nw] = val["clf16", tool, round, "wall"]; c[nw] = val["clf16", tool, round, "cpu"]; m[nw] = val["clf16", tool, round, "rss"]
+                    # (bytes / wall) over (JSON Lines bytes / its wall) in the same round
+                    if (("jsonl16", tool, round) in ok) r[++nr] = bytes * val["jsonl16", tool, round, "wall"] / (jbytes * val["clf16", tool, round, "wall"])
+                }
+                if (!nw) { printf "  %-24s %s\n", names[tool], "failed in every round"; continue }
+                wall = median(w, nw)
+                note = "no JSON Lines run to compare"
+                if (nr) {
+                    ratio = median(r, nr) # sorts r
+                    note = sprintf("%.2fx%s (>= 0.50: %s)", ratio, nr > 1 ? sprintf(" [rounds %.2f-%.2f]", r[1], r[nr]) : "", ratio >= 0.5 ? "met" : "MISSED")
+                }
+                if (failed[tool]) note = note sprintf(" [failed in %d rounds]", failed[tool])
+                printf "  %-24s %8.3f %8.3f %9.1f %12s %8.1f   %s\n", names[tool], wall, median(c, nw), bytes / wall / 1e6, commas(lines / wall), median(m, nw) / 1024, note
+            }
+        }' "$RESULTS"
+}
+
 report() {
-    local fmt col lines bytes one_name one_lines one_bytes
+    local fmt col lines bytes one_name one_lines one_bytes jbytes events
     echo
     echo "tally bench: SIZE=$SIZE ($(commas "$TOTAL_LINES") lines), ROUNDS=$ROUNDS, $(nproc) cores," \
         "load average $LOAD_BEFORE before the rounds, $(cut -d' ' -f1 /proc/loadavg) after"
     echo "tally: ${TALLY_BIN:-not measured: $TALLY_NOTE}${TALLY_VERSION:+ ($TALLY_VERSION)}"
     echo "data: $DATA; duckdb: ${DUCKDB:-not installed}; chdb: ${CHDB:-not installed}"
     for fmt in jsonl csv; do
-        [[ $fmt == jsonl ]] && col=3 || col=4
+        col=$(bytes_col "$fmt")
         set_files "$fmt"
         read -r lines bytes < <(awk -v c="$col" '{ l += $2; b += $c } END { print l, b }' "$DATA/manifest.tsv")
         table "${fmt}16" "$( [[ $fmt == jsonl ]] && echo "JSON Lines" || echo CSV ), all $NFILES files" \
@@ -571,6 +648,11 @@ report() {
         table "${fmt}1" "$( [[ $fmt == jsonl ]] && echo "JSON Lines" || echo CSV ), one file ($one_name)" \
             "$one_lines" "$one_bytes" "$(wc -c <"$ONE_FILE")"
     done
+    if [[ -n $TALLY_CLF ]]; then
+        set_files clf
+        read -r lines events bytes jbytes < <(awk '{ l += $5; e += $2; b += $6; j += $3 } END { print l, e, b, j }' "$DATA/manifest.tsv")
+        clf_table "$lines" "$events" "$bytes" "$(cat "${FILES[@]}" | wc -c)" "$jbytes"
+    fi
     echo
     local c
     for c in "${CHECKS[@]}"; do echo "check: $c"; done
@@ -583,6 +665,7 @@ main() {
     mkdir -p "$BENCH_DIR"
     local t0=$EPOCHREALTIME
     build_helpers
+    printf '%s\n' "$CLF_SETTINGS" >"$CLF_CONFIG"
     ensure_events
     ensure_expected
     ensure_memory_data

@@ -7,18 +7,22 @@
  *
  *   cc -O2 -o gen_bench_data scripts/bench/gen_bench_data.c
  *
- *   gen_bench_data events SEED FILE NFILES TOTAL START JSONL [CSV]
+ *   gen_bench_data events SEED FILE NFILES TOTAL START JSONL [CSV [CLF]]
  *       Hourly file number FILE (0-based) of NFILES that together hold TOTAL
  *       lines (shared out by a fixed daily traffic curve), starting at START
  *       (Unix seconds, UTC) + FILE hours. Writes the events as JSON Lines to the
- *       path JSONL and the same events as CSV, with a header line, to the path
- *       CSV (plain files or FIFOs, uncompressed; "-" or no CSV: not written).
+ *       path JSONL, the same events as CSV, with a header line, to the path
+ *       CSV, and the same events again as an nginx access log to the path CLF
+ *       (plain files or FIFOs, uncompressed; "-" or not given: not written).
  *   gen_bench_data keys SEED CAMPAIGNS START JSONL
  *       One day from START: one impression for each of CAMPAIGNS campaigns, in
  *       a shuffled order, so every (day, campaign) key occurs exactly once.
  *
- * Prints "LINES JSONL_BYTES CSV_BYTES" on stdout. The output depends only on
- * the arguments: its own PRNG (xoshiro256**), integer formatting, no locale.
+ * Prints "LINES JSONL_BYTES CSV_BYTES" on stdout (events: then CLF_LINES
+ * CLF_BYTES, the access log having more lines than events). The output depends
+ * only on the arguments: its own PRNG (xoshiro256**), integer formatting, no
+ * locale. The access log draws its own numbers from a stream of its own, so
+ * JSON Lines and CSV are the same bytes whether it is written or not.
  *
  * The events: ~356 bytes a JSON line, ~220 a CSV line, gzip -6 to ~64 bytes a
  * line (5.5 : 1); 5,000 campaigns with Zipf (s = 1) popularity (the top one has
@@ -29,6 +33,20 @@
  * events arrive late (up to 3 minutes before their place, so a file just after
  * midnight holds a few events of the day before). CSV quotes a field only when
  * it has a comma (most user agents do).
+ *
+ * The access log: nginx's "combined" format, one tracking-pixel request an
+ * event, ~231 bytes a line (its bytes 0.67 of the JSON Lines'), gzip -6 to ~28
+ * bytes a line (8.4 : 1: user agents, sites and times repeat):
+ *   IP - - [21/Nov/2026:13:45:12 +0000] "GET /px?ev=imp&cmp=cmp-00042&cr=crv-000421&r=719020831 HTTP/1.1" 200 43 "https://news.example.com/" "UA"
+ * with the event's IP and user agent, its time to the second, ev one of imp,
+ * start (video_view), click, viewable, conv, complete, error, cmp and cr
+ * percent-encoded where needed (the bench's ids never need it), r a random
+ * cache-buster and one of 24 sites as the referer. Before 3% of the events
+ * comes a request that is not a pixel request, from the same user at the same
+ * second: GET /index.html, /favicon.ico or /static/app.js (tally ignores these).
+ * With `[clf] type_param = "ev", campaign_param = "cmp", path_prefix = "/px"`,
+ * tally counts the same impressions, clicks and video views per day and
+ * campaign from it as from the JSON Lines.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -261,14 +279,19 @@ static char *put_money(char *d, uint32_t v) { /* 123 -> 0.0123 */
     return put_u(d, v % 10000, 4);
 }
 
-static char *put_ts(char *d, int64_t ms) { /* 2026-11-21T13:45:12.123Z */
-    int64_t secs = ms / 1000, days = secs / 86400, sod = secs % 86400;
-    /* civil_from_days, H. Hinnant */
+/* civil_from_days, H. Hinnant: days since 1970-01-01 to year, month (1-12), day */
+static void civil_from_days(int64_t days, int64_t *year, int64_t *month, int64_t *day) {
     int64_t z = days + 719468, era = z / 146097, doe = z - era * 146097;
     int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
     int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-    int64_t day = doy - (153 * mp + 2) / 5 + 1, month = mp < 10 ? mp + 3 : mp - 9;
-    int64_t year = yoe + era * 400 + (month <= 2);
+    *day = doy - (153 * mp + 2) / 5 + 1;
+    *month = mp < 10 ? mp + 3 : mp - 9;
+    *year = yoe + era * 400 + (*month <= 2);
+}
+
+static char *put_ts(char *d, int64_t ms) { /* 2026-11-21T13:45:12.123Z */
+    int64_t secs = ms / 1000, days = secs / 86400, sod = secs % 86400, year, month, day;
+    civil_from_days(days, &year, &month, &day);
     d = put_u(d, (uint64_t)year, 4); *d++ = '-';
     d = put_u(d, (uint64_t)month, 2); *d++ = '-';
     d = put_u(d, (uint64_t)day, 2); *d++ = 'T';
@@ -376,6 +399,109 @@ static void write_csv_header(out_t *o) {
     o->len = (size_t)(d - o->p);
 }
 
+/* ---- the access log (nginx "combined") ----------------------------------- */
+
+static const char *SITES[] = {
+    "news.example.com", "www.dailyherald.example", "recipes.example.org", "sports.example.net",
+    "weather.example.com", "m.citypaper.example", "games.example.io", "www.techreview.example",
+    "finance.example.com", "travel.example.org", "www.autoworld.example", "kids.example.net",
+    "health.example.com", "music.example.fm", "www.localnews.example", "shop.example.com",
+    "movies.example.tv", "forum.example.org", "puzzles.example.app", "www.gardening.example",
+    "science.example.edu", "style.example.com", "podcasts.example.fm", "www.realestate.example",
+};
+#define N_SITES (uint32_t)(sizeof SITES / sizeof SITES[0])
+
+/* the ev parameter of each event type: imp, click and start are among tally's type values */
+static const char *PIXEL_EVENTS[N_EVENTS] = {"imp", "start", "click", "viewable", "conv", "complete", "error"};
+
+static const char *MONTHS[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+/* requests that are not pixel requests: path, status, bytes sent */
+static const struct { const char *path; const char *status_bytes; } PAGES[] = {
+    {"/index.html", "200 18342"}, {"/favicon.ico", "404 153"}, {"/static/app.js", "200 48211"},
+};
+#define N_PAGES (uint32_t)(sizeof PAGES / sizeof PAGES[0])
+
+static char *put_clf_time(char *d, int64_t ms) { /* [21/Nov/2026:13:45:12 +0000] */
+    int64_t secs = ms / 1000, days = secs / 86400, sod = secs % 86400, year, month, day;
+    civil_from_days(days, &year, &month, &day);
+    *d++ = '[';
+    d = put_u(d, (uint64_t)day, 2); *d++ = '/';
+    d = put_s(d, MONTHS[month - 1]); *d++ = '/';
+    d = put_u(d, (uint64_t)year, 4); *d++ = ':';
+    d = put_u(d, (uint64_t)(sod / 3600), 2); *d++ = ':';
+    d = put_u(d, (uint64_t)(sod / 60 % 60), 2); *d++ = ':';
+    d = put_u(d, (uint64_t)(sod % 60), 2);
+    return put_s(d, " +0000]");
+}
+
+/* s as a query value: unreserved bytes as they are, every other byte as %XX */
+static char *put_query_value(char *d, const char *s, const char *end) {
+    static const char HEX[] = "0123456789ABCDEF";
+    for (; s < end; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            c == '-' || c == '.' || c == '_' || c == '~') {
+            *d++ = (char)c;
+        } else {
+            *d++ = '%'; *d++ = HEX[c >> 4]; *d++ = HEX[c & 15];
+        }
+    }
+    return d;
+}
+
+/* IP - - [time] "GET path HTTP/1.1" */
+static char *put_clf_start(char *d, const event_t *e, const char *path) {
+    d = put_ip(d, e->ip);
+    d = put_s(d, " - - ");
+    d = put_clf_time(d, e->ms);
+    d = put_s(d, " \"GET ");
+    d = put_s(d, path);
+    return d;
+}
+
+/* the rest: status and bytes, referer, user agent, newline */
+static char *put_clf_end(char *d, const event_t *e, const char *status_bytes, uint32_t site) {
+    d = put_s(d, " HTTP/1.1\" ");
+    d = put_s(d, status_bytes);
+    d = put_s(d, " \"https://");
+    d = put_s(d, SITES[site]);
+    d = put_s(d, "/\" \"");
+    d = put_s(d, AGENTS[e->agent].ua);
+    *d++ = '"';
+    *d++ = '\n';
+    return d;
+}
+
+/* One event as a pixel request, after, now and then, a request for something else.
+ * Numbers come from r, the access log's own stream. Returns the lines written. */
+static int write_clf(out_t *o, rng_t *r, const event_t *e) {
+    if (!o->f) return 0;
+    if (o->len + 2 * LINE_MAX_BYTES > OUT_CAP) out_flush(o);
+    char *d = o->p + o->len, id[16], *end;
+    int lines = 1;
+    uint32_t site = below(r, N_SITES);
+    if (below(r, 1000) < 30) {
+        uint32_t page = below(r, N_PAGES);
+        d = put_clf_start(d, e, PAGES[page].path);
+        d = put_clf_end(d, e, PAGES[page].status_bytes, site);
+        lines++;
+    }
+    d = put_clf_start(d, e, "/px?ev=");
+    d = put_s(d, PIXEL_EVENTS[e->event]);
+    d = put_s(d, "&cmp=");
+    end = put_u(put_s(id, "cmp-"), e->campaign, 5);
+    d = put_query_value(d, id, end);
+    d = put_s(d, "&cr=");
+    end = put_u(put_s(id, "crv-"), e->creative, 6);
+    d = put_query_value(d, id, end);
+    d = put_s(d, "&r=");
+    d = put_u(d, below(r, 1000000000), 1);
+    d = put_clf_end(d, e, "200 43", site);
+    o->len = (size_t)(d - o->p);
+    return lines;
+}
+
 /* ---- the two modes ------------------------------------------------------ */
 
 static uint64_t parse_u64(const char *s, const char *what) {
@@ -410,13 +536,16 @@ static int run_events(char **a) {
     uint64_t start = parse_u64(a[4], "START");
     if (file >= nfiles) { fprintf(stderr, "gen_bench_data: FILE must be below NFILES\n"); return 2; }
     init_world(seed);
-    out_t json, csv;
+    out_t json, csv, clf;
     out_open(&json, a[5]);
     out_open(&csv, a[6] ? a[6] : "-");
+    out_open(&clf, a[6] && a[7] ? a[7] : "-");
     write_csv_header(&csv);
 
-    rng_t r;
+    rng_t r, clf_r;
     seed_rng(&r, seed, 1000 + file);
+    seed_rng(&clf_r, seed, 3000000 + file); /* the access log's own numbers */
+    uint64_t clf_lines = 0;
     uint64_t n = file_lines(total, file, nfiles, start);
     int64_t hour_ms = (int64_t)(start + file * 3600) * 1000;
     int64_t step = n ? 3600000 / (int64_t)n : 1;
@@ -429,11 +558,14 @@ static int run_events(char **a) {
         make_event(&r, &e, ms, ev, zipf_pick(&r));
         write_json(&json, &e);
         write_csv(&csv, &e);
+        clf_lines += (uint64_t)write_clf(&clf, &clf_r, &e);
     }
     out_close(&json);
     out_close(&csv);
-    printf("%llu %llu %llu\n", (unsigned long long)n, (unsigned long long)json.total,
-           (unsigned long long)csv.total);
+    out_close(&clf);
+    printf("%llu %llu %llu %llu %llu\n", (unsigned long long)n, (unsigned long long)json.total,
+           (unsigned long long)csv.total, (unsigned long long)clf_lines,
+           (unsigned long long)clf.total);
     return 0;
 }
 
@@ -471,10 +603,10 @@ static int run_keys(char **a) {
 }
 
 int main(int argc, char **argv) {
-    if ((argc == 8 || argc == 9) && strcmp(argv[1], "events") == 0) return run_events(argv + 2);
+    if (argc >= 8 && argc <= 10 && strcmp(argv[1], "events") == 0) return run_events(argv + 2);
     if (argc == 6 && strcmp(argv[1], "keys") == 0) return run_keys(argv + 2);
     fprintf(stderr,
-            "usage: gen_bench_data events SEED FILE NFILES TOTAL START JSONL [CSV]\n"
+            "usage: gen_bench_data events SEED FILE NFILES TOTAL START JSONL [CSV [CLF]]\n"
             "       gen_bench_data keys SEED CAMPAIGNS START JSONL\n");
     return 2;
 }
