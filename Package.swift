@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "TallyWriterTests", dependencies: ["TallyWriter", "TallyAggregator", "TallyTestSupport"]),
         .testTarget(
             name: "TallyPipelineTests",
-            dependencies: ["TallyPipeline", "TallyReader", "TallyAggregator", "TallyTestSupport"]),
+            dependencies: ["TallyPipeline", "TallyReader", "TallyAggregator", "TallyStore", "TallyTestSupport"]),
     ]
 )
 

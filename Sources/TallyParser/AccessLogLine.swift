@@ -87,17 +87,20 @@ struct AccessLogLine {
     /// or nil if the line lacks the frame `... [time] "request"` followed by a space or its end.
     private static func frame(_ line: UnsafeRawBufferPointer) -> (time: Range<Int>, request: Range<Int>)? {
         let n = line.count
-        // From 1, so that a `[` found has a byte before it.
+        // The first `[` after a space whose `]` a space and a quote follow: a user or a virtual
+        // host before the time may be bracketed too (`[bob]`, `[::1]`). From 1, so that a `[`
+        // found has a byte before it.
         var searchFrom = 1
         var open = 0
+        var close = 0
         while open == 0 {
             guard let i = index(of: UInt8(ascii: "["), in: line, from: searchFrom, to: n) else { return nil }
-            if line[i - 1] == ASCII.space { open = i }
             searchFrom = i + 1
+            guard line[i - 1] == ASCII.space, let j = index(of: UInt8(ascii: "]"), in: line, from: i + 1, to: n),
+                j + 2 < n, line[j + 1] == ASCII.space, line[j + 2] == ASCII.quote
+            else { continue }
+            (open, close) = (i, j)
         }
-        guard let close = index(of: UInt8(ascii: "]"), in: line, from: open + 1, to: n),
-            close + 2 < n, line[close + 1] == ASCII.space, line[close + 2] == ASCII.quote
-        else { return nil }
         let start = close + 3
         var from = start
         var end = 0

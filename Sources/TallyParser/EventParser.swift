@@ -182,8 +182,8 @@ public struct EventParser {
         case .undecided:
             if Self.hasNul(line) { return .rejected(.nulByte) }
             switch requestedFormat == .auto ? Self.guessFormat(line) : requestedFormat {
-            case .csv: return startDelimited(line, delimiter: ASCII.comma)
-            case .tsv: return startDelimited(line, delimiter: ASCII.tab)
+            case .csv: return startDelimited(line, delimiter: schema.delimiter ?? ASCII.comma)
+            case .tsv: return startDelimited(line, delimiter: schema.delimiter ?? ASCII.tab)
             case .delimited: return startDelimited(line, delimiter: schema.delimiter ?? Self.guessDelimiter(line))
             case .clf:
                 let names = AccessLogNames(schema: schema, keyFields: keyFieldNames)
@@ -341,11 +341,9 @@ public struct EventParser {
             }
         }
         var event = Event(instant: instant, kind: kind, key: keyBuilder.bytes)
-        if let distinctIndex {
-            switch value(&self, distinctIndex) {
-            case .value(let bytes): event.distinct = bytes.isEmpty ? nil : bytes
-            case .rejected(let reason): return .rejected(reason)
-            }
+        // A value that cannot be read is no value: `--uniques` never changes what is counted.
+        if let distinctIndex, case .value(let bytes) = value(&self, distinctIndex), !bytes.isEmpty {
+            event.distinct = bytes
         }
         return .event(event)
     }
@@ -435,8 +433,11 @@ public struct EventParser {
             campaign: best[Field.campaign.rawValue].column)
         if !keyFieldNames.isEmpty {
             let keyColumns = keyFieldNames.indices.map { best[Field.allCases.count + $0].column }
-            for (name, column) in zip(keyFieldNames, keyColumns) where column < 0 {
-                headerProblems.append("\(source) no \(name) column (a key column: its cells are empty)")
+            for (index, (name, column)) in zip(keyFieldNames, keyColumns).enumerated() where column < 0 {
+                headerProblems.append(
+                    index == distinctIndex
+                        ? "\(source) no \(name) column (the --uniques field: no value is counted)"
+                        : "\(source) no \(name) column (a key column: its cells are empty)")
             }
             columns.keyFields = KeyFieldColumns(keyColumns)
         }

@@ -26,7 +26,14 @@ extension ConfigFile {
             throw problem("input_timezone", "'\(inputTimeZone)' is not a time zone")
         }
         if let maxLineBytes { configuration.maxLineBytes = maxLineBytes }
-        for (field, names) in fields { configuration.schema.aliases[field] = names }
+        for (field, names) in fields {
+            configuration.schema.aliases[field] = names
+            // A name is one field's: taken from the others' default names, so that no header or
+            // JSON key could mean two fields.
+            for other in Field.allCases where fields[other] == nil {
+                configuration.schema.aliases[other]?.removeAll { names.contains($0) }
+            }
+        }
         if !types.isEmpty {
             // A type given replaces its values; the others keep tally's own.
             var values = configuration.schema.typeValues.filter { types[$0.value] == nil }

@@ -24,7 +24,9 @@ struct StateRun {
     private(set) var stamps: [InputLocation: FileStamp] = [:]
 
     init(path: String, shape: RollupShape, rebuild: Bool) throws(StoreError) {
-        store = try StateStore(path: path, shape: shape.options.map { ($0.option, $0.value) }, rebuild: rebuild)
+        store = try StateStore(
+            path: path, shape: shape.options.map { ($0.option, $0.value) }, rebuild: rebuild,
+            sameShape: { stored in (try? RollupShape(options: stored.map { (option: $0.0, value: $0.1) })) == shape })
         counted = Dictionary(uniqueKeysWithValues: store.contents.map { (ContentFingerprint(bytes: $0.key), $0.value) })
     }
 

@@ -216,7 +216,15 @@ public struct RollupRun: Sendable {
             var dirty: [Int32]?
             if let state {
                 do throws(StoreError) {
-                    let style = configuration.csvStyle.stateKey + (names.map { " campaigns=\($0.digest)" } ?? "")
+                    // The output folder is part of the layout: a store that served another one
+                    // (`--state` shared, `-o` changed) writes every day into this one, not only
+                    // the days that changed.
+                    let folder = FileIdentity(path: configuration.outputDirectory).map {
+                        " out=\($0.device):\($0.inode)"
+                    }
+                    let style =
+                        configuration.csvStyle.stateKey + (names.map { " campaigns=\($0.digest)" } ?? "")
+                        + (folder ?? "")
                     let days = try state.commit(partial.inputs, rows: newRows, style: style)
                     let counted = Set(partial.inputs.filter { $0.status == .ok }.compactMap(\.fingerprint))
                     // The combined file and the workbook hold every day, so the table must too.

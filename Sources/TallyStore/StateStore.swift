@@ -55,9 +55,14 @@ public final class StateStore {
     /// - Parameters:
     ///   - shape: the options that shape rows, as (option, value) pairs; a store made with
     ///     others is refused (`StoreError.otherOptions`) unless `rebuild`.
+    ///   - sameShape: whether options stored in another form (by an older tally, without an
+    ///     option added since) mean `shape`; if so the store is kept, and its options rewritten.
     ///   - rebuild: forget every count first; `forgotten` then says what was there, and its
     ///     days are left dirty, so that their files are written again from what is read now.
-    public init(path: String, shape: [(String, String)], rebuild: Bool = false) throws(StoreError) {
+    public init(
+        path: String, shape: [(String, String)], rebuild: Bool = false,
+        sameShape: ([(String, String)]) -> Bool = { _ in false }
+    ) throws(StoreError) {
         self.path = path
         database = try SQLiteDatabase(path: path)
         // WAL with full syncs: a commit is on disk when it returns, and a process killed at any
@@ -97,7 +102,14 @@ public final class StateStore {
             }
             let wanted = shape.map { "\($0.0) \($0.1)" }.joined(separator: "\n")
             if let stored = try value(of: "shape") {
-                guard stored == wanted else { throw .otherOptions(path: path, stored: stored, wanted: wanted) }
+                if stored != wanted {
+                    let pairs = stored.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+                        let parts = line.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
+                        return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
+                    }
+                    guard sameShape(pairs) else { throw .otherOptions(path: path, stored: stored, wanted: wanted) }
+                    try setValue(wanted, of: "shape")
+                }
             } else {
                 try setValue(wanted, of: "shape")
             }

@@ -41,7 +41,7 @@ struct RollupCommand: ParsableCommand {
         report.apply(to: &configuration, config: config)
         rejects.apply(to: &configuration)
         days.apply(to: &configuration)
-        stateOptions.apply(to: &configuration, config: config)
+        try stateOptions.apply(to: &configuration, config: config)
         try RunDriver.execute(configuration, report: report)
     }
 }

@@ -22,7 +22,7 @@ struct StateOptions: ParsableArguments {
     }
 
     /// The command line's choice, else the `--config` file's, else the store in the output folder.
-    func apply(to configuration: inout RunConfiguration, config: ConfigFile?) {
+    func apply(to configuration: inout RunConfiguration, config: ConfigFile?) throws {
         var path: String?
         if noState {
             path = nil
@@ -37,7 +37,10 @@ struct StateOptions: ParsableArguments {
                 path = (out.hasSuffix("/") ? out : out + "/") + ".tally/state.sqlite"
             }
         }
+        if rebuild, path == nil {
+            throw ValidationError("--rebuild needs a state store, and the --config file says state = false.")
+        }
         configuration.statePath = path
-        configuration.rebuild = path != nil && rebuild
+        configuration.rebuild = rebuild
     }
 }

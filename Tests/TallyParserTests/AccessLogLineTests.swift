@@ -65,6 +65,14 @@ extension AccessLogLineTests {
             split(line) == Parts(time: "10/Oct/2000:13:55:36 -0700", method: "GET", path: "/apache_pb.gif", query: ""))
     }
 
+    /// A bracketed user or virtual host before the time is not the time.
+    @Test func bracketsBeforeTheTime() {
+        let user = #"1.2.3.4 - [bob] [21/Nov/2026:13:45:12 +0000] "GET /px?ev=imp HTTP/1.1" 200 43"#
+        #expect(split(user) == Parts(time: Self.time, method: "GET", path: "/px", query: "ev=imp"))
+        let host = #"news.example [::1] - - [21/Nov/2026:13:45:12 +0000] "GET /px HTTP/1.1" 200 43"#
+        #expect(split(host) == Parts(time: Self.time, method: "GET", path: "/px", query: ""))
+    }
+
     @Test func hostsCanBeIPv6() {
         let plain = #"2001:db8::1 - - [21/Nov/2026:13:45:12 +0000] "GET /px?ev=imp HTTP/2.0" 204 0 "-" "curl/8.5.0""#
         #expect(split(plain) == Parts(time: Self.time, method: "GET", path: "/px", query: "ev=imp"))

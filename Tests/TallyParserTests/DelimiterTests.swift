@@ -45,6 +45,18 @@ extension DelimiterTests {
         #expect(parser.parse("1795219200^imp^x,y^n") == .event(instant: nov21, kind: .impression, campaign: "x,y"))
     }
 
+    /// `--format csv --delimiter ';'`: CSV quoting, another delimiter.
+    @Test func csvAndTsvTakeAConfiguredDelimiter() {
+        var schema = LogSchema.standard
+        schema.delimiter = UInt8(ascii: ";")
+        for format in [LogFormat.csv, .tsv] {
+            var parser = EventParser(format: format, schema: schema)
+            #expect(parser.parse("ts;event;campaign_id") == .header)
+            #expect(
+                parser.parse(#"1795219200;imp;"a;b""#) == .event(instant: nov21, kind: .impression, campaign: "a;b"))
+        }
+    }
+
     @Test func columnsStandInForAMissingHeader() {
         var schema = LogSchema.standard
         schema.columns = ["when", "event", "campaign", "country"]

@@ -71,6 +71,23 @@ extension ConfigApplyingTests {
         #expect(RollupShape(configuration).reading.contains("input_tz=America/New_York"))
     }
 
+    /// A name `[fields]` gives one field is no other field's any more: no header or JSON key
+    /// may mean two fields (which would make the reading depend on a table's order).
+    @Test func aFieldsNameIsTakenFromTheOthers() throws {
+        let configuration = try Self.applied("[fields]\ntime = \"event\"\n")
+        #expect(configuration.schema.aliases[.time] == ["event"])
+        #expect(configuration.schema.aliases[.type] == ["event_type", "type"])
+        for _ in 0..<20 {
+            var parser = EventParser(schema: configuration.schema)
+            let outcome = Array("event,type,campaign".utf8).withUnsafeBytes { parser.parse(line: $0) }
+            guard case .header = outcome else {
+                Issue.record("not a header: \(outcome)")
+                continue
+            }
+            #expect(parser.headerProblems.isEmpty)
+        }
+    }
+
     @Test func everyRunKeyTakesEffect() throws {
         let configuration = try Self.applied(
             #"""

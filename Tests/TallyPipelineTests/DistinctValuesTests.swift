@@ -106,6 +106,23 @@ extension DistinctValuesTests {
         #expect(mixed.stderr.contains("--uniques"), "\(mixed.stderr)")
     }
 
+    /// A value that cannot be read (a NUL, a lone surrogate, a broken escape) is no value: the
+    /// line still counts, as it does without `--uniques`.
+    @Test func aBadValueNeverChangesTheCounts() throws {
+        let dir = temporaryDirectory("uniques-bad-values")
+        writeFile(
+            dir + "/a.jsonl",
+            #"""
+            {"ts":1795219200,"event":"imp","campaign_id":"c","user_id":"a\u0000b"}
+            {"ts":1795219200,"event":"imp","campaign_id":"c","user_id":"\udc00"}
+            {"ts":1795219200,"event":"imp","campaign_id":"c","user_id":"ok"}
+            """# + "\n")
+        let result = try runTally(["rollup", dir + "/a.jsonl", "--out", dir + "/out", "--uniques", "user_id"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let day = try #require(try files(in: dir + "/out")["2026-11-21.csv"])
+        #expect(String(decoding: day, as: UTF8.self).hasSuffix("2026-11-21,c,3,0,0,1\n"))
+    }
+
     @Test(arguments: [
         ["--uniques", "ts"], ["--uniques", "campaign_id"], ["--by", "country", "--uniques", "country"],
     ])

@@ -103,6 +103,27 @@ extension LogFormatTests {
         #expect(!FileManager.default.fileExists(atPath: dir + "/out"))
     }
 
+    /// A store shared by two output folders (`--state` or a config's `state`, `-o` changed)
+    /// writes every day into a folder it has not written before, not only the changed ones.
+    @Test func aSharedStoreFillsANewFolder() throws {
+        let dir = temporaryDirectory("shared")
+        let logs = fixtures.path + "/logs"
+        #expect(try runTally(["rollup", logs, "-o", dir + "/first", "--state", dir + "/s.sqlite"]).status == 0)
+        #expect(try runTally(["rollup", logs, "-o", dir + "/second", "--state", dir + "/s.sqlite"]).status == 0)
+        #expect(try files(in: dir + "/second") == files(in: dir + "/first"))
+        #expect(try files(in: dir + "/second").count == 3)
+    }
+
+    @Test func rebuildWithoutAStoreIsRefused() throws {
+        let dir = temporaryDirectory("rebuild")
+        writeFile(dir + "/t.toml", "state = false\n")
+        let result = try runTally([
+            "rollup", fixtures.path + "/logs", "--config", dir + "/t.toml", "--out", dir + "/out", "--rebuild",
+        ])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("--rebuild needs a state store"), "\(result.stderr)")
+    }
+
     @Test func aMissingConfigExits78() throws {
         let result = try runTally([
             "inspect", fixtures.path + "/logs/partner-export-20261122.tsv", "--config", "/nonexistent/t.toml",

@@ -1,4 +1,5 @@
 import Foundation
+import TallyStore
 import TallyTestSupport
 import Testing
 
@@ -274,5 +275,26 @@ extension StateStoreTests {
         let report = try RollupRun(configuration: merge).run()
         #expect(report.exitStatus == .usage)
         #expect(try files(in: night.out) == before)
+    }
+}
+
+extension StateStoreTests {
+    /// A store written by 0.9, whose options lack `reading` and `--uniques`, is the same
+    /// store to this tally: kept, counts and all, and its options rewritten; other options
+    /// are still refused.
+    @Test func aStoreOfAnOlderTallyIsKept() throws {
+        let dir = temporaryDirectory("upgrade")
+        let path = dir + "/state.sqlite"
+        let configuration = RunConfiguration(inputs: [], outputDirectory: dir)
+        let shape = RollupShape(configuration)
+        let older = shape.options.filter { $0.option != "reading" && $0.option != "--uniques" }
+        #expect(older.count == shape.options.count - 2)
+        _ = try StateStore(path: path, shape: older.map { ($0.option, $0.value) })
+        _ = try StateRun(path: path, shape: shape, rebuild: false)
+        // Rewritten: a plain comparison now agrees.
+        _ = try StateStore(path: path, shape: shape.options.map { ($0.option, $0.value) })
+        var other = configuration
+        other.timeZone = "Europe/Paris"
+        #expect(throws: StoreError.self) { _ = try StateRun(path: path, shape: RollupShape(other), rebuild: false) }
     }
 }
