@@ -39,6 +39,9 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from reference_rollup import csv_cell  # noqa: E402 - the one rule for a cell, the oracle's
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "fixtures" / "formats"
 SEED = "tally-format-fixtures-v1"
@@ -121,14 +124,6 @@ def ledger(outcomes):
     return acc, days, headers
 
 
-def csv_cell(value):
-    """RFC 4180 cell; a formula-like start gets a ' and quotes (as reference_rollup.csv_cell)."""
-    quote = False
-    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        value, quote = "'" + value, True
-    if quote or any(ch in value for ch in ',"\r\n'):
-        return '"' + value.replace('"', '""') + '"'
-    return value
 
 
 def write_expected(out_dir, acc, days):

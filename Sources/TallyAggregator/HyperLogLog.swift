@@ -229,18 +229,7 @@ public struct HyperLogLog: Equatable, Sendable {
 
 extension HyperLogLog {
     /// Why bytes given to `decode` are not a sketch `encode` wrote.
-    public enum DecodingError: Error, Equatable, CustomStringConvertible {
-        case malformed(BinaryReader.Malformed)
-        /// A form `encode` never writes: see the type's comment.
-        case notCanonical(String)
-
-        public var description: String {
-            switch self {
-            case .malformed(let why): "\(why)"
-            case .notCanonical(let why): why
-            }
-        }
-    }
+    public typealias DecodingError = CanonicalDecodingError
 
     /// Appends the sketch in its one canonical form (see the type's comment).
     /// - Complexity: O(16384) at most.

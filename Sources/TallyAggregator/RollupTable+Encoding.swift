@@ -2,18 +2,7 @@ import TallyBytes
 
 extension RollupTable {
     /// Why bytes given to `decode` are not a table `encode` wrote.
-    public enum DecodingError: Error, Equatable, CustomStringConvertible {
-        case malformed(BinaryReader.Malformed)
-        /// Keys or rows out of their order, or a row naming a key that is not there.
-        case notCanonical(String)
-
-        public var description: String {
-            switch self {
-            case .malformed(let why): "\(why)"
-            case .notCanonical(let why): why
-            }
-        }
-    }
+    public typealias DecodingError = CanonicalDecodingError
 
     /// Appends the table to `writer` in its one canonical form: equal tables, however they were
     /// built or merged, give equal bytes.
@@ -121,17 +110,16 @@ extension RollupTable {
                 }
                 guard counted else { throw DecodingError.notCanonical("a row that counts nothing") }
                 if countsDistinct {
-                    let sketch = try HyperLogLog.decode(from: &reader)
-                    table.mergeDistinct(period: period32, keyID: UInt32(key), sketch)
+                    do throws(HyperLogLog.DecodingError) {
+                        table.mergeDistinct(period: period32, keyID: UInt32(key), try HyperLogLog.decode(from: &reader))
+                    } catch {
+                        guard case .notCanonical(let why) = error else { throw error }
+                        throw DecodingError.notCanonical("a sketch of distinct values: \(why)")
+                    }
                 }
             }
         } catch let error as DecodingError {
             throw error
-        } catch let error as HyperLogLog.DecodingError {
-            switch error {
-            case .malformed(let why): throw .malformed(why)
-            case .notCanonical(let why): throw .notCanonical("a sketch of distinct values: \(why)")
-            }
         } catch {
             // Nothing else throws in the loop above.
             throw .malformed(error as! BinaryReader.Malformed)
