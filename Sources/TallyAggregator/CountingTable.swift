@@ -9,9 +9,10 @@ import Glibc
 /// offset, its bytes, the key table's slot, the key, the row. Once the decoded text streams
 /// through the core's cache those tables are no longer in it, and each read waits for the one
 /// before. Here one 64-byte slot, one cache line, holds everything a lookup compares (a tag
-/// from the hash, the period, the length and the first 16 bytes of the key) and the key's
-/// counters. Keys are mostly that short, so a count is one line read and written; and
-/// that line is prefetched one event ahead (what that gained is in docs/PERFORMANCE.md).
+/// from the hash, the period, the length and the first 24 bytes of the key) and the key's
+/// counters. Keys are mostly that short (a campaign; a campaign, a creative and a country), so
+/// a count is one line read and written; and that line is prefetched one event ahead (what
+/// that gained is in docs/PERFORMANCE.md).
 ///
 /// The table is folded into a `RollupTable` once its input has been read to its checked end
 /// (`RollupTable.merge(_:)`), and is then dropped, so its extra bytes a key are paid per input, not
@@ -21,8 +22,8 @@ import Glibc
 /// Storage. Row `r` has period `periods[r]` and key `arena[starts[r] ..< starts[r] + lengths[r]]`,
 /// and its counters are in slot `slotOfRow[r]`. `slots` indexes the rows: open addressing,
 /// linear probing, at most 3/4 full, rebuilt from the rows when it grows. Invariant: a slot
-/// with `row != 0` describes row `row - 1` exactly (its period, length, and `head`/`tail` are the
-/// first 16 bytes of its key, zero-padded), `slotOfRow[row - 1]` is that slot, and its
+/// with `row != 0` describes row `row - 1` exactly (its period, length, and `head`/`tail`/`third`
+/// are the first 24 bytes of its key, zero-padded), `slotOfRow[row - 1]` is that slot, and its
 /// first `counterCount` counters are the row's.
 public final class CountingTable: @unchecked Sendable {
     private struct Slot {
@@ -32,15 +33,18 @@ public final class CountingTable: @unchecked Sendable {
         var row: UInt32 = 0
         var period: Int32 = 0
         var length: UInt32 = 0
-        /// Bytes 0..<8 and 8..<16 of the key, little-endian, zero past its end.
+        /// Bytes 0..<8, 8..<16 and 16..<24 of the key, little-endian, zero past its end.
         var head: UInt64 = 0
         var tail: UInt64 = 0
+        var third: UInt64 = 0
         /// The key's counters; the first `counterCount` are used.
-        var counts: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        var counts: (UInt64, UInt64, UInt64) = (0, 0, 0)
     }
 
     /// The most counters a slot holds.
-    public static let maxCounterCount = 4
+    public static let maxCounterCount = 3
+    /// The longest key a slot holds whole; a longer one is compared with its row's bytes too.
+    static let slotKeyBytes = 24
 
     /// An event whose count waits for the next `add` (see there).
     private struct Waiting {
@@ -50,6 +54,7 @@ public final class CountingTable: @unchecked Sendable {
         var length: UInt32 = 0
         var head: UInt64 = 0
         var tail: UInt64 = 0
+        var third: UInt64 = 0
         var counter = 0
         var amount: UInt64 = 0
     }
@@ -59,7 +64,7 @@ public final class CountingTable: @unchecked Sendable {
     /// Keys spilled when the table was full; merged with the table's own (`RollupTable.merge(_:)`).
     private(set) var spilled: RollupTable?
     private var waiting = Waiting()
-    /// The waiting event's key when it is longer than 16 bytes.
+    /// The waiting event's key when it is longer than `slotKeyBytes`.
     private var waitingBytes: UnsafeMutableRawPointer
     private var waitingCapacity = 64
     /// Aligned to 64 bytes, so that no slot straddles two cache lines.
@@ -119,7 +124,7 @@ public final class CountingTable: @unchecked Sendable {
     /// The count is made one call late: this call prefetches the new event's slot, then makes
     /// the count of the event before, whose slot has had a whole line's parsing to arrive.
     /// Every read of the table makes the waiting count first.
-    /// - Complexity: O(key.count) expected; one slot read for a key of up to 16 bytes.
+    /// - Complexity: O(key.count) expected; one slot read for a key of up to 24 bytes.
     public func add(period: Int32, key: UnsafeRawBufferPointer, counter: Int, amount: UInt64 = 1) {
         precondition(counter >= 0 && counter < counterCount, "no such counter")
         precondition(key.count < Int(UInt32.max), "key too long")
@@ -127,10 +132,12 @@ public final class CountingTable: @unchecked Sendable {
         tally_prefetch(slots + (Int(truncatingIfNeeded: hash) & mask))
         if waiting.isSet { count(waiting, waitingBytes) }
         let (head, tail) = Self.leadingWords(key)
+        let third =
+            key.count > 16 ? Self.leadingWords(UnsafeRawBufferPointer(rebasing: key[16..<min(key.count, 24)])).0 : 0
         waiting = Waiting(
             isSet: true, hash: hash, period: period, length: UInt32(truncatingIfNeeded: key.count),
-            head: head, tail: tail, counter: counter, amount: amount)
-        if key.count > 16 {
+            head: head, tail: tail, third: third, counter: counter, amount: amount)
+        if key.count > Self.slotKeyBytes {
             if key.count > waitingCapacity {
                 waitingBytes.deallocate()
                 waitingCapacity = max(key.count, waitingCapacity * 2)
@@ -147,8 +154,8 @@ public final class CountingTable: @unchecked Sendable {
     }
 
     /// Adds one event's count: finds its row, or makes one.
-    /// - Parameter longBytes: the key's bytes when it is longer than 16 (`event.head` and
-    ///   `event.tail` hold shorter ones whole).
+    /// - Parameter longBytes: the key's bytes when it is longer than `slotKeyBytes` (`event.head`,
+    ///   `event.tail` and `event.third` hold shorter ones whole).
     @inline(__always)
     private func count(_ event: Waiting, _ longBytes: UnsafeMutableRawPointer) {
         let tag = UInt32(truncatingIfNeeded: event.hash >> 32)
@@ -157,8 +164,9 @@ public final class CountingTable: @unchecked Sendable {
             let slot = slots[index]
             if slot.row == 0 { break }
             if slot.tag == tag, slot.period == event.period, slot.length == event.length, slot.head == event.head,
-                slot.tail == event.tail,
-                event.length <= 16 || equalsArena(row: Int(slot.row) - 1, longBytes, count: Int(event.length))
+                slot.tail == event.tail, slot.third == event.third,
+                event.length <= Self.slotKeyBytes
+                    || equalsArena(row: Int(slot.row) - 1, longBytes, count: Int(event.length))
             {
                 counters(index)[event.counter] &+= event.amount
                 return
@@ -171,18 +179,18 @@ public final class CountingTable: @unchecked Sendable {
             index = Int(truncatingIfNeeded: event.hash) & mask
         }
         let row: Int
-        if event.length > 16 {
+        if event.length > Self.slotKeyBytes {
             row = appendRow(
                 period: event.period, key: UnsafeRawBufferPointer(start: longBytes, count: Int(event.length)))
         } else {
-            var words = (event.head, event.tail)
+            var words = (event.head, event.tail, event.third)
             row = withUnsafeBytes(of: &words) {
                 appendRow(period: event.period, key: UnsafeRawBufferPointer(rebasing: $0[..<Int(event.length)]))
             }
         }
         slots[index] = Slot(
             tag: tag, row: UInt32(row + 1), period: event.period, length: event.length, head: event.head,
-            tail: event.tail)
+            tail: event.tail, third: event.third)
         counters(index)[event.counter] = event.amount
         slotOfRow.append(index)
         if periods.count * 4 > (mask + 1) * 3 { growSlots() }

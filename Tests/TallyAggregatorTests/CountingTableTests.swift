@@ -5,8 +5,8 @@ import Testing
 
 /// The counting table is checked against `RollupTable`, the plain way to count: same events, same counts.
 @Suite struct CountingTableTests {
-    /// Campaigns of every length around the table's 4-, 8- and 16-byte word edges, with zero
-    /// and high bytes, and pairs that agree in all the bytes a slot holds.
+    /// Campaigns of every length around the table's 4-, 8-, 16- and 24-byte word edges, with
+    /// zero and high bytes, and pairs that agree in all the bytes a slot holds.
     static let campaigns: [[UInt8]] = {
         var all: [[UInt8]] = [[], [0], [0, 0], Array("a".utf8), Array("a\0".utf8), Array("a\0\0\0\0\0\0\0\0".utf8)]
         var random = SplitMix(seed: 7)
@@ -19,6 +19,10 @@ import Testing
         let prefix = Array("campaign-abcdefgh".utf8.prefix(16))
         all += [prefix + [1], prefix + [2], prefix + [1, 0], prefix + Array(repeating: 9, count: 30)]
         all += [prefix + Array(repeating: 9, count: 29) + [8]]
+        // Equal in the first 24 bytes (all a slot holds), or in the first 16 and up to 24.
+        let longer = Array("campaign-abcdefgh-country".utf8.prefix(24))
+        all += [longer + [1], longer + [2], longer + [1, 0], longer + Array(repeating: 9, count: 30)]
+        all += [Array(longer.prefix(20)), Array(longer.prefix(20)) + [0], Array(longer.prefix(23)) + [0xff]]
         return all
     }()
 
