@@ -40,24 +40,16 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from reference_rollup import csv_cell  # noqa: E402 - the one rule for a cell, the oracle's
+# The oracle's rules for a cell, the type words and the reasons, not copies of them.
+from reference_rollup import (  # noqa: E402
+    ASCII_LOWER, END_SECONDS, KINDS, MIN_SECONDS, REASONS, TYPES, csv_cell)
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "fixtures" / "formats"
 SEED = "tally-format-fixtures-v1"
 UTC = timezone.utc
 NEW_YORK = ZoneInfo("America/New_York")
-KINDS = ("impressions", "clicks", "video_views")
-TYPES = {"impression": "impressions", "imp": "impressions", "impr": "impressions",
-         "click": "clicks", "clk": "clicks",
-         "video_view": "video_views", "videoview": "video_views",
-         "video_start": "video_views", "start": "video_views"}
-REASONS = ("malformed", "missing_field", "empty_campaign", "bad_campaign", "bad_type",
-           "bad_time", "time_out_of_range", "invalid_utf8", "nul_byte")
 OUTSIDE = "(outside /px)"
-MIN_SECONDS = 946684800    # 2000-01-01T00:00:00Z
-END_SECONDS = 4133980800   # 2101-01-01T00:00:00Z (exclusive)
-ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 # ---------------------------------------------------------------------------- outcomes & output
 
