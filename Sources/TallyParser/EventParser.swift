@@ -299,7 +299,10 @@ public struct EventParser {
         guard case .instant(let instant) = time else { return Self.event(time, kind, campaign) }
         let keyFields = json.keyFields
         return buildKey(instant, kind, campaign: campaign) { parser, index in
-            guard let value = keyFields?[index], !value.isMissing else {
+            guard let value = keyFields?[index], !value.isMissing,
+                // A distinct value is a string or a number: `true` or an object is no user id.
+                index != parser.distinctIndex || value.kind == .string || value.kind == .number
+            else {
                 return .value(UnsafeRawBufferPointer(start: nil, count: 0))
             }
             guard value.kind == .string else { return .value(Self.slice(line, value)) }

@@ -106,8 +106,9 @@ extension DistinctValuesTests {
         #expect(mixed.stderr.contains("--uniques"), "\(mixed.stderr)")
     }
 
-    /// A value that cannot be read (a NUL, a lone surrogate, a broken escape) is no value: the
-    /// line still counts, as it does without `--uniques`.
+    /// A value that cannot be read (a NUL, a lone surrogate, a broken escape), and one that is
+    /// no id (`true`, an object, `null`), is no value: the line still counts, as it does
+    /// without `--uniques`.
     @Test func aBadValueNeverChangesTheCounts() throws {
         let dir = temporaryDirectory("uniques-bad-values")
         writeFile(
@@ -116,11 +117,15 @@ extension DistinctValuesTests {
             {"ts":1795219200,"event":"imp","campaign_id":"c","user_id":"a\u0000b"}
             {"ts":1795219200,"event":"imp","campaign_id":"c","user_id":"\udc00"}
             {"ts":1795219200,"event":"imp","campaign_id":"c","user_id":"ok"}
+            {"ts":1795219200,"event":"imp","campaign_id":"c","user_id":true}
+            {"ts":1795219200,"event":"imp","campaign_id":"c","user_id":{"id":"x"}}
+            {"ts":1795219200,"event":"imp","campaign_id":"c","user_id":null}
+            {"ts":1795219200,"event":"imp","campaign_id":"c","user_id":42}
             """# + "\n")
         let result = try runTally(["rollup", dir + "/a.jsonl", "--out", dir + "/out", "--uniques", "user_id"])
         #expect(result.status == 0, "\(result.stderr)")
         let day = try #require(try files(in: dir + "/out")["2026-11-21.csv"])
-        #expect(String(decoding: day, as: UTF8.self).hasSuffix("2026-11-21,c,3,0,0,1\n"))
+        #expect(String(decoding: day, as: UTF8.self).hasSuffix("2026-11-21,c,7,0,0,2\n"))
     }
 
     @Test(arguments: [
