@@ -31,12 +31,6 @@ extension RollupTable {
 }
 
 extension RollupTable {
-    /// A table of `table`'s counts.
-    public convenience init(_ table: CountingTable) {
-        self.init(counterCount: table.counterCount)
-        merge(table)
-    }
-
     /// Adds every count of one input's counting table into this rollup: the same counts as if
     /// each event had been added here, since keys and counters are the same.
     ///
