@@ -66,9 +66,6 @@ public struct HyperLogLog: Equatable, Sendable {
     /// An empty sketch, whose estimate is 0.
     public init() {}
 
-    /// Whether nothing was added.
-    public var isEmpty: Bool { sparse.isEmpty && dense.isEmpty }
-
     /// Adds the value whose bytes are `value`, by its `ValueHash`.
     public mutating func add(_ value: UnsafeRawBufferPointer) {
         add(hash: ValueHash.hash(value))

@@ -43,11 +43,11 @@ public final class RollupTable: @unchecked Sendable {
     /// after the counters.
     public var countsDistinct: Bool { sketches != nil }
 
-    /// Adds a value, by its `ValueHash`, to the distinct values of (`period`, `key`).
+    /// Adds `value` to the distinct values of (`period`, `key`).
     /// - Precondition: `countsDistinct`.
-    public func addDistinct(period: Int32, key: UnsafeRawBufferPointer, hash: UInt64) {
+    public func addDistinct(period: Int32, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
         let row = row(for: Self.pack(period: period, keyID: keyValues.intern(key)))
-        sketches![row].add(hash: hash)
+        sketches![row].add(value)
     }
 
     /// Merges `sketch` into the distinct values of (`period`, key `keyID`).

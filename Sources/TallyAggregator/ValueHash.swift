@@ -7,7 +7,7 @@
 /// twice. Unlike `ByteHash`, which only serves the in-memory tables, this one is part of the file
 /// formats. Being XXH64, it can be checked against any other implementation (Python's `xxhash`
 /// gave the test vectors), and it reads bytes as little-endian whatever the machine.
-public enum ValueHash {
+enum ValueHash {
     private static let prime1: UInt64 = 0x9e37_79b1_85eb_ca87
     private static let prime2: UInt64 = 0xc2b2_ae3d_27d4_eb4f
     private static let prime3: UInt64 = 0x1656_67b1_9e37_79f9
@@ -16,7 +16,7 @@ public enum ValueHash {
 
     /// XXH64 of `bytes` with seed 0.
     /// - Complexity: O(`bytes.count`).
-    public static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         let count = bytes.count
         var offset = 0
         var h: UInt64

@@ -6,10 +6,12 @@ final class AccessLogNames {
     let pathPrefix: [UInt8]
     let type: [[UInt8]]
     let campaign: [[UInt8]]
-    /// The key fields other than the campaign, by `KeyColumns.fieldNames` index.
+    /// The key fields other than the campaign, then the `--uniques` field (the parser's
+    /// `keyFieldNames`).
     let keyFields: [[UInt8]]
-    /// What an ignored line outside `pathPrefix` is shown as among the ignored type values.
-    let outside: [UInt8]
+    /// What an ignored line outside `pathPrefix` is shown as among the ignored type values:
+    /// memory of its own, since a `LineOutcome` hands out its bytes after the parse returns.
+    let outside: UnsafeMutableRawBufferPointer
 
     init(schema: LogSchema, keyFields: [String]) {
         let access = schema.accessLog
@@ -17,7 +19,13 @@ final class AccessLogNames {
         type = (access.typeParameters ?? schema.aliases[.type] ?? []).map { Array($0.utf8) }
         campaign = (access.campaignParameters ?? schema.aliases[.campaign] ?? []).map { Array($0.utf8) }
         self.keyFields = keyFields.map { Array($0.utf8) }
-        outside = Array("(outside \(access.pathPrefix.isEmpty ? "any request" : access.pathPrefix))".utf8)
+        let label = Array("(outside \(access.pathPrefix.isEmpty ? "any request" : access.pathPrefix))".utf8)
+        outside = .allocate(byteCount: label.count, alignment: 1)
+        outside.copyBytes(from: label)
+    }
+
+    deinit {
+        outside.deallocate()
     }
 }
 
@@ -32,7 +40,7 @@ extension EventParser {
         if Self.hasNul(line) { return .rejected(.nulByte) }
         guard let request = AccessLogLine(line: line) else { return .rejected(.malformed) }
         let inside = names.pathPrefix.withUnsafeBytes { request.pathHasPrefix($0) }
-        guard inside else { return names.outside.withUnsafeBytes { .ignored(type: $0) } }
+        guard inside else { return .ignored(type: UnsafeRawBufferPointer(names.outside)) }
         let query = QueryParameters(request.query)
         func first(_ candidates: [[UInt8]]) -> UnsafeRawBufferPointer? {
             for name in candidates {

@@ -61,9 +61,7 @@ extension ConfigFile {
             switch inflater {
             case "zlib": configuration.inflater = .zlib
             case "isal":
-                guard Inflater.isal.isAvailable else {
-                    throw problem("inflater", "'isal': this build has no ISA-L, or its library could not be loaded")
-                }
+                if let why = RunConfiguration.isalUnavailable { throw problem("inflater", "'isal': \(why)") }
                 configuration.inflater = .isal
             default: configuration.inflater = .fastest
             }

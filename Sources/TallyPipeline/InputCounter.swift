@@ -62,7 +62,7 @@ struct InputCounter {
                 let period = calendar.period(of: event.instant, granularity)
                 counts.add(period: period, key: event.key, counter: event.kind.rawValue)
                 if let distinct, let value = event.distinct {
-                    distinct.addDistinct(period: period, key: event.key, hash: ValueHash.hash(value))
+                    distinct.addDistinct(period: period, key: event.key, value: value)
                 }
             case .rejected(let reason):
                 if let rejects {

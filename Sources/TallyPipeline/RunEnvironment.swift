@@ -19,6 +19,14 @@ extension RunConfiguration {
             name: "view_rate", numerator: EventKind.videoView.rawValue, denominator: EventKind.impression.rawValue),
     ]
 
+    /// Why ISA-L cannot inflate in this run, if it cannot (`--inflater isal`, `inflater = "isal"`).
+    public static var isalUnavailable: String? {
+        guard !Inflater.isal.isAvailable else { return nil }
+        return Inflater.isal.isBuiltIn
+            ? "this build has ISA-L, but its library (libisal.so.2) could not be loaded"
+            : "this build has no ISA-L (install libisal-dev, then rebuild)"
+    }
+
     /// Reads times written without a zone as times in the zone `name`.
     /// - Returns: false, changing nothing, if `name` is not a zone.
     public mutating func setInputTimeZone(_ name: String) -> Bool {

@@ -66,11 +66,8 @@ struct InputOptions: ParsableArguments {
         {
             throw ValidationError("--delimiter must be one byte other than a quote or a line end, or \\t for a tab.")
         }
-        if inflater == .isal, !Inflater.isal.isAvailable {
-            throw ValidationError(
-                Inflater.isal.isBuiltIn
-                    ? "--inflater isal: this build has ISA-L, but its library (libisal.so.2) could not be loaded."
-                    : "--inflater isal: this build has no ISA-L (install libisal-dev, then rebuild).")
+        if inflater == .isal, let why = RunConfiguration.isalUnavailable {
+            throw ValidationError("--inflater isal: \(why).")
         }
     }
 

@@ -69,9 +69,9 @@ import Testing
 extension HyperLogLogTests {
     @Test func anEmptySketchCountsNothing() {
         let sketch = HyperLogLog()
-        #expect(sketch.isEmpty)
+        #expect(sketch.nonZeroCount == 0)
         #expect(sketch.estimate == 0)
-        #expect(!Self.sketch(count: 1, seed: 1).isEmpty)
+        #expect(Self.sketch(count: 1, seed: 1).nonZeroCount == 1)
     }
 
     /// Up to 100 values nearly every register is empty, and the estimate is linear counting's,
