@@ -147,68 +147,90 @@ struct JSONFieldScanner<Paths: ScanPaths> {
             allPreferred = found
         }
         var quotes = stops.reader(from: p)
-        // Whether base[p] is known to be a quote (the last member ended `,"`): then it is the
-        // next stop, as nothing between the last value and p is one.
-        var keyQuoteSeen = false
+        guard quotes.next() == p, p < n else { return false }
+        var stop = CompactStop.allFound
+        if !found { stop = compactMembers(KeepingValues.self, &quotes, base, n, cursor.end, &p, &values, &found) }
+        if stop == .allFound {
+            stop = compactMembers(CheckingOnly.self, &quotes, base, n, cursor.end, &p, &values, &found)
+        }
+        return stop == .closed
+    }
+
+    /// Why `compactMembers` stopped.
+    private enum CompactStop {
+        /// After the object's closing `}`.
+        case closed
+        /// At a member written another way, for the careful path.
+        case other
+        /// Every field is found under its preferred name: the rest need only be checked.
+        case allFound
+    }
+
+    /// The walk of `scanCompactMembers`, written once and compiled twice: `KeepingValues` looks
+    /// up each key and records wanted values until every field is found under its preferred
+    /// name; `CheckingOnly` then reads the rest of the line's members, accepting the same ones
+    /// and keeping nothing (a string member is four quotes and two two-byte compares).
+    ///
+    /// Invariant, on entry and at each turn of the loop: `p` (below `n`) is a member's opening
+    /// quote, and `quotes` has passed it. The cursor is left at the member where it stops.
+    @inline(__always)
+    private func compactMembers<Walk: CompactWalk>(
+        _: Walk.Type, _ quotes: inout StringStopFinder.Reader, _ base: UnsafePointer<UInt8>, _ n: Int,
+        _ end: UnsafePointer<UInt8>, _ p: inout Int, _ values: inout (Value, Value, Value), _ found: inout Bool
+    ) -> CompactStop {
         while true {
-            if found { return Self.checkCompactMembers(&quotes, base, n, cursor.end, &p, keyQuoteSeen) }
+            if Walk.keepsValues, found { return .allFound }
             // Each `quotes.next()` or `skip()` below follows one that was below n, so the
             // sentinel at n has not been passed.
-            if keyQuoteSeen {
-                quotes.skip()
-            } else {
-                let keyStart = quotes.next()
-                guard keyStart == p, p < n else { return false }
-            }
             let keyEnd = quotes.next()
             // Room for `:`, a value's first byte and a separator.
-            guard n &- keyEnd > 3 else { return false }
+            guard n &- keyEnd > 3 else { return .other }
             let valueStart: Int
             var valueEnd: Int
             let kind: ValueKind
             if Self.pair(base + (keyEnd &+ 1)) == Self.colonQuote {
                 // The quote at keyEnd + 2 is the next stop.
                 quotes.skip()
-                let close = quotes.next()
-                guard close < n else { return false }
                 valueStart = keyEnd &+ 2
-                valueEnd = close &+ 1
+                valueEnd = quotes.next() &+ 1
                 kind = .string
             } else {
-                guard base[keyEnd &+ 1] == ASCII.colon else { return false }
+                guard base[keyEnd &+ 1] == ASCII.colon else { return .other }
                 valueStart = base[keyEnd &+ 2] == ASCII.space ? keyEnd &+ 3 : keyEnd &+ 2
                 if base[valueStart] == ASCII.quote {
                     // The quote at valueStart is the next stop: only `:` and a space lie between.
                     quotes.skip()
-                    let close = quotes.next()
-                    guard close < n else { return false }
-                    valueEnd = close &+ 1
+                    valueEnd = quotes.next() &+ 1
                     kind = .string
                 } else {
-                    guard let (end, scalarKind) = Self.scalarValue(base, valueStart, n, cursor.end) else {
-                        return false
+                    guard let (scalarEnd, scalarKind) = Self.scalarValue(base, valueStart, n, end) else {
+                        return .other
                     }
-                    valueEnd = end
+                    valueEnd = scalarEnd
                     kind = scalarKind
                 }
             }
-            guard valueEnd < n else { return false }
-            let key = UnsafeRawBufferPointer(start: base + p + 1, count: keyEnd &- p &- 1)
-            let origin = stops.origin
-            record(fields.lookup(key), kind, valueStart &- origin, valueEnd &- origin, false, &values, &found)
+            // A string without its closing quote ends at the sentinel, n, and stops here too.
+            guard valueEnd < n else { return .other }
+            if Walk.keepsValues {
+                let key = UnsafeRawBufferPointer(start: base + p + 1, count: keyEnd &- p &- 1)
+                let origin = stops.origin
+                record(fields.lookup(key), kind, valueStart &- origin, valueEnd &- origin, false, &values, &found)
+            }
             if n &- valueEnd > 1, Self.pair(base + valueEnd) == Self.commaQuote {
+                // The quote after the comma is the next stop: passed without asking where it is.
                 p = valueEnd &+ 1
-                keyQuoteSeen = true
+                quotes.skip()
                 continue
             }
             switch Self.separator(base, valueEnd, n) {
             case .comma(let next): p = next
             case .close:
                 p = valueEnd &+ 1
-                return true
-            case nil: return false
+                return .closed
+            case nil: return .other
             }
-            keyQuoteSeen = false
+            guard quotes.next() == p, p < n else { return .other }
         }
     }
 
@@ -229,56 +251,6 @@ struct JSONFieldScanner<Paths: ScanPaths> {
             let next = valueEnd &+ 1
             return .comma(next: next < n && base[next] == ASCII.space ? next &+ 1 : next)
         default: return nil
-        }
-    }
-
-    /// The rest of `scanCompactMembers` once every wanted field has been found: the same
-    /// members accepted, and nothing looked up or recorded. Without values to keep, a member
-    /// with a string value, the commonest, is four quotes and two two-byte compares.
-    /// - Returns: as `scanCompactMembers`, with `p` where it stopped.
-    @inline(__always)
-    private static func checkCompactMembers(
-        _ quotes: inout StringStopFinder.Reader, _ base: UnsafePointer<UInt8>, _ n: Int, _ end: UnsafePointer<UInt8>,
-        _ p: inout Int, _ keyQuoteSeen: Bool
-    ) -> Bool {
-        if keyQuoteSeen {
-            quotes.skip()
-        } else {
-            guard quotes.next() == p, p < n else { return false }
-        }
-        // Here p is a key's opening quote, and the quotes up to it are passed.
-        while true {
-            let keyEnd = quotes.next()
-            guard n &- keyEnd > 3 else { return false }
-            var valueEnd: Int
-            if pair(base + (keyEnd &+ 1)) == colonQuote {
-                quotes.skip()
-                valueEnd = quotes.next() &+ 1
-            } else {
-                guard base[keyEnd &+ 1] == ASCII.colon else { return false }
-                let start = base[keyEnd &+ 2] == ASCII.space ? keyEnd &+ 3 : keyEnd &+ 2
-                if base[start] == ASCII.quote {
-                    quotes.skip()
-                    valueEnd = quotes.next() &+ 1
-                } else {
-                    guard let (scalarEnd, _) = scalarValue(base, start, n, end) else { return false }
-                    valueEnd = scalarEnd
-                }
-            }
-            guard valueEnd < n else { return false }
-            if n &- valueEnd > 1, pair(base + valueEnd) == commaQuote {
-                p = valueEnd &+ 1
-                quotes.skip()
-                continue
-            }
-            switch separator(base, valueEnd, n) {
-            case .comma(let next): p = next
-            case .close:
-                p = valueEnd &+ 1
-                return true
-            case nil: return false
-            }
-            guard quotes.next() == p, p < n else { return false }
         }
     }
 
@@ -611,4 +583,20 @@ final class KeyFieldValues {
         values[index] = value
         found += 1
     }
+}
+
+/// Which of its two forms `JSONFieldScanner.compactMembers` is compiled in: as a parameter of
+/// the type, so each form is specialized with the other's work left out.
+protocol CompactWalk {
+    static var keepsValues: Bool { get }
+}
+
+/// Looks up each member's key and keeps the wanted values.
+enum KeepingValues: CompactWalk {
+    static var keepsValues: Bool { true }
+}
+
+/// Checks members and keeps nothing.
+enum CheckingOnly: CompactWalk {
+    static var keepsValues: Bool { false }
 }
