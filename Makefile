@@ -50,6 +50,7 @@ fuzz:
 
 fixtures:
 	python3 scripts/gen_fixtures.py
+	python3 scripts/gen_format_fixtures.py
 
 # make install PREFIX=/usr/local: the binary, its man page (swift-argument-parser's
 # generate-manual plugin) and shell completions (its --generate-completion-script).
