@@ -31,13 +31,19 @@ public enum DailyCSV {
         out.reserveCapacity(out.count + rows.count * (32 + 16 * columns.keyHeaders.count))
         let dateBytes = Array(date.description.utf8)
         let keyColumns = columns.keyHeaders.count
+        // Rows come grouped by period, so the hour's two cells are made once a period, not a row.
+        var cellsPeriod: Int32? = nil
+        var periodCells: [UInt8] = []
         rollup.forEachRow(rows) { period, key, counts in
             out.append(contentsOf: dateBytes)
             if columns.granularity == .hour {
-                out.append(ASCII.comma)
-                out.append(contentsOf: RowColumns.hourText(Period.hourOfDay(period)).utf8)
-                out.append(ASCII.comma)
-                out.append(contentsOf: RowColumns.utcOffsetText(minutes: Period.utcOffsetMinutes(period)).utf8)
+                if period != cellsPeriod {
+                    cellsPeriod = period
+                    periodCells = [ASCII.comma] + Array(RowColumns.hourText(Period.hourOfDay(period)).utf8)
+                    periodCells +=
+                        [ASCII.comma] + Array(RowColumns.utcOffsetText(minutes: Period.utcOffsetMinutes(period)).utf8)
+                }
+                out.append(contentsOf: periodCells)
             }
             KeyTuple.forEachColumn(of: key, columns: keyColumns) { column, cell in
                 out.append(ASCII.comma)

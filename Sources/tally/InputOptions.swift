@@ -48,7 +48,7 @@ struct InputOptions: ParsableArguments {
     /// `--delimiter` as a byte, once `validate()` has checked it.
     var delimiterByte: UInt8? {
         guard let delimiter else { return nil }
-        return delimiter == "\\t" ? 0x09 : delimiter.utf8.first
+        return delimiter == "\\t" ? UInt8(ascii: "\t") : delimiter.utf8.first
     }
 
     func validate() throws {
