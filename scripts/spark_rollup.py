@@ -36,7 +36,7 @@ def parse_arguments(argv):
                         help="input files that one tally map reads (default: 8)")
     parser.add_argument("--summary-json", metavar="FILE", help="the merged run's summary (on the driver)")
     # Options that shape the rows go to tally map; those of the day files to the last merge.
-    for option in ("--tz", "--by", "--uniques", "--granularity", "--format", "--max-line-bytes", "--input-tz",
+    for option in ("--tz", "--by", "--uniques", "--dedupe", "--granularity", "--format", "--max-line-bytes", "--input-tz",
                    "--delimiter"):
         parser.add_argument(option)
     parser.add_argument("--config", metavar="FILE",
@@ -50,7 +50,7 @@ def parse_arguments(argv):
 def shaping_options(args):
     """The `tally map` options that decide what a row is."""
     options = []
-    for name in ("tz", "by", "uniques", "granularity", "format", "max_line_bytes", "input_tz", "delimiter"):
+    for name in ("tz", "by", "uniques", "dedupe", "granularity", "format", "max_line_bytes", "input_tz", "delimiter"):
         value = getattr(args, name)
         if value is not None:
             options += ["--" + name.replace("_", "-"), value]

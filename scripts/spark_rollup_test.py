@@ -96,6 +96,8 @@ def main():
             check("ad manager, config, uniques", tally, scratch, [admanager], [admanager],
                   ["--config", os.path.join(admanager, "..", "tally.toml"), "--uniques", "UserId"],
                   files_per_task=4),
+            # Users as the id: many events repeat one of their day and type; ids merge in the tree.
+            check("sample logs, dedupe", tally, scratch, [logs], [logs], ["--dedupe", "user_id"], files_per_task=2),
         ]
     return 0 if all(results) else 1
 

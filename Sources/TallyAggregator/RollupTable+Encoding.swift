@@ -12,7 +12,9 @@ extension RollupTable {
     /// - the number of rows, then each row ordered by period then key: its period as the signed
     ///   difference from the previous row's (the first from 0), its key's index in the list
     ///   above, and its `counterCount` counters; with `countsDistinct`, then its sketch of
-    ///   distinct values (`HyperLogLog.encode`).
+    ///   distinct values (`HyperLogLog.encode`); with `identifiesEvents`, then for each counter
+    ///   the events with an id among its count and, if any, the number of their distinct ids
+    ///   and each id (8 bytes, little-endian), ascending.
     /// Sorted periods make most differences 0, one byte; a row costs about 2 bytes plus its
     /// counters' digits.
     public func encode(into writer: inout BinaryWriter) {
@@ -42,6 +44,7 @@ extension RollupTable {
         for rank in used where distinct.last != rank { distinct.append(rank) }
         var keyOfRank = [UInt32](repeating: 0, count: rankOfKey.count)
         for (id, rank) in rankOfKey.enumerated() { keyOfRank[Int(rank)] = UInt32(id) }
+        let idStarts = identities?.slotStarts(slotCount: rowKeys.count * counterCount)
         var indexOfRank: [UInt32: Int] = [:]
         indexOfRank.reserveCapacity(distinct.count)
         for (index, rank) in distinct.enumerated() { indexOfRank[rank] = index }
@@ -59,6 +62,15 @@ extension RollupTable {
             writer.append(indexOfRank[rankOfRow[offset]]!)
             for counter in 0..<counterCount { writer.append(counts[Int(row) * counterCount + counter]) }
             sketches?[Int(row)].encode(into: &writer)
+            if let identities, let idStarts {
+                for slot in Int(row) * counterCount..<(Int(row) + 1) * counterCount {
+                    writer.append(identities.identified[slot])
+                    guard identities.identified[slot] != 0 else { continue }
+                    let ids = identities.entries[Int(idStarts[slot])..<Int(idStarts[slot + 1])]
+                    writer.append(ids.count)
+                    for entry in ids { withUnsafeBytes(of: entry.hash.littleEndian) { writer.append(raw: Array($0)) } }
+                }
+            }
         }
     }
 
@@ -68,12 +80,15 @@ extension RollupTable {
     }
 
     /// Reads a table `encode` wrote, with `counterCount` counters a row (and a sketch, with
-    /// `countsDistinct`), refusing anything that is not in its canonical form, so that one
-    /// content has one encoding.
+    /// `countsDistinct`; event ids, with `identifiesEvents`), refusing anything that is not in
+    /// its canonical form, so that one content has one encoding.
     public static func decode(
-        from reader: inout BinaryReader, counterCount: Int, countsDistinct: Bool = false
+        from reader: inout BinaryReader, counterCount: Int, countsDistinct: Bool = false,
+        identifiesEvents: Bool = false
     ) throws(DecodingError) -> RollupTable {
-        let table = RollupTable(counterCount: counterCount, countsDistinct: countsDistinct)
+        let table = RollupTable(
+            counterCount: counterCount, countsDistinct: countsDistinct, identifiesEvents: identifiesEvents)
+        var amounts = [UInt64](repeating: 0, count: counterCount)
         do throws(any Error) {
             let keyCount = try reader.readInt(atMost: Int(UInt32.max) - 2)
             var previousKey: [UInt8]? = nil
@@ -105,6 +120,7 @@ extension RollupTable {
                 var counted = false
                 for counter in 0..<counterCount {
                     let amount = try reader.readUInt64()
+                    amounts[counter] = amount
                     counted = counted || amount != 0
                     table.add(period: period32, keyID: UInt32(key), counter: counter, amount: amount)
                 }
@@ -115,6 +131,30 @@ extension RollupTable {
                     } catch {
                         guard case .notCanonical(let why) = error else { throw error }
                         throw DecodingError.notCanonical("a sketch of distinct values: \(why)")
+                    }
+                }
+                if let identities = table.identities {
+                    let row = table.row(for: Self.pack(period: period32, keyID: UInt32(key)))
+                    for counter in 0..<counterCount {
+                        let identified = try reader.readUInt64()
+                        guard identified <= amounts[counter] else {
+                            throw DecodingError.notCanonical("more events with an id than events")
+                        }
+                        guard identified != 0 else { continue }
+                        let count = try reader.readInt(atMost: Int(clamping: identified))
+                        guard count > 0 else { throw DecodingError.notCanonical("events with an id and no id") }
+                        var hashes: [UInt64] = []
+                        hashes.reserveCapacity(count)
+                        for _ in 0..<count {
+                            let hash = try reader.readRaw(8).withUnsafeBytes {
+                                UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))
+                            }
+                            if let last = hashes.last, last >= hash {
+                                throw DecodingError.notCanonical("event ids out of order")
+                            }
+                            hashes.append(hash)
+                        }
+                        identities.add(slot: row * counterCount + counter, amount: identified, hashes: hashes)
                     }
                 }
             }

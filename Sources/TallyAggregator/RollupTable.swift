@@ -27,14 +27,19 @@ public final class RollupTable: @unchecked Sendable {
     private(set) var counts: [UInt64] = []
     /// Each row's sketch of distinct values, by row; nil unless the table counts them.
     private(set) var sketches: [HyperLogLog]?
+    /// The ids of identified events, by slot (`--dedupe`); nil unless the table keeps them.
+    let identities: EventIdentities?
     private var slots: [UInt32]
     private var mask: Int
 
-    /// - Parameter countsDistinct: whether rows keep a sketch of distinct values (`addDistinct`).
-    public init(counterCount: Int, countsDistinct: Bool = false) {
+    /// - Parameters:
+    ///   - countsDistinct: whether rows keep a sketch of distinct values (`addDistinct`).
+    ///   - identifiesEvents: whether rows keep the ids of identified events (`addIdentified`).
+    public init(counterCount: Int, countsDistinct: Bool = false, identifiesEvents: Bool = false) {
         self.counterCount = counterCount
         keyValues = ByteInterner()
         sketches = countsDistinct ? [] : nil
+        identities = identifiesEvents ? EventIdentities() : nil
         slots = [UInt32](repeating: 0, count: 1024)
         mask = slots.count - 1
     }
@@ -56,6 +61,9 @@ public final class RollupTable: @unchecked Sendable {
         sketches![row].merge(sketch)
     }
 
+    /// Whether rows keep the ids of identified events (`--dedupe`).
+    public var identifiesEvents: Bool { identities != nil }
+
     /// Distinct (period, key) rows held.
     public var keyCount: Int { rowKeys.count }
 
@@ -73,7 +81,7 @@ public final class RollupTable: @unchecked Sendable {
     }
 
     /// The row of `key`, adding a zeroed one if new.
-    private func row(for key: UInt64) -> Int {
+    func row(for key: UInt64) -> Int {
         var slot = Int(truncatingIfNeeded: ByteHash.hash(key)) & mask
         while true {
             let entry = slots[slot]
@@ -87,6 +95,7 @@ public final class RollupTable: @unchecked Sendable {
         rowKeys.append(key)
         counts.append(contentsOf: repeatElement(0, count: counterCount))
         sketches?.append(HyperLogLog())
+        identities?.addRow(counterCount: counterCount)
         slots[slot] = UInt32(row + 1)
         if rowKeys.count * 2 > slots.count { grow() }
         return row

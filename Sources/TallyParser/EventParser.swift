@@ -22,6 +22,9 @@ public struct Event {
     /// With a distinct-values field (`--uniques`), its value; nil where the line has none (or
     /// an empty one). Valid as long as `key` is.
     public var distinct: UnsafeRawBufferPointer? = nil
+    /// With an identifying field (`--dedupe`), its value; nil where the line has none (or an
+    /// empty one). Valid as long as `key` is.
+    public var identity: UnsafeRawBufferPointer? = nil
 }
 
 /// What became of one line.
@@ -82,10 +85,16 @@ public struct EventParser {
     private let keyBuilder = ByteAccumulator()
     private var keyDecoder = EscapeDecoder()
     /// The key fields other than the campaign (`KeyColumns.fieldNames`), then the
-    /// distinct-values field, if any: every field read besides time, type and campaign.
+    /// distinct-values field and the identifying field, if any: every field read besides time,
+    /// type and campaign.
     private let keyFieldNames: [String]
     /// The distinct-values field's index in `keyFieldNames`, if there is one.
     private let distinctIndex: Int?
+    /// The identifying field's index in `keyFieldNames`, if there is one.
+    private let identityIndex: Int?
+    /// The identifying field's value of the last event, copied: another value may be decoded
+    /// into the key decoder's space after it.
+    private let identityBytes = ByteAccumulator(capacity: 64)
     /// Whether the key is the campaign alone, and no other field is read: then the campaign's
     /// bytes are the key.
     let keyIsCampaign: Bool
@@ -97,18 +106,19 @@ public struct EventParser {
 
     public init(
         format: LogFormat = .auto, schema: LogSchema = .standard, timeParser: TimeParser = TimeParser(),
-        keyColumns: KeyColumns = .campaign, distinctField: String? = nil
+        keyColumns: KeyColumns = .campaign, distinctField: String? = nil, identityField: String? = nil
     ) {
         self.schema = schema
         self.timeParser = timeParser
         self.keyColumns = keyColumns
         requestedFormat = format
-        keyFieldNames = keyColumns.fieldNames + (distinctField.map { [$0] } ?? [])
+        keyFieldNames = keyColumns.fieldNames + [distinctField, identityField].compactMap { $0 }
         distinctIndex = distinctField == nil ? nil : keyColumns.fieldNames.count
+        identityIndex = identityField == nil ? nil : keyFieldNames.count - 1
         fieldNames = schema.fieldTable(keyFields: keyFieldNames)
         typeNames = schema.typeTable()
         json = JSONFieldScanner(schema: schema, keyFields: keyFieldNames)
-        keyIsCampaign = keyColumns.isCampaignOnly && distinctField == nil
+        keyIsCampaign = keyColumns.isCampaignOnly && distinctField == nil && identityField == nil
         fixedKind = schema.fixedKind
     }
 
@@ -300,8 +310,10 @@ public struct EventParser {
         let keyFields = json.keyFields
         return buildKey(instant, kind, campaign: campaign) { parser, index in
             guard let value = keyFields?[index], !value.isMissing,
-                // A distinct value is a string or a number: `true` or an object is no user id.
-                index != parser.distinctIndex || value.kind == .string || value.kind == .number
+                // A distinct value or an event's id is a string or a number: `true` or an
+                // object is no id.
+                (index != parser.distinctIndex && index != parser.identityIndex) || value.kind == .string
+                    || value.kind == .number
             else {
                 return .value(UnsafeRawBufferPointer(start: nil, count: 0))
             }
@@ -344,7 +356,13 @@ public struct EventParser {
             }
         }
         var event = Event(instant: instant, kind: kind, key: keyBuilder.bytes)
-        // A value that cannot be read is no value: `--uniques` never changes what is counted.
+        // A value that cannot be read is no value: `--uniques` never changes what is counted,
+        // and `--dedupe` counts an event without a readable id as an event without an id.
+        if let identityIndex, case .value(let bytes) = value(&self, identityIndex), !bytes.isEmpty {
+            identityBytes.removeAll()
+            identityBytes.append(bytes)
+            event.identity = identityBytes.bytes
+        }
         if let distinctIndex, case .value(let bytes) = value(&self, distinctIndex), !bytes.isEmpty {
             event.distinct = bytes
         }
@@ -440,7 +458,9 @@ public struct EventParser {
                 headerProblems.append(
                     index == distinctIndex
                         ? "\(source) no \(name) column (the --uniques field: no value is counted)"
-                        : "\(source) no \(name) column (a key column: its cells are empty)")
+                        : index == identityIndex
+                            ? "\(source) no \(name) column (the --dedupe field: no event is a duplicate)"
+                            : "\(source) no \(name) column (a key column: its cells are empty)")
             }
             columns.keyFields = KeyFieldColumns(keyColumns)
         }

@@ -57,6 +57,7 @@ extension ConfigFile {
         }
         if let granularity { configuration.granularity = granularity }
         if let uniques, let why = configuration.setDistinctField(uniques) { throw problem("uniques", why) }
+        if let dedupe, let why = configuration.setDedupeField(dedupe) { throw problem("dedupe", why) }
         if let inflater {
             switch inflater {
             case "zlib": configuration.inflater = .zlib

@@ -33,7 +33,8 @@ final class ConfigReader {
 
     static let topLevelKeys = [
         "format", "delimiter", "header", "columns", "timezone", "input_timezone", "max_line_bytes", "fields", "types",
-        "sources", "clf", "by", "uniques", "granularity", "inflater", "jobs", "out", "rejects", "summary_json",
+        "sources", "clf", "by", "uniques", "dedupe", "granularity", "inflater", "jobs", "out", "rejects",
+        "summary_json",
         "metrics",
         "campaigns", "combined", "xlsx", "state", "bom", "crlf", "ratios", "allow_empty", "verbose",
         "max_reject_rate", "wait",
@@ -79,6 +80,7 @@ final class ConfigReader {
         file.clf = take(top["clf"], accessLog)
         file.by = take(top["by"], keyNames)
         file.uniques = take(top["uniques"], nonEmptyString)
+        file.dedupe = take(top["dedupe"], nonEmptyString)
         file.granularity = take(top["granularity"], granularity)
         file.inflater = take(top["inflater"], inflater)
         file.jobs = take(top["jobs"], jobs)

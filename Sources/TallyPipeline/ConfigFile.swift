@@ -33,6 +33,8 @@ public struct ConfigFile: Equatable, Sendable {
     public var by: [String]?
     /// `--uniques`: the field whose distinct values each row estimates.
     public var uniques: String?
+    /// `--dedupe`: the field that identifies an event.
+    public var dedupe: String?
     public var granularity: Granularity?
     /// `auto`, `zlib` or `isal`; whether the library can be used is checked with the options.
     public var inflater: String?

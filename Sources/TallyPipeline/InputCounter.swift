@@ -41,9 +41,12 @@ struct InputCounter {
             return (report, nil, nil)
         }
         let counts = CountingTable(counterCount: EventKind.allCases.count)
-        let distinct =
-            configuration.distinctField == nil
-            ? nil : RollupTable(counterCount: EventKind.allCases.count, countsDistinct: true)
+        let extras =
+            configuration.distinctField == nil && configuration.dedupeField == nil
+            ? nil
+            : RollupTable(
+                counterCount: EventKind.allCases.count, countsDistinct: configuration.distinctField != nil,
+                identifiesEvents: configuration.dedupeField != nil)
         var parser = configuration.eventParser(for: location)
         var splitter = LineSplitter(maxLineBytes: configuration.maxLineBytes)
         var accounting = LineAccounting()
@@ -61,8 +64,11 @@ struct InputCounter {
             case .event(let event):
                 let period = calendar.period(of: event.instant, granularity)
                 counts.add(period: period, key: event.key, counter: event.kind.rawValue)
-                if let distinct, let value = event.distinct {
-                    distinct.addDistinct(period: period, key: event.key, value: value)
+                if let extras {
+                    if let value = event.distinct { extras.addDistinct(period: period, key: event.key, value: value) }
+                    if let id = event.identity {
+                        extras.addIdentified(period: period, key: event.key, counter: event.kind.rawValue, value: id)
+                    }
                 }
             case .rejected(let reason):
                 if let rejects {
@@ -103,6 +109,6 @@ struct InputCounter {
         report.warnings = parser.headerProblems
         report.fingerprint = hasher?.finish()
         rejected?.finish()
-        return (report, InputCounts(table: counts, distinct: distinct), rejected)
+        return (report, InputCounts(table: counts, extras: extras), rejected)
     }
 }

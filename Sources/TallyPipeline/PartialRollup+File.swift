@@ -103,7 +103,8 @@ extension PartialRollup {
             var inputs: [InputReport] = []
             for _ in 0..<(try reader.readInt(atMost: 1 << 32)) { inputs.append(try decodeInput(from: &reader)) }
             let table = try RollupTable.decode(
-                from: &reader, counterCount: RollupShape.counters.count, countsDistinct: shape.distinctField != nil)
+                from: &reader, counterCount: RollupShape.counters.count, countsDistinct: shape.distinctField != nil,
+                identifiesEvents: shape.dedupeField != nil)
             guard reader.isAtEnd else {
                 throw BinaryReader.Malformed(offset: reader.offset, what: "bytes after the table")
             }

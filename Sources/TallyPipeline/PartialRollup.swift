@@ -18,7 +18,9 @@ public final class PartialRollup: @unchecked Sendable {
     public init(shape: RollupShape) {
         self.shape = shape
         inputs = []
-        table = RollupTable(counterCount: RollupShape.counters.count, countsDistinct: shape.distinctField != nil)
+        table = RollupTable(
+            counterCount: RollupShape.counters.count, countsDistinct: shape.distinctField != nil,
+            identifiesEvents: shape.dedupeField != nil)
     }
 
     init(shape: RollupShape, inputs: [InputReport], table: RollupTable) throws(MergeError) {

@@ -98,7 +98,8 @@ struct StateRun {
             do throws(RollupTable.DecodingError) {
                 table.merge(
                     try RollupTable.decode(
-                        from: &reader, counterCount: table.counterCount, countsDistinct: table.countsDistinct))
+                        from: &reader, counterCount: table.counterCount, countsDistinct: table.countsDistinct,
+                        identifiesEvents: table.identifiesEvents))
             } catch {
                 throw .foreign("\(store.path) holds rows this tally cannot read: \(error)")
             }

@@ -70,7 +70,7 @@ public struct RollupRun: Sendable {
             throw .zoneWithoutHours(configuration.timeZone)
         }
         let names = try campaignNames()
-        if let names, configuration.inputKind == .logs, !configuration.keyColumns.columns.contains(.campaign) {
+        if names != nil, configuration.inputKind == .logs, !configuration.keyColumns.columns.contains(.campaign) {
             throw .campaigns(
                 "--campaigns names campaigns, and --by \(configuration.keyColumns.names.joined(separator: ",")) has none"
             )
@@ -214,6 +214,7 @@ public struct RollupRun: Sendable {
             }
             let writer = DailyCSVWriter(columns: columns, style: configuration.csvStyle, fileSystem: fileSystem)
             var dirty: [Int32]?
+            var storedDuplicates: UInt64 = 0
             if let state {
                 do throws(StoreError) {
                     // The output folder is part of the layout: a store that served another one
@@ -231,31 +232,50 @@ public struct RollupRun: Sendable {
                     let needed =
                         configuration.combinedPath == nil && configuration.xlsxPath == nil
                         ? days : try state.store.countedDays()
-                    try state.addContributions(to: partial.table, days: needed, excluding: counted)
+                    if partial.table.identifiesEvents {
+                        // This run's duplicates are those the stored counts of these days did
+                        // not have already: its inputs' repeats, of each other or of earlier ones.
+                        let stored = RollupTable(
+                            counterCount: partial.table.counterCount, countsDistinct: partial.table.countsDistinct,
+                            identifiesEvents: true)
+                        try state.addContributions(to: stored, days: needed, excluding: counted)
+                        partial.table.merge(stored)
+                        // (Which uses up the ids of `stored`, merged above.)
+                        storedDuplicates = stored.countingDuplicatesOnce(by: partial.shape.granularity).duplicates
+                    } else {
+                        try state.addContributions(to: partial.table, days: needed, excluding: counted)
+                    }
                     dirty = days
                 } catch {
                     report.stateError = error
                 }
             }
             if report.stateError == nil {
+                // What the day files show: with --dedupe, each event id once a day and type.
+                var shown = partial.table
+                if partial.table.identifiesEvents {
+                    let (table, duplicates) = partial.table.countingDuplicatesOnce(by: partial.shape.granularity)
+                    shown = table
+                    report.duplicateEvents = duplicates - storedDuplicates
+                }
                 do {
-                    try writer.write(partial.table, to: configuration.outputDirectory, days: dirty.map(Set.init)) {
+                    try writer.write(shown, to: configuration.outputDirectory, days: dirty.map(Set.init)) {
                         report.daysWritten.append($0)
                     }
                     if let names {
                         report.unnamedCampaigns = Self.unnamed(
-                            in: partial.table, column: columns.campaignColumn, keyColumns: columns.keyHeaders.count,
+                            in: shown, column: columns.campaignColumn, keyColumns: columns.keyHeaders.count,
                             names: names)
                     }
                     if let combined = configuration.combinedPath {
-                        try writer.writeCombined(partial.table, to: combined)
+                        try writer.writeCombined(shown, to: combined)
                     }
                     if let xlsx = configuration.xlsxPath {
-                        try writer.writeWorkbook(partial.table, to: xlsx)
+                        try writer.writeWorkbook(shown, to: xlsx)
                     }
                     if let dirty {
                         // A day whose counts all went (a file re-delivered without them): its file goes too.
-                        let emptied = Set(dirty).subtracting(partial.table.days(by: partial.shape.granularity))
+                        let emptied = Set(dirty).subtracting(shown.days(by: partial.shape.granularity))
                         try writer.remove(days: emptied.sorted(), from: configuration.outputDirectory)
                         try state?.store.clearDirty(dirty)
                     }

@@ -13,6 +13,8 @@ public struct RollupShape: Equatable, Sendable {
     public var granularity: Granularity
     /// The field whose distinct values each row estimates (`--uniques`), if any.
     public var distinctField: String?
+    /// The field that identifies an event, whose repeats count once a day (`--dedupe`), if any.
+    public var dedupeField: String?
     public var format: LogFormat
     public var maxLineBytes: Int
     /// How lines are read, where a `--config` or `--input-tz` changes it: the field names,
@@ -25,6 +27,7 @@ public struct RollupShape: Equatable, Sendable {
         keyColumns = configuration.keyColumns
         granularity = configuration.granularity
         distinctField = configuration.distinctField
+        dedupeField = configuration.dedupeField
         format = configuration.format
         maxLineBytes = configuration.maxLineBytes
         reading = Self.reading(configuration)
@@ -69,7 +72,7 @@ public struct RollupShape: Equatable, Sendable {
             ("--tz", timeZone), ("--by", keyColumns.names.joined(separator: ",")),
             ("--granularity", granularity.rawValue), ("--format", format.rawValue),
             ("--max-line-bytes", String(maxLineBytes)), ("counters", Self.counters.joined(separator: ",")),
-            ("reading", reading), ("--uniques", distinctField ?? ""),
+            ("reading", reading), ("--uniques", distinctField ?? ""), ("--dedupe", dedupeField ?? ""),
         ]
     }
 
@@ -113,6 +116,8 @@ public struct RollupShape: Equatable, Sendable {
         reading = values.removeValue(forKey: "reading") ?? "standard"
         let distinct = values.removeValue(forKey: "--uniques") ?? ""
         distinctField = distinct.isEmpty ? nil : distinct
+        let dedupe = values.removeValue(forKey: "--dedupe") ?? ""
+        dedupeField = dedupe.isEmpty ? nil : dedupe
         if let option = values.keys.sorted().first {
             throw Unknown(why: "it was made with \(option), which this tally does not know (a newer version?)")
         }

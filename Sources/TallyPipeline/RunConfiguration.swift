@@ -63,6 +63,8 @@ public struct RunConfiguration: Sendable {
     public var keyColumns: KeyColumns = .campaign
     /// The field whose distinct values each row estimates (`--uniques`), if any.
     public var distinctField: String?
+    /// The field that identifies an event, so that one repeated counts once a day (`--dedupe`), if any.
+    public var dedupeField: String?
     /// A row per day, or per hour (`--granularity`).
     public var granularity: Granularity = .day
     /// The `--config` file the settings came from, if any: a directory of inputs that holds
@@ -121,7 +123,7 @@ extension RunConfiguration {
         schema.fixedKind = fixedKind(of: location) ?? schema.fixedKind
         return EventParser(
             format: format, schema: schema, timeParser: timeParser, keyColumns: keyColumns,
-            distinctField: distinctField)
+            distinctField: distinctField, identityField: dedupeField)
     }
 
     /// What every line of `location` counts as, if a `TypeSource` names it.

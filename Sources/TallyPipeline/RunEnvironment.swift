@@ -38,12 +38,26 @@ extension RunConfiguration {
     /// Estimates each row's distinct values of the field `name` (`--uniques`).
     /// - Returns: why it cannot be, if it cannot: a field the key or the event is read from.
     public mutating func setDistinctField(_ name: String) -> String? {
+        if let problem = problemWithExtraField(name) { return problem }
+        distinctField = name
+        return nil
+    }
+
+    /// Counts an event whose field `name` repeats another's of the same day and type once (`--dedupe`).
+    /// - Returns: why it cannot be, if it cannot: a field the key or the event is read from.
+    public mutating func setDedupeField(_ name: String) -> String? {
+        if let problem = problemWithExtraField(name) { return problem }
+        dedupeField = name
+        return nil
+    }
+
+    /// Why `name` cannot be a field read besides the row's (`--uniques`, `--dedupe`), if it cannot.
+    private func problemWithExtraField(_ name: String) -> String? {
         if name.isEmpty { return "name a field" }
         if let field = Field.allCases.first(where: { schema.aliases[$0]?.contains(name) == true }) {
             return "'\(name)' is the \(field) field"
         }
         if keyColumns.names.contains(name) { return "'\(name)' is a key column (--by)" }
-        distinctField = name
         return nil
     }
 
@@ -55,7 +69,7 @@ extension RunConfiguration {
 
 extension RollupRun {
     /// tally's release, as `tally --version` and the summary say it.
-    public static let version = "0.10.0"
+    public static let version = "0.11.0"
 
     /// Removes every temporary file the process has made and not yet renamed, and lets no new
     /// one be made: for a signal handler, as the process goes. Every output stays whole.

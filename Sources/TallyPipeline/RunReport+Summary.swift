@@ -32,7 +32,7 @@ extension RunReport {
             ignoredTypes: accounting.ignoredTypes.isEmpty ? nil : ignoredTypesShown,
             tallyVersion: RollupRun.version, timeZone: timeZone,
             started: started.formatted(.iso8601), finished: finished.formatted(.iso8601),
-            unnamedCampaigns: unnamedCampaigns,
+            unnamedCampaigns: unnamedCampaigns, duplicateEvents: duplicateEvents,
             outputError: writeError.map { SystemPath.displayed($0.description) },
             warnings: warnings.isEmpty ? nil : warnings.map(SystemPath.displayed))
         let encoder = JSONEncoder()
@@ -105,6 +105,9 @@ extension RunReport {
                 "tally: ignored: "
                     + byCount.map { "\($0.value) \($0.key.isEmpty ? "\"\"" : $0.key)" }.joined(separator: ", "))
         }
+        if let duplicateEvents {
+            lines.append("tally: \(duplicateEvents) duplicate event(s) not counted (--dedupe)")
+        }
         if let unnamedCampaigns, unnamedCampaigns > 0 {
             lines.append("tally: \(unnamedCampaigns) campaign(s) of the rows written have no name in --campaigns")
         }
@@ -169,6 +172,7 @@ struct Summary: Encodable {
     let started: String
     let finished: String
     let unnamedCampaigns: Int?
+    let duplicateEvents: UInt64?
     let outputError: String?
     let warnings: [String]?
 
@@ -184,5 +188,6 @@ struct Summary: Encodable {
         case tallyVersion = "tally_version"
         case timeZone = "time_zone"
         case unnamedCampaigns = "unnamed_campaigns"
+        case duplicateEvents = "duplicate_events"
     }
 }

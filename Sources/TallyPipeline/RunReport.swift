@@ -16,6 +16,8 @@ public struct RunReport: Sendable {
     public var partialWritten: String?
     /// With `--campaigns`: how many distinct campaigns of the rows written have no name there.
     public var unnamedCampaigns: Int?
+    /// With `--dedupe`: events of this run's inputs not counted, their id counted already that day.
+    public var duplicateEvents: UInt64?
     /// Why a merge read no partial at all: one could not be read or merged.
     public var refusal: PartialRollup.Refusal?
     /// Why the state store could not be used; no day file is written then (or, if it failed

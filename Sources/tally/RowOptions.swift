@@ -17,6 +17,12 @@ struct RowOptions: ParsableArguments {
             valueName: "FIELD"))
     var uniques: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Count an event whose FIELD (an id such as request_id) repeats one of the same day and type once.",
+            valueName: "FIELD"))
+    var dedupe: String?
+
     @Option(help: "One row per day and key, or per hour and key with hour and utc_offset columns (default: day).")
     var granularity: Granularity?
 
@@ -48,6 +54,9 @@ struct RowOptions: ParsableArguments {
         if let granularity { configuration.granularity = granularity }
         if let name = uniques ?? configuration.distinctField, let problem = configuration.setDistinctField(name) {
             throw ValidationError("--uniques: \(problem).")
+        }
+        if let name = dedupe ?? configuration.dedupeField, let problem = configuration.setDedupeField(name) {
+            throw ValidationError("--dedupe: \(problem).")
         }
     }
 }

@@ -236,7 +236,7 @@ extension ConfigFileTests {
         (
             "\"a.b\" = 1",
             "tally.toml:1: unknown key '\"a.b\"' (known: format, delimiter, header, columns, timezone, input_timezone, "
-                + "max_line_bytes, fields, types, sources, clf, by, uniques, granularity, inflater, jobs, out, rejects, "
+                + "max_line_bytes, fields, types, sources, clf, by, uniques, dedupe, granularity, inflater, jobs, out, rejects, "
                 + "summary_json, metrics, campaigns, combined, xlsx, state, bom, crlf, ratios, allow_empty, verbose, "
                 + "max_reject_rate, wait)"
         ),
