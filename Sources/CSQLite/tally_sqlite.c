@@ -11,7 +11,6 @@
 #define SQLITE_OPEN_NOMUTEX 0x00008000
 #define SQLITE_TRANSIENT ((void (*)(void *)) - 1)
 
-static const char *(*p_libversion)(void);
 static int (*p_open_v2)(const char *, tally_sqlite **, int, const char *);
 static int (*p_close_v2)(tally_sqlite *);
 static const char *(*p_errmsg)(tally_sqlite *);
@@ -42,7 +41,6 @@ static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 static void load(void) {
     void *library = dlopen("libsqlite3.so.0", RTLD_NOW | RTLD_LOCAL);
     if (library == NULL) return;
-    FIND(p_libversion, "sqlite3_libversion");
     FIND(p_open_v2, "sqlite3_open_v2");
     FIND(p_close_v2, "sqlite3_close_v2");
     FIND(p_errmsg, "sqlite3_errmsg");
@@ -67,8 +65,6 @@ int tally_sqlite_available(void) {
     pthread_once(&load_once, load);
     return loaded;
 }
-
-const char *tally_sqlite_libversion(void) { return p_libversion(); }
 
 int tally_sqlite_open(const char *path, tally_sqlite **db) {
     return p_open_v2(path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);

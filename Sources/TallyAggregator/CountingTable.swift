@@ -113,12 +113,6 @@ public final class CountingTable: @unchecked Sendable {
         (UnsafeMutableRawPointer(slots + index) + countsOffset).assumingMemoryBound(to: UInt64.self)
     }
 
-    /// Distinct (period, key) keys held in the table, not counting spilled ones.
-    var keyCount: Int {
-        settle()
-        return periods.count
-    }
-
     /// Adds `amount` to counter `counter` of (`period`, `key`).
     ///
     /// The count is made one call late: this call prefetches the new event's slot, then makes

@@ -73,7 +73,7 @@ public struct HyperLogLog: Equatable, Sendable {
 
     /// Adds a value by its `ValueHash`: no other hash, or sketches from elsewhere would not merge.
     /// - Complexity: O(1) dense; O(log n) sparse, plus O(n) when the value sets a new register.
-    public mutating func add(hash: UInt64) {
+    mutating func add(hash: UInt64) {
         let index = Int(hash >> (64 - Self.precision))
         // A zero rest has 64 leading zeros; its rank is the largest, 51.
         let rank = UInt8(min((hash << Self.precision).leadingZeroBitCount, 50) + 1)
@@ -156,9 +156,6 @@ public struct HyperLogLog: Equatable, Sendable {
         for entry in sparse { registers[Int(entry >> 8)] = UInt8(entry & 0xff) }
         return registers
     }
-
-    /// Whether the sketch is in its sparse form in memory.
-    var isSparse: Bool { dense.isEmpty }
 
     /// How many registers are non-zero.
     var nonZeroCount: Int {

@@ -4,7 +4,6 @@ import TallyTime
 /// per event: a view of the zone's `ZoneOffsets`.
 public struct LocalDayCalendar: Sendable {
     public let offsets: ZoneOffsets
-    public var identifier: String { offsets.identifier }
 
     /// - Parameters:
     ///   - identifier: an IANA zone name such as `America/New_York`, or `UTC`.

@@ -64,16 +64,7 @@ public final class RollupTable: @unchecked Sendable {
     /// Whether rows keep the ids of identified events (`--dedupe`).
     public var identifiesEvents: Bool { identities != nil }
 
-    /// Distinct (period, key) rows held.
-    public var keyCount: Int { rowKeys.count }
-
-    /// Adds `amount` to counter `counter` of (`period`, `key`).
-    /// - Complexity: O(key.count) expected.
-    @inline(__always)
-    public func add(period: Int32, key: UnsafeRawBufferPointer, counter: Int, amount: UInt64 = 1) {
-        add(period: period, keyID: keyValues.intern(key), counter: counter, amount: amount)
-    }
-
+    /// Adds `amount` to counter `counter` of (`period`, the key interned as `keyID`).
     @inline(__always)
     func add(period: Int32, keyID: UInt32, counter: Int, amount: UInt64) {
         let row = row(for: Self.pack(period: period, keyID: keyID))

@@ -3,7 +3,7 @@ import TallyBytes
 
 /// One line of a web server's access log in the common or combined log format (Apache's
 /// `%h %l %u %t "%r" %>s %b`, nginx's `combined`), split just far enough to read a tracking
-/// pixel's request: the time, and the method, path and query of the request line.
+/// pixel's request: the time, and the path and query of the request line.
 ///
 /// The parts are slices of the line, valid as long as its bytes are, and are the bytes as logged:
 /// nothing is decoded. Percent escapes are `QueryParameters`' business; the `\xHH` and `\"` that
@@ -30,8 +30,6 @@ import TallyBytes
 struct AccessLogLine {
     /// The text between `[` and `]`, for `TimeParser.parse(accessLogTime:)`.
     let time: UnsafeRawBufferPointer
-    /// The request's method (`GET`); empty when `path` is nil.
-    let method: UnsafeRawBufferPointer
     /// The target's path, before any `?` or `#`, as logged. For a target that is a full URL
     /// (`http://host/px?a=b`, which proxies send) the path after the authority: `/px`, or empty
     /// if the URL has none. Nil when the line logs no usable request (see the type's comment).
@@ -39,12 +37,8 @@ struct AccessLogLine {
     /// The query string, after the `?` and before any `#`; empty if there is none.
     let query: UnsafeRawBufferPointer
 
-    private init(
-        time: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, path: UnsafeRawBufferPointer?,
-        query: UnsafeRawBufferPointer
-    ) {
+    private init(time: UnsafeRawBufferPointer, path: UnsafeRawBufferPointer?, query: UnsafeRawBufferPointer) {
         self.time = time
-        self.method = method
         self.path = path
         self.query = query
     }
@@ -60,9 +54,9 @@ struct AccessLogLine {
             return nil
         case .unusable:
             let none = request.lowerBound..<request.lowerBound
-            self.init(time: slice(time), method: slice(none), path: nil, query: slice(none))
-        case .usable(let method, let path, let query):
-            self.init(time: slice(time), method: slice(method), path: slice(path), query: slice(query))
+            self.init(time: slice(time), path: nil, query: slice(none))
+        case .usable(let path, let query):
+            self.init(time: slice(time), path: slice(path), query: slice(query))
         }
     }
 
@@ -118,7 +112,7 @@ struct AccessLogLine {
 
     /// What a request line holds, by its place in the line.
     private enum Request {
-        case usable(method: Range<Int>, path: Range<Int>, query: Range<Int>)
+        case usable(path: Range<Int>, query: Range<Int>)
         /// No request, or not one a pixel could have sent (see the type's comment).
         case unusable
         /// A method without a target.
@@ -155,7 +149,7 @@ struct AccessLogLine {
         let fragment = index(of: hash, in: line, from: pathStart, to: targetEnd) ?? targetEnd
         let mark = index(of: question, in: line, from: pathStart, to: fragment)
         let query = mark.map { $0 + 1..<fragment } ?? fragment..<fragment
-        return .usable(method: method, path: pathStart..<(mark ?? fragment), query: query)
+        return .usable(path: pathStart..<(mark ?? fragment), query: query)
     }
 
     /// Method names are tokens; those in use are uppercase letters, with `-` or `_` inside a few

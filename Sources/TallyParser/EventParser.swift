@@ -1,46 +1,6 @@
 import Glibc
 import TallyBytes
 
-/// How the lines of an input are written.
-public enum LogFormat: String, Sendable, CaseIterable {
-    /// Decided for each input from its first non-blank line.
-    case auto
-    case jsonl, csv, tsv
-    /// Delimited text with the schema's delimiter, or the one its first line uses most.
-    case delimited
-    /// Web server access logs in the common or combined log format (nginx, Apache).
-    case clf
-}
-
-/// One counted event. `key` points into the line or into the parser's scratch space and is
-/// valid only until the parser's next call.
-public struct Event {
-    public var instant: Int64
-    public var kind: EventKind
-    /// The row key: the key columns' values as a `KeyTuple` (with the default key, the campaign).
-    public var key: UnsafeRawBufferPointer
-    /// With a distinct-values field (`--uniques`), its value; nil where the line has none (or
-    /// an empty one). Valid as long as `key` is.
-    public var distinct: UnsafeRawBufferPointer? = nil
-    /// With an identifying field (`--dedupe`), its value; nil where the line has none (or an
-    /// empty one). Valid as long as `key` is.
-    public var identity: UnsafeRawBufferPointer? = nil
-}
-
-/// What became of one line.
-public enum LineOutcome {
-    case event(Event)
-    /// A well-formed event of a type tally does not count (a conversion, say), with the type's
-    /// value as written (decoded, for JSON). The bytes are valid only during the call that
-    /// receives them.
-    case ignored(type: UnsafeRawBufferPointer)
-    /// Empty, or only spaces, tabs and a CR.
-    case blank
-    /// The header line of a CSV or TSV input: names, not an event.
-    case header
-    case rejected(RejectReason)
-}
-
 /// Turns the lines of one input into events. One parser per input: it remembers the format it
 /// decided on and, for CSV and TSV, the header's columns.
 ///
@@ -533,27 +493,5 @@ public struct EventParser {
         while start < end, bytes[start] == ASCII.space || bytes[start] == ASCII.tab { start += 1 }
         while end > start, bytes[end - 1] == ASCII.space || bytes[end - 1] == ASCII.tab { end -= 1 }
         return UnsafeRawBufferPointer(rebasing: bytes[start..<end])
-    }
-}
-
-/// Where a CSV or TSV input's key fields other than the campaign are (-1: the header has no
-/// such column), and room for their spans in one row.
-final class KeyFieldColumns {
-    let columns: UnsafeMutableBufferPointer<Int>
-    /// The largest of `columns`: where a row's scan may stop.
-    let last: Int
-    let spans: UnsafeMutableBufferPointer<DelimitedRowScanner.FieldSpan?>
-
-    init(_ columns: [Int]) {
-        last = columns.max() ?? -1
-        self.columns = .allocate(capacity: columns.count)
-        _ = self.columns.initialize(from: columns)
-        spans = .allocate(capacity: columns.count)
-        spans.initialize(repeating: nil)
-    }
-
-    deinit {
-        columns.deallocate()
-        spans.deallocate()
     }
 }

@@ -31,12 +31,14 @@ public struct TimeParser: Sendable {
     /// The zone of times written without one; nil for UTC.
     public let inputZone: ZoneOffsets?
 
-    /// - Parameters:
-    ///   - firstYear, lastYear: the years accepted, inclusive, in UTC.
-    ///   - inputZone: the IANA name of the zone of times written without one.
+    /// The years accepted, inclusive, in UTC.
+    static let firstYear = 2000
+    static let lastYear = 2100
+
+    /// - Parameter inputZone: the IANA name of the zone of times written without one.
     /// - Returns: nil if `inputZone` is not a zone.
-    public init?(firstYear: Int = 2000, lastYear: Int = 2100, inputZone: String) {
-        self.init(firstYear: firstYear, lastYear: lastYear)
+    public init?(inputZone: String) {
+        self.init()
         guard
             let zone = ZoneOffsets(
                 identifier: inputZone, covering: (earliest - 2 * 86_400)..<(end + 2 * 86_400))
@@ -45,9 +47,9 @@ public struct TimeParser: Sendable {
     }
 
     /// Times in UTC when written without a zone.
-    public init(firstYear: Int = 2000, lastYear: Int = 2100) {
-        earliest = Self.daysFromCivil(year: firstYear, month: 1, day: 1) * 86_400
-        end = Self.daysFromCivil(year: lastYear + 1, month: 1, day: 1) * 86_400
+    public init() {
+        earliest = Self.daysFromCivil(year: Self.firstYear, month: 1, day: 1) * 86_400
+        end = Self.daysFromCivil(year: Self.lastYear + 1, month: 1, day: 1) * 86_400
         inputZone = nil
     }
 

@@ -160,7 +160,9 @@ public struct Inspection: Sendable {
         case .csv: return "CSV (delimiter ',', \(names))"
         case .tsv: return "TSV (delimiter tab, \(names))"
         case .delimited:
-            let shown = delimiter.map { $0 >= 0x21 && $0 < 0x7f ? "'\(Character(Unicode.Scalar($0)))'" : "byte \($0)" }
+            let shown = delimiter.map {
+                $0 > ASCII.space && $0 < ASCII.delete ? "'\(Character(Unicode.Scalar($0)))'" : "byte \($0)"
+            }
             return "delimited text (delimiter \(shown ?? "unknown"), \(names))"
         }
     }

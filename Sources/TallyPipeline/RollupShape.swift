@@ -1,4 +1,5 @@
 import TallyAggregator
+import TallyBytes
 import TallyParser
 
 /// The options that decide what a rollup's rows are: partial rollups made with different ones
@@ -49,7 +50,9 @@ public struct RollupShape: Equatable, Sendable {
         }
         if let kind = schema.fixedKind { parts.append("type=\(kind.name)") }
         if let delimiter = schema.delimiter {
-            let shown = delimiter > 0x20 && delimiter < 0x7f ? String(UnicodeScalar(delimiter)) : "byte \(delimiter)"
+            let shown =
+                delimiter > ASCII.space && delimiter < ASCII.delete
+                ? String(UnicodeScalar(delimiter)) : "byte \(delimiter)"
             parts.append("delimiter=" + shown)
         }
         if let columns = schema.columns { parts.append("columns=" + columns.joined(separator: "|")) }

@@ -9,8 +9,9 @@ import CIsal
 public enum Inflater: String, CaseIterable, Sendable, CustomStringConvertible {
     /// The system zlib: always there.
     case zlib
-    /// Intel's ISA-L (igzip): about twice as fast on x86-64. Compiled in where its header was
-    /// installed at build time, and used where its library is installed at run time.
+    /// Intel's ISA-L (igzip): faster than zlib on x86-64 (figures: docs/PERFORMANCE.md). Compiled
+    /// in where its header was installed at build time, and used where its library is installed
+    /// at run time.
     case isal
 
     /// Whether this build has the inflater compiled in.

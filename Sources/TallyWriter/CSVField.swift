@@ -14,7 +14,8 @@ public enum CSVField {
     @inline(__always)
     static func isGuardedStart(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0d, UInt8(ascii: "'"):
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"),
+            ASCII.tab, ASCII.carriageReturn, UInt8(ascii: "'"):
             true
         default: false
         }

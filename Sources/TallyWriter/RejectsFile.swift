@@ -227,9 +227,9 @@ public final class RejectsFile: Sendable {
             for byte in bytes {
                 switch byte {
                 case ASCII.backslash: out.append(contentsOf: [ASCII.backslash, ASCII.backslash])
-                case 0x09: out.append(contentsOf: [0x5c, UInt8(ascii: "t")])
-                case 0x0d: out.append(contentsOf: [0x5c, UInt8(ascii: "r")])
-                case 0x0a: out.append(contentsOf: [0x5c, UInt8(ascii: "n")])
+                case ASCII.tab: out.append(contentsOf: [ASCII.backslash, UInt8(ascii: "t")])
+                case ASCII.carriageReturn: out.append(contentsOf: [ASCII.backslash, UInt8(ascii: "r")])
+                case ASCII.newline: out.append(contentsOf: [ASCII.backslash, UInt8(ascii: "n")])
                 default: out.append(byte)
                 }
             }

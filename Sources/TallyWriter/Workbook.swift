@@ -238,8 +238,8 @@ public enum Workbook {
             case UInt8(ascii: "<"): out += Array("&lt;".utf8)
             case UInt8(ascii: ">"): out += Array("&gt;".utf8)
             case UInt8(ascii: "_") where looksEscaped(text, at: index): out += Array("_x005F_".utf8)
-            case 0x09, 0x0a, 0x0d: out.append(byte)
-            case 0..<0x20, 0x7f: out += Array(String(format: "_x%04X_", Int(byte)).utf8)
+            case ASCII.tab, ASCII.newline, ASCII.carriageReturn: out.append(byte)
+            case ASCII.nul..<ASCII.firstPrintable, ASCII.delete: out += Array(String(format: "_x%04X_", Int(byte)).utf8)
             default: out.append(byte)
             }
         }
@@ -251,7 +251,8 @@ public enum Workbook {
             return false
         }
         return text[(index + 2)..<(index + 6)].allSatisfy {
-            (0x30...0x39).contains($0) || (0x41...0x46).contains($0) || (0x61...0x66).contains($0)
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains($0)
+                || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0)
         }
     }
 

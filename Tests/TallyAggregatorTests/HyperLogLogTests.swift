@@ -62,6 +62,13 @@ import Testing
         for hash in hashes { sketch.add(hash: hash) }
         return sketch
     }
+
+    /// Whether `sketch` holds its sparse form in memory, that is its dense registers are empty:
+    /// read by reflection, since the product never asks. Nil if no `dense` array is found, which
+    /// fails every test that compares it with a Bool.
+    static func isSparse(_ sketch: HyperLogLog) -> Bool? {
+        (Mirror(reflecting: sketch).descendant("dense") as? [UInt8]).map(\.isEmpty)
+    }
 }
 
 // MARK: - Accuracy
@@ -151,7 +158,7 @@ extension HyperLogLogTests {
         #expect(ab.registers == union.registers)
         #expect(ab == union)
         #expect(ba == union)
-        #expect(ab.isSparse == (union.nonZeroCount <= HyperLogLog.sparseLimit))
+        #expect(Self.isSparse(ab) == (union.nonZeroCount <= HyperLogLog.sparseLimit))
         var twice = ab
         twice.merge(ab)
         #expect(twice == ab)
@@ -194,8 +201,8 @@ extension HyperLogLogTests {
 
     /// In memory a sketch turns dense after 4095 registers; its encoding after 6079.
     @Test func theFormsChangeAtTheirThresholds() throws {
-        #expect(Self.sketch(registers: HyperLogLog.sparseLimit).isSparse)
-        #expect(!Self.sketch(registers: HyperLogLog.sparseLimit + 1).isSparse)
+        #expect(Self.isSparse(Self.sketch(registers: HyperLogLog.sparseLimit)) == true)
+        #expect(Self.isSparse(Self.sketch(registers: HyperLogLog.sparseLimit + 1)) == false)
         #expect(HyperLogLog.sparseLimit == 4_095)
         #expect(HyperLogLog.sparseEncodingLimit == 6_079)
         // The registers far apart, so that the sparse form is at its longest.
@@ -224,7 +231,7 @@ extension HyperLogLogTests {
 
     @Test func aFewValuesCostTensOfBytes() {
         let sketch = Self.sketch(count: 10, seed: 4)
-        #expect(sketch.isSparse)
+        #expect(Self.isSparse(sketch) == true)
         #expect(Self.encoded(sketch).count <= 40)
         #expect(Self.encoded(HyperLogLog()) == [0, 0])
     }

@@ -25,7 +25,6 @@ int tally_sqlite_available(void);
 #define TALLY_SQLITE_DONE 101
 #define TALLY_SQLITE_NULL 5
 
-const char *tally_sqlite_libversion(void);
 /* sqlite3_open_v2 with SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX. */
 int tally_sqlite_open(const char *path, tally_sqlite **db);
 int tally_sqlite_close(tally_sqlite *db);
