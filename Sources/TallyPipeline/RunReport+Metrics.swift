@@ -55,6 +55,12 @@ extension RunReport {
         metric(
             "tally_last_run_events", "Counted events, by type.",
             EventKind.allCases.map { ("type=\"\($0.name)\"", "\(accounting.events($0))") })
+        if let duplicateEvents {
+            metric(
+                "tally_last_run_duplicate_events",
+                "Events not counted as repeats of an id counted that day (--dedupe).",
+                [("", "\(duplicateEvents)")])
+        }
         return text
     }
 

@@ -133,9 +133,11 @@ extension DuplicateEventsTests {
             """#)
         let result = try runTally([
             "rollup", dir + "/a.jsonl", dir + "/b.jsonl", "-o", dir + "/out", "--no-state", "--dedupe",
-            "request_id", "--summary-json", "-",
+            "request_id", "--summary-json", "-", "--metrics", dir + "/tally.prom",
         ])
         #expect(result.status == 0, "\(result.stderr)")
+        let metrics = String(decoding: try Data(contentsOf: URL(fileURLWithPath: dir + "/tally.prom")), as: UTF8.self)
+        #expect(metrics.contains("\ntally_last_run_duplicate_events 3\n"), "\(metrics)")
         let out = try files(in: dir + "/out")
         #expect(
             out["2026-11-20.csv"].map { String(decoding: $0, as: UTF8.self) }
