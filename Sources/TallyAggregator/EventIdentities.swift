@@ -31,6 +31,9 @@ final class EventIdentities {
     private(set) var identified: [UInt64] = []
     private(set) var entries: [Entry] = []
     private var isNormalized = true
+    /// Whether `takeEntries()` took the ids: then `identified` no longer matches them, and
+    /// the table may be written out as counts only, never encoded or merged with ids.
+    private(set) var isUsedUp = false
 
     /// Makes room for one more row's slots.
     func addRow(counterCount: Int) {
@@ -79,6 +82,7 @@ final class EventIdentities {
     /// than keep a second copy of what may be millions of ids.
     func takeEntries() -> [Entry] {
         normalize()
+        isUsedUp = true
         defer { entries = [] }
         return entries
     }

@@ -8,6 +8,12 @@ extension RollupTable {
         identities!.add(slot: row * counterCount + counter, hash: ValueHash.hash(value))
     }
 
+    /// Puts the ids in their order now, which a merge of this table would otherwise do: an
+    /// input's worker does it before it takes the run's lock to merge.
+    public func sortEventIDs() {
+        identities?.normalize()
+    }
+
     /// The table as day files show it with `--dedupe`: each id counted once per local day and
     /// counter, in the first row of the day that has it (see `EventIdentities`), and the number
     /// of events that were not counted for it. Rows left with nothing counted go. The result

@@ -19,7 +19,7 @@ extension RollupTable {
     /// counters' digits.
     public func encode(into writer: inout BinaryWriter) {
         let (rows, rankOfKey) = orderedRows()
-        encode(rows[...], rankOfKey: rankOfKey, into: &writer)
+        encode(rows[...], rankOfKey: rankOfKey, idStarts: idStarts(), into: &writer)
     }
 
     /// The table's rows of each local day, each encoded as `encode` would encode a table of
@@ -27,15 +27,25 @@ extension RollupTable {
     /// order once for all the days.
     public func encodedDays(by granularity: Granularity) -> [(day: Int32, rows: [UInt8])] {
         let (rows, rankOfKey) = orderedRows()
+        let idStarts = idStarts()
         return days(of: rows, by: granularity).map { day, rows in
             var writer = BinaryWriter()
-            encode(rows, rankOfKey: rankOfKey, into: &writer)
+            encode(rows, rankOfKey: rankOfKey, idStarts: idStarts, into: &writer)
             return (day, writer.bytes)
         }
     }
 
+    /// Where each slot's ids begin among the identities' entries, if the table keeps ids.
+    private func idStarts() -> [UInt32]? {
+        guard let identities else { return nil }
+        precondition(!identities.isUsedUp, "encoding a table whose ids countingDuplicatesOnce used up")
+        return identities.slotStarts(slotCount: rowKeys.count * counterCount)
+    }
+
     /// Encodes `rows`, which are in order (period, then key rank), as a table of those rows alone.
-    private func encode(_ rows: ArraySlice<UInt32>, rankOfKey: [UInt32], into writer: inout BinaryWriter) {
+    private func encode(
+        _ rows: ArraySlice<UInt32>, rankOfKey: [UInt32], idStarts: [UInt32]?, into writer: inout BinaryWriter
+    ) {
         // The keys these rows use, by rank (so bytewise), and each one's index in that list.
         let rankOfRow = rows.map { rankOfKey[Int(Self.keyID(of: rowKeys[Int($0)]))] }
         var used = rankOfRow
@@ -44,7 +54,6 @@ extension RollupTable {
         for rank in used where distinct.last != rank { distinct.append(rank) }
         var keyOfRank = [UInt32](repeating: 0, count: rankOfKey.count)
         for (id, rank) in rankOfKey.enumerated() { keyOfRank[Int(rank)] = UInt32(id) }
-        let idStarts = identities?.slotStarts(slotCount: rowKeys.count * counterCount)
         var indexOfRank: [UInt32: Int] = [:]
         indexOfRank.reserveCapacity(distinct.count)
         for (index, rank) in distinct.enumerated() { indexOfRank[rank] = index }
@@ -68,7 +77,7 @@ extension RollupTable {
                     guard identities.identified[slot] != 0 else { continue }
                     let ids = identities.entries[Int(idStarts[slot])..<Int(idStarts[slot + 1])]
                     writer.append(ids.count)
-                    for entry in ids { withUnsafeBytes(of: entry.hash.littleEndian) { writer.append(raw: Array($0)) } }
+                    for entry in ids { writer.append(fixed: entry.hash) }
                 }
             }
         }
@@ -143,12 +152,15 @@ extension RollupTable {
                         guard identified != 0 else { continue }
                         let count = try reader.readInt(atMost: Int(clamping: identified))
                         guard count > 0 else { throw DecodingError.notCanonical("events with an id and no id") }
+                        // Eight bytes an id: a count the bytes left cannot hold is cut short, and
+                        // is refused before any room is made for it.
+                        guard count <= reader.remainingCount / 8 else {
+                            throw BinaryReader.Malformed(offset: reader.offset, what: "event ids cut short")
+                        }
                         var hashes: [UInt64] = []
                         hashes.reserveCapacity(count)
                         for _ in 0..<count {
-                            let hash = try reader.readRaw(8).withUnsafeBytes {
-                                UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))
-                            }
+                            let hash = try reader.readFixedUInt64()
                             if let last = hashes.last, last >= hash {
                                 throw DecodingError.notCanonical("event ids out of order")
                             }

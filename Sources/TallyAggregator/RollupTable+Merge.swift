@@ -13,6 +13,9 @@ extension RollupTable {
         precondition(other.counterCount == counterCount, "merging rollups with different counters")
         precondition(!other.countsDistinct || countsDistinct, "merging distinct values into a table without")
         precondition(!other.identifiesEvents || identifiesEvents, "merging event ids into a table without")
+        precondition(
+            !(other.identities?.isUsedUp ?? false) && !(identities?.isUsedUp ?? false),
+            "merging a table whose ids countingDuplicatesOnce used up")
         // Other's key ids are its own; map each to ours once.
         var ourID = [UInt32](repeating: 0, count: other.keyValues.count)
         for id in 0..<other.keyValues.count {

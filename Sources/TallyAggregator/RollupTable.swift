@@ -83,6 +83,8 @@ public final class RollupTable: @unchecked Sendable {
         }
         let row = rowKeys.count
         precondition(row < Int(UInt32.max) - 1, "too many distinct keys")
+        // A slot (row and counter) of an id is 32 bits, and its row's rank 30 when counted once.
+        precondition(identities == nil || row < 1 << 30, "too many rows to keep event ids")
         rowKeys.append(key)
         counts.append(contentsOf: repeatElement(0, count: counterCount))
         sketches?.append(HyperLogLog())

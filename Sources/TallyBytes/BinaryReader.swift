@@ -73,6 +73,16 @@ public struct BinaryReader {
         return string
     }
 
+    /// How many bytes are left to read.
+    public var remainingCount: Int { bytes.count - offset }
+
+    /// The next eight bytes as an unsigned little-endian number (a fixed-size value, such as a hash).
+    public mutating func readFixedUInt64() throws(Malformed) -> UInt64 {
+        guard remainingCount >= 8 else { throw Malformed(offset: offset, what: "bytes cut short") }
+        defer { offset += 8 }
+        return bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+    }
+
     /// The next `count` bytes as they are.
     public mutating func readRaw(_ count: Int) throws(Malformed) -> [UInt8] {
         guard count <= bytes.count - offset else { throw Malformed(offset: offset, what: "bytes cut short") }

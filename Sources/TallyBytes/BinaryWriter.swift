@@ -38,6 +38,11 @@ public struct BinaryWriter {
         string.withUTF8 { append(bytes: UnsafeRawBufferPointer($0)) }
     }
 
+    /// `value` as eight bytes, little-endian (a fixed-size value, such as a hash).
+    public mutating func append(fixed value: UInt64) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
     /// Bytes as they are, without a length (for what has a fixed size).
     public mutating func append(raw: [UInt8]) {
         bytes.append(contentsOf: raw)

@@ -4,8 +4,8 @@ final class AccessLogNames {
     let pathPrefix: [UInt8]
     let type: [[UInt8]]
     let campaign: [[UInt8]]
-    /// The key fields other than the campaign, then the `--uniques` field (the parser's
-    /// `keyFieldNames`).
+    /// The key fields other than the campaign, then the `--uniques` and `--dedupe` fields (the
+    /// parser's `keyFieldNames`).
     let keyFields: [[UInt8]]
     /// What an ignored line outside `pathPrefix` is shown as among the ignored type values:
     /// memory of its own, since a `LineOutcome` hands out its bytes after the parse returns.

@@ -72,9 +72,12 @@ public struct EventParser {
         self.timeParser = timeParser
         self.keyColumns = keyColumns
         requestedFormat = format
-        keyFieldNames = keyColumns.fieldNames + [distinctField, identityField].compactMap { $0 }
+        // One field may be both (`--uniques request_id --dedupe request_id`): read once, used twice.
+        let identityIsDistinct = identityField != nil && identityField == distinctField
+        keyFieldNames =
+            keyColumns.fieldNames + [distinctField, identityIsDistinct ? nil : identityField].compactMap { $0 }
         distinctIndex = distinctField == nil ? nil : keyColumns.fieldNames.count
-        identityIndex = identityField == nil ? nil : keyFieldNames.count - 1
+        identityIndex = identityField == nil ? nil : identityIsDistinct ? distinctIndex : keyFieldNames.count - 1
         fieldNames = schema.fieldTable(keyFields: keyFieldNames)
         typeNames = schema.typeTable()
         json = JSONFieldScanner(schema: schema, keyFields: keyFieldNames)

@@ -109,6 +109,7 @@ struct InputCounter {
         report.warnings = parser.headerProblems
         report.fingerprint = hasher?.finish()
         rejected?.finish()
+        extras?.sortEventIDs()
         return (report, InputCounts(table: counts, extras: extras), rejected)
     }
 }

@@ -17,13 +17,14 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .sqlite(let message): "SQLite: \(message)"
         case .foreign(let why): why
         case .otherOptions(let path, let stored, let wanted):
-            "the state store \(path) holds rows made with other options ("
-                + Self.differences(stored, wanted) + "); give the same options, another --state, or --rebuild"
+            "the state store \(path) holds rows made with other options (" + Self.differences(stored, wanted)
+                + "); give the same options, another --state, or --rebuild"
         }
     }
 
-    /// `--tz UTC, not --tz Europe/Paris`, for each option that differs; an option without a
-    /// value, or missing (a store made before it existed), is `no --dedupe`.
+    /// `the store: --tz UTC, no --dedupe; this run: --tz Europe/Paris, --dedupe request_id`:
+    /// the options that differ; an option without a value, or missing (a store made before it
+    /// existed), is `no --dedupe`.
     static func differences(_ stored: String, _ wanted: String) -> String {
         func options(_ text: String) -> [(String, String)] {
             text.split(separator: "\n").map { line in
@@ -39,7 +40,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             guard let value, !value.isEmpty else { return "no \(name)" }
             return "\(name) \(value)"
         }
-        return names.filter { (oldValues[$0] ?? "") != (newValues[$0] ?? "") }
-            .map { "\(shown($0, oldValues[$0])), not \(shown($0, newValues[$0]))" }.joined(separator: "; ")
+        let differing = names.filter { (oldValues[$0] ?? "") != (newValues[$0] ?? "") }
+        return "the store: " + differing.map { shown($0, oldValues[$0]) }.joined(separator: ", ") + "; this run: "
+            + differing.map { shown($0, newValues[$0]) }.joined(separator: ", ")
     }
 }

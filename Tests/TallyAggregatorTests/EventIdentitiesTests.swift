@@ -80,7 +80,7 @@ import Testing
 
     /// A table of one row, `k` on period 0, counting `count` impressions of which `identified`
     /// have the ids `ids`, written field by field.
-    static func handMade(count: UInt64, identified: UInt64, ids: [UInt64]) -> [UInt8] {
+    static func handMade(count: UInt64, identified: UInt64, ids: [UInt64], idCount: Int? = nil) -> [UInt8] {
         var writer = BinaryWriter()
         writer.append(1)
         writer.append("k")
@@ -90,7 +90,7 @@ import Testing
         for amount: UInt64 in [count, 0, 0] { writer.append(amount) }
         writer.append(identified)
         if identified > 0 {
-            writer.append(ids.count)
+            writer.append(idCount ?? ids.count)
             for id in ids { withUnsafeBytes(of: id.littleEndian) { writer.append(raw: Array($0)) } }
         }
         writer.append(UInt64(0))
@@ -112,6 +112,10 @@ import Testing
             (Self.handMade(count: 3, identified: 2, ids: []), "events with an id and no id"),
         ] {
             #expect(throws: RollupTable.DecodingError.notCanonical(why)) { try decode(bytes) }
+        }
+        // A count of ids the bytes cannot hold is refused, not allocated.
+        #expect(throws: RollupTable.DecodingError.self) {
+            try decode(Self.handMade(count: 1 << 60, identified: 1 << 60, ids: [5], idCount: 1 << 60))
         }
         // More ids than events with an id.
         #expect(throws: RollupTable.DecodingError.self) {

@@ -39,17 +39,25 @@ import Testing
 
     /// What the day files hold, as the rule says, independently of tally: (date, hour or "",
     /// campaign) -> counts by type; and the events not counted.
-    static func expected(_ events: [Event], hourly: Bool) -> (rows: [String: [Int]], duplicates: Int) {
+    /// `zone`: where days are counted (hours only in UTC here).
+    static func expected(_ events: [Event], hourly: Bool, zone: String = "UTC") -> (
+        rows: [String: [Int]], duplicates: Int
+    ) {
         let types = ["impression", "click", "video_view"]
+        let timeZone = TimeZone(identifier: zone)!
+        func localDay(_ event: Event) -> Int {
+            let offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(event.time)))
+            return (event.time + offset) / 86_400
+        }
         func row(_ event: Event) -> (period: Int, campaign: String) {
-            (hourly ? event.time / 3600 : event.time / 86_400, event.campaign)
+            (hourly ? event.time / 3600 : localDay(event), event.campaign)
         }
         var counts: [String: [Int]] = [:]
         func add(_ event: Event) {
             let (period, campaign) = row(event)
             let day = Date(timeIntervalSince1970: TimeInterval(event.time))
             var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = TimeZone(identifier: "UTC")!
+            calendar.timeZone = timeZone
             let parts = calendar.dateComponents([.year, .month, .day], from: day)
             let date = String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
             let hour = hourly ? String(format: "%02d", period % 24) : ""
@@ -63,7 +71,7 @@ import Testing
                 add(event)
                 continue
             }
-            let key = "\(event.time / 86_400) \(event.type) \(id)"
+            let key = "\(localDay(event)) \(event.type) \(id)"
             if let kept = first[key] {
                 duplicates += 1
                 if row(event) < row(kept) { first[key] = event }
@@ -151,15 +159,17 @@ extension DuplicateEventsTests {
 
     /// Generated logs with many repeats, by the day and by the hour: the day files are what an
     /// independent reading of the rule gives, and so is the number of duplicates.
-    @Test(arguments: [false, true]) func theDayFilesFollowTheRule(hourly: Bool) throws {
+    @Test(arguments: [(false, "UTC"), (true, "UTC"), (false, "America/New_York")])
+    func theDayFilesFollowTheRule(hourly: Bool, zone: String) throws {
         let dir = temporaryDirectory("dedupe-generated")
         let events = Self.events(seed: hourly ? 11 : 12, count: 3000)
         let logs = Self.write(events, parts: 3, into: dir + "/logs")
         let result = try runTally(
-            ["rollup"] + logs + ["-o", dir + "/out", "--no-state", "--dedupe", "request_id", "--summary-json", "-"]
-                + (hourly ? ["--granularity", "hour"] : []))
+            ["rollup"] + logs + [
+                "-o", dir + "/out", "--no-state", "--dedupe", "request_id", "--summary-json", "-", "--tz", zone,
+            ] + (hourly ? ["--granularity", "hour"] : []))
         #expect(result.status == 0, "\(result.stderr)")
-        let (rows, duplicates) = Self.expected(events, hourly: hourly)
+        let (rows, duplicates) = Self.expected(events, hourly: hourly, zone: zone)
         #expect(duplicates > 1000)
         #expect(try Self.rows(in: dir + "/out", hourly: hourly) == rows)
         #expect(try Self.duplicates(in: result.stdout) == duplicates)
@@ -171,7 +181,10 @@ extension DuplicateEventsTests {
         let dir = temporaryDirectory("dedupe-ways")
         let logs = Self.write(Self.events(seed: 13, count: 4000), parts: 4, into: dir + "/logs")
         let once = try runTally(
-            ["rollup"] + logs + ["-o", dir + "/once", "--no-state", "--dedupe", "request_id", "--summary-json", "-"])
+            ["rollup"] + logs + [
+                "-o", dir + "/once", "--no-state", "--dedupe", "request_id", "--summary-json", "-", "--combined",
+                dir + "/once.csv",
+            ])
         #expect(once.status == 0, "\(once.stderr)")
         let expected = try files(in: dir + "/once")
         let total = try Self.duplicates(in: once.stdout)
@@ -182,13 +195,18 @@ extension DuplicateEventsTests {
             for log in order {
                 try FileManager.default.copyItem(
                     atPath: log, toPath: arrived + "/" + (log as NSString).lastPathComponent)
+                // With --combined, the run reads every stored day, not only those that change.
                 let night = try runTally([
                     "rollup", arrived, "-o", dir + "/nightly-" + name, "--dedupe", "request_id", "--summary-json", "-",
+                    "--combined", dir + "/nightly-\(name).csv",
                 ])
                 #expect(night.status == 0, "\(night.stderr)")
                 nights += try Self.duplicates(in: night.stdout)
             }
             #expect(try files(in: dir + "/nightly-" + name) == expected, "\(name)")
+            #expect(
+                try Data(contentsOf: URL(fileURLWithPath: dir + "/nightly-\(name).csv"))
+                    == Data(contentsOf: URL(fileURLWithPath: dir + "/once.csv")), "\(name)")
             #expect(nights == total, "\(name)")
         }
         for half in 0..<2 {
@@ -209,9 +227,11 @@ extension DuplicateEventsTests {
         // A partial without ids is not merged with one that has them.
         let plain = try runTally(["map", logs[0], "--partial", dir + "/plain.partial"])
         #expect(plain.status == 0)
-        let mixed = try runTally(["merge", dir + "/plain.partial", dir + "/half1.partial", "-o", dir + "/mixed"])
-        #expect(mixed.status == 65)
-        #expect(mixed.stderr.contains("--dedupe"), "\(mixed.stderr)")
+        for pair in [["plain", "half1"], ["half1", "plain"]] {
+            let mixed = try runTally(["merge"] + pair.map { dir + "/\($0).partial" } + ["-o", dir + "/mixed"])
+            #expect(mixed.status == 65)
+            #expect(mixed.stderr.contains("--dedupe"), "\(mixed.stderr)")
+        }
     }
 
     /// A file re-delivered without the events that held some ids: the ids their repeats in
@@ -232,6 +252,32 @@ extension DuplicateEventsTests {
         let fresh = try runTally(["rollup"] + logs + ["-o", dir + "/fresh", "--no-state", "--dedupe", "request_id"])
         #expect(fresh.status == 0)
         #expect(try files(in: dir + "/nightly") == (try files(in: dir + "/fresh")))
+    }
+
+    /// One field as both the id and the distinct values: read once, used for both (c2's two
+    /// events repeat c1's r1, so c2 has no row).
+    @Test func oneFieldForUniquesAndDedupe() throws {
+        let dir = temporaryDirectory("dedupe-uniques-same")
+        writeFile(
+            dir + "/a.jsonl",
+            #"""
+            {"ts":"2026-11-20T10:00:00Z","event":"impression","campaign_id":"c1","request_id":"r1"}
+            {"ts":"2026-11-20T10:00:01Z","event":"impression","campaign_id":"c1","request_id":"r1"}
+            {"ts":"2026-11-20T10:00:01Z","event":"impression","campaign_id":"c1","request_id":"r2"}
+
+            """#)
+        writeFile(
+            dir + "/b.csv",
+            "ts,event,campaign_id,request_id\n2026-11-20T10:00:00Z,imp,c2,r1\n2026-11-20T10:00:00Z,imp,c2,r1\n")
+        let result = try runTally([
+            "rollup", dir + "/a.jsonl", dir + "/b.csv", "-o", dir + "/out", "--no-state", "--dedupe", "request_id",
+            "--uniques", "request_id",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!result.stderr.contains("column"), "\(result.stderr)")
+        #expect(
+            try files(in: dir + "/out")["2026-11-20.csv"].map { String(decoding: $0, as: UTF8.self) }
+                == "date,campaign_id,impressions,clicks,video_views,unique_request_id\n2026-11-20,c1,2,0,0,2\n")
     }
 
     /// CSV reads the field by its header; a file without the column warns, and nothing in it

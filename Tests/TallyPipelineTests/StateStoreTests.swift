@@ -187,7 +187,15 @@ import Testing
         _ = try night.run()
         let other = try night.run { $0.timeZone = "UTC" }
         #expect(other.exitStatus == .usage)
-        #expect(other.stateError?.description.contains("--tz America/New_York, not --tz UTC") == true)
+        #expect(
+            other.stateError?.description.contains("(the store: --tz America/New_York; this run: --tz UTC)") == true,
+            "\(other.stateError?.description ?? "")")
+        // An option the store lacks (made before it existed) is named too.
+        let dedupe = try night.run { $0.dedupeField = "request_id" }
+        #expect(dedupe.exitStatus == .usage)
+        #expect(
+            dedupe.stateError?.description.contains("(the store: no --dedupe; this run: --dedupe request_id)") == true,
+            "\(dedupe.stateError?.description ?? "")")
         let days = try files(in: night.out)
         let bom = try night.run { $0.csvStyle.byteOrderMark = true }
         #expect(bom.exitStatus == .ok && bom.daysWritten.count == days.count)
