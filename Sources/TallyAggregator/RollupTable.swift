@@ -119,7 +119,7 @@ public final class RollupTable: @unchecked Sendable {
     /// Rows are indices for `forEachRow(_:_:)`: 4 bytes a row, so a writer
     /// never holds a second copy of the table.
     ///
-    /// The keys are put in order once, each compared by its first sixteen bytes as two numbers
+    /// The keys are put in order once, each compared by its first 24 bytes as three numbers
     /// and only on a tie by all of them; the rows are then sorted as numbers, (period, key's rank).
     /// - Complexity: O(k log k + r log r) for k keys and r rows.
     public func rowsInOrder(by granularity: Granularity = .day) -> [(day: Int32, rows: ArraySlice<UInt32>)] {
@@ -161,25 +161,38 @@ public final class RollupTable: @unchecked Sendable {
         keyValues.withStrings { strings in
             var keys = (0..<UInt32(keyValues.count)).map { id in
                 let bytes = strings[id]
-                // The first sixteen bytes, big-endian, zero-padded: ordered as the bytes are, up to
-                // ties. Sixteen, because keys of several columns share long prefixes (a campaign
-                // and its NUL) that eight would leave to memcmp.
-                var high: UInt64 = 0
-                var low: UInt64 = 0
-                for index in 0..<8 { high = high << 8 | UInt64(index < bytes.count ? bytes[index] : 0) }
-                for index in 8..<16 { low = low << 8 | UInt64(index < bytes.count ? bytes[index] : 0) }
-                return (high, low, id)
+                // The first 24 bytes as three big-endian numbers, zero-padded: ordered as the
+                // bytes are, up to ties. 24, because keys of several columns share long prefixes
+                // (a campaign and its NUL, a creative) and a wide key is mostly that short.
+                var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+                for index in 0..<8 { words.0 = words.0 << 8 | UInt64(index < bytes.count ? bytes[index] : 0) }
+                for index in 8..<16 { words.1 = words.1 << 8 | UInt64(index < bytes.count ? bytes[index] : 0) }
+                for index in 16..<24 { words.2 = words.2 << 8 | UInt64(index < bytes.count ? bytes[index] : 0) }
+                return (words.0, words.1, words.2, id)
             }
-            keys.sort { a, b in
-                if a.0 != b.0 { return a.0 < b.0 }
-                if a.1 != b.1 { return a.1 < b.1 }
-                let (x, y) = (strings[a.2], strings[b.2])
-                let common = min(x.count, y.count)
-                let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
-                return order != 0 ? order < 0 : x.count < y.count
+            // Numbers only, so the comparison is inlined; then each run of keys alike in their
+            // first 24 bytes (longer keys, or keys that differ by trailing NULs) by all their bytes.
+            keys.sort { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }
+            var start = 0
+            while start < keys.count {
+                var end = start + 1
+                while end < keys.count,
+                    (keys[end].0, keys[end].1, keys[end].2) == (keys[start].0, keys[start].1, keys[start].2)
+                {
+                    end += 1
+                }
+                if end - start > 1 {
+                    keys[start..<end].sort { a, b in
+                        let (x, y) = (strings[a.3], strings[b.3])
+                        let common = min(x.count, y.count)
+                        let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
+                        return order != 0 ? order < 0 : x.count < y.count
+                    }
+                }
+                start = end
             }
             var ranks = [UInt32](repeating: 0, count: keys.count)
-            for (rank, key) in keys.enumerated() { ranks[Int(key.2)] = UInt32(rank) }
+            for (rank, key) in keys.enumerated() { ranks[Int(key.3)] = UInt32(rank) }
             return ranks
         }
     }

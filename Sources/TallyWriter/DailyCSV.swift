@@ -13,9 +13,34 @@ public enum DailyCSV {
         date: CivilDate, rollup: RollupTable, rows: ArraySlice<UInt32>, columns: RowColumns,
         style: CSVStyle = CSVStyle()
     ) -> [UInt8] {
-        var out = head(columns, style)
-        appendRows(date: date, rollup: rollup, rows: rows, columns: columns, style: style, to: &out)
+        var out: [UInt8] = []
+        var buffer = RecordBuffer { out.append(contentsOf: $0) }
+        buffer.append(head(columns, style))
+        appendRows(date: date, rollup: rollup, rows: rows, columns: columns, style: style, to: &buffer)
+        buffer.flush()
         return out
+    }
+
+    /// Streams the file for `date` into `sink`, a buffer at a time.
+    public static func write(
+        date: CivilDate, rollup: RollupTable, rows: ArraySlice<UInt32>, columns: RowColumns, style: CSVStyle,
+        to sink: AtomicFileWriter.Sink
+    ) throws(WriteError) {
+        try stream(to: sink) { (buffer: inout RecordBuffer) in
+            buffer.append(head(columns, style))
+            appendRows(date: date, rollup: rollup, rows: rows, columns: columns, style: style, to: &buffer)
+        }
+    }
+
+    /// Streams what `body` formats into `sink`, and throws the sink's first error, if any.
+    static func stream(to sink: AtomicFileWriter.Sink, _ body: (inout RecordBuffer) -> Void) throws(WriteError) {
+        let failure = withoutActuallyEscaping(sink) { sink in
+            var buffer = RecordBuffer(sink: sink)
+            body(&buffer)
+            buffer.flush()
+            return buffer.failure
+        }
+        if let failure { throw failure }
     }
 
     /// What starts every file: the byte order mark if asked for, and the header.
@@ -24,18 +49,18 @@ public enum DailyCSV {
     }
 
     /// Appends the records of `rows` of `date` to `out`.
-    public static func appendRows(
+    static func appendRows(
         date: CivilDate, rollup: RollupTable, rows: ArraySlice<UInt32>, columns: RowColumns, style: CSVStyle,
-        to out: inout [UInt8]
+        to out: inout RecordBuffer
     ) {
-        out.reserveCapacity(out.count + rows.count * (32 + 16 * columns.keyHeaders.count))
         let dateBytes = Array(date.description.utf8)
         let keyColumns = columns.keyHeaders.count
         // Rows come grouped by period, so the hour's two cells are made once a period, not a row.
         var cellsPeriod: Int32? = nil
         var periodCells: [UInt8] = []
+        var nameCells: [UInt8] = []
         rollup.forEachRow(rows) { period, key, counts in
-            out.append(contentsOf: dateBytes)
+            out.append(dateBytes)
             if columns.granularity == .hour {
                 if period != cellsPeriod {
                     cellsPeriod = period
@@ -43,47 +68,27 @@ public enum DailyCSV {
                     periodCells +=
                         [ASCII.comma] + Array(RowColumns.utcOffsetText(minutes: Period.utcOffsetMinutes(period)).utf8)
                 }
-                out.append(contentsOf: periodCells)
+                out.append(periodCells)
             }
             KeyTuple.forEachColumn(of: key, columns: keyColumns) { column, cell in
                 out.append(ASCII.comma)
-                CSVField.append(cell, to: &out)
+                out.appendCell(cell)
                 if column == columns.campaignColumn, let names = columns.campaignNames {
-                    names.appendCells(for: cell, to: &out, comma: ASCII.comma)
+                    nameCells.removeAll(keepingCapacity: true)
+                    names.appendCells(for: cell, to: &nameCells, comma: ASCII.comma)
+                    out.append(nameCells)
                 }
             }
             for count in counts {
                 out.append(ASCII.comma)
-                appendDecimal(count, to: &out)
+                out.appendDecimal(count)
             }
             for ratio in style.ratios {
                 out.append(ASCII.comma)
-                let text = CSVStyle.Ratio.text(counts[ratio.numerator], over: counts[ratio.denominator])
-                out.append(contentsOf: text.utf8)
+                out.append(Array(CSVStyle.Ratio.text(counts[ratio.numerator], over: counts[ratio.denominator]).utf8))
             }
-            endRecord(&out, style)
-        }
-    }
-
-    /// Appends `value` in decimal: a day file is mostly counts, and this keeps them from
-    /// becoming `String`s on the way.
-    @inline(__always)
-    static func appendDecimal(_ value: UInt64, to out: inout [UInt8]) {
-        if value < 10 {
-            out.append(ASCII.zero &+ UInt8(truncatingIfNeeded: value))
-            return
-        }
-        // UInt64.max has 20 digits.
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            var start = 20
-            var rest = value
-            repeat {
-                start -= 1
-                buffer[start] = ASCII.zero &+ UInt8(truncatingIfNeeded: rest % 10)
-                rest /= 10
-            } while rest > 0
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[start..<20]))
+            if style.crlf { out.append(ASCII.carriageReturn) }
+            out.append(ASCII.newline)
         }
     }
 

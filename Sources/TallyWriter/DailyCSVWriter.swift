@@ -25,8 +25,8 @@ public struct DailyCSVWriter: Sendable {
             let date = CivilDate(daysSinceEpoch: day)
             return (
                 name: "\(date).csv",
-                render: {
-                    DailyCSV.render(date: date, rollup: rollup, rows: rows, columns: columns, style: style)
+                write: { (sink: AtomicFileWriter.Sink) throws(WriteError) in
+                    try DailyCSV.write(date: date, rollup: rollup, rows: rows, columns: columns, style: style, to: sink)
                 }
             )
         }
@@ -34,8 +34,8 @@ public struct DailyCSVWriter: Sendable {
     }
 
     /// Writes every row of `rollup` to the one file `path`, a header then each day's records in
-    /// date then key order (`--combined`, for a pivot table), replaced atomically; a day at a
-    /// time in memory.
+    /// date then key order (`--combined`, for a pivot table), replaced atomically; streamed a
+    /// buffer at a time.
     public func writeCombined(_ rollup: RollupTable, to path: String) throws(WriteError) {
         let (directory, name) = AtomicFileWriter.split(path)
         let columns = self.columns
@@ -46,16 +46,13 @@ public struct DailyCSVWriter: Sendable {
                 (
                     name,
                     { (sink: AtomicFileWriter.Sink) throws(WriteError) in
-                        func send(_ bytes: [UInt8]) throws(WriteError) {
-                            try bytes.withUnsafeBytes { raw in Result { () throws(WriteError) in try sink(raw) } }.get()
-                        }
-                        try send(DailyCSV.head(columns, style))
-                        for (day, rows) in days {
-                            var out: [UInt8] = []
-                            DailyCSV.appendRows(
-                                date: CivilDate(daysSinceEpoch: day), rollup: rollup, rows: rows, columns: columns,
-                                style: style, to: &out)
-                            try send(out)
+                        try DailyCSV.stream(to: sink) { (buffer: inout RecordBuffer) in
+                            buffer.append(DailyCSV.head(columns, style))
+                            for (day, rows) in days {
+                                DailyCSV.appendRows(
+                                    date: CivilDate(daysSinceEpoch: day), rollup: rollup, rows: rows, columns: columns,
+                                    style: style, to: &buffer)
+                            }
                         }
                     }
                 )
