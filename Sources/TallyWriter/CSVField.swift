@@ -40,17 +40,26 @@ public enum CSVField {
 
     /// Appends `text` to `out` as one CSV cell.
     public static func append(_ text: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+        write(text, whole: { out.append(contentsOf: $0) }, byte: { out.append($0) })
+    }
+
+    /// Writes `text` as one cell: through `whole` when it goes as it is, else a byte at a time
+    /// through `byte`. One rule for every output a cell goes to (an array, a `RecordBuffer`).
+    @inline(__always)
+    static func write(
+        _ text: UnsafeRawBufferPointer, whole: (UnsafeRawBufferPointer) -> Void, byte: (UInt8) -> Void
+    ) {
         let guarded = text.first.map(isGuardedStart) ?? false
         guard guarded || needsQuotes(text) else {
-            out.append(contentsOf: text)
+            whole(text)
             return
         }
-        out.append(ASCII.quote)
-        if guarded { out.append(UInt8(ascii: "'")) }
-        for byte in text {
-            if byte == ASCII.quote { out.append(byte) }
-            out.append(byte)
+        byte(ASCII.quote)
+        if guarded { byte(UInt8(ascii: "'")) }
+        for character in text {
+            if character == ASCII.quote { byte(character) }
+            byte(character)
         }
-        out.append(ASCII.quote)
+        byte(ASCII.quote)
     }
 }

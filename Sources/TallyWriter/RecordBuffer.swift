@@ -91,17 +91,6 @@ struct RecordBuffer: ~Copyable {
     /// `text` as one CSV cell, guarded and quoted as `CSVField` says.
     @inline(__always)
     mutating func appendCell(_ text: UnsafeRawBufferPointer) {
-        let guarded = text.first.map(CSVField.isGuardedStart) ?? false
-        guard guarded || CSVField.needsQuotes(text) else {
-            append(text)
-            return
-        }
-        append(ASCII.quote)
-        if guarded { append(UInt8(ascii: "'")) }
-        for byte in text {
-            if byte == ASCII.quote { append(byte) }
-            append(byte)
-        }
-        append(ASCII.quote)
+        CSVField.write(text, whole: { append($0) }, byte: { append($0) })
     }
 }
