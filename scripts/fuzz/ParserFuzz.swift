@@ -86,7 +86,12 @@ private func compareFastPaths(_ body: UnsafeRawBufferPointer) {
 private func outcomes(_ body: UnsafeRawBufferPointer, chunk: Int, maxLine: Int, indexWindow: Int?, keyed: Bool)
     -> [String]
 {
-    var parser = keyed ? EventParser(keyColumns: keyColumns) : EventParser()
+    // Keyed runs also read a distinct-values field and an id (`--uniques placement --dedupe
+    // user_id`, fields of the sample logs the corpus starts from), whose bytes must come out the
+    // same however the text is cut.
+    var parser =
+        keyed
+        ? EventParser(keyColumns: keyColumns, distinctField: "placement", identityField: "user_id") : EventParser()
     var splitter = LineSplitter(maxLineBytes: maxLine, indexWindow: indexWindow ?? 1)
     var results: [String] = []
     let time = TimeParser()
@@ -101,7 +106,9 @@ private func outcomes(_ body: UnsafeRawBufferPointer, chunk: Int, maxLine: Int, 
             }
             if columns[keyed ? 1 : 0].isEmpty { fatalError("empty campaign counted") }
             if event.instant < time.earliest || event.instant >= time.end { fatalError("time out of range counted") }
-            results.append("event \(event.instant) \(event.kind) \(Array(event.key))")
+            results.append(
+                "event \(event.instant) \(event.kind) \(Array(event.key))"
+                    + " \(event.distinct.map { Array($0) } ?? []) \(event.identity.map { Array($0) } ?? [])")
         case .ignored(let type): results.append("ignored \(Array(type))")
         case .blank: results.append("blank")
         case .header: results.append("header")
