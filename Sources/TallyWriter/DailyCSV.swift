@@ -8,21 +8,9 @@ import TallyBytes
 /// `style` says. Key cells are guarded like any text from a log (`CSVField`); tally's own
 /// cells (the date, hour, offset, counts and ratios) need no guard.
 public enum DailyCSV {
-    /// The file for `date`: `rows` (from `RollupTable.rowsInOrder(by:)`) read in place from `rollup`.
-    public static func render(
-        date: CivilDate, rollup: RollupTable, rows: ArraySlice<UInt32>, columns: RowColumns,
-        style: CSVStyle = CSVStyle()
-    ) -> [UInt8] {
-        var out: [UInt8] = []
-        var buffer = RecordBuffer { out.append(contentsOf: $0) }
-        buffer.append(head(columns, style))
-        appendRows(date: date, rollup: rollup, rows: rows, columns: columns, style: style, to: &buffer)
-        buffer.flush()
-        return out
-    }
-
-    /// Streams the file for `date` into `sink`, a buffer at a time.
-    public static func write(
+    /// Streams the file for `date` into `sink`, a buffer at a time: `rows` (from
+    /// `RollupTable.rowsInOrder(by:)`) read in place from `rollup`.
+    static func write(
         date: CivilDate, rollup: RollupTable, rows: ArraySlice<UInt32>, columns: RowColumns, style: CSVStyle,
         to sink: AtomicFileWriter.Sink
     ) throws(WriteError) {
@@ -44,7 +32,7 @@ public enum DailyCSV {
     }
 
     /// What starts every file: the byte order mark if asked for, and the header.
-    public static func head(_ columns: RowColumns, _ style: CSVStyle) -> [UInt8] {
+    static func head(_ columns: RowColumns, _ style: CSVStyle) -> [UInt8] {
         (style.byteOrderMark ? CSVStyle.byteOrderMarkBytes : []) + header(columns, style)
     }
 
