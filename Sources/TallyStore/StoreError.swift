@@ -25,7 +25,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     /// `the store: --tz UTC, no --dedupe; this run: --tz Europe/Paris, --dedupe request_id`:
     /// the options that differ; an option without a value, or missing (a store made before it
     /// existed), is `no --dedupe`.
-    static func differences(_ stored: String, _ wanted: String) -> String {
+    private static func differences(_ stored: String, _ wanted: String) -> String {
         func options(_ text: String) -> [(String, String)] {
             text.split(separator: "\n").map { line in
                 let parts = line.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
