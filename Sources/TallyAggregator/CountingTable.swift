@@ -85,7 +85,7 @@ public final class CountingTable: @unchecked Sendable {
     ///     slots grow with the keys, so an input with few keys (a campaign key: thousands) never
     ///     comes near it; a wide key (`--by`, hours) can have hundreds of thousands, and each
     ///     spill costs every key held a second hashing and copy.
-    public init(counterCount: Int, keyLimit: Int = 1 << 18) {
+    public init(counterCount: Int, keyLimit: Int = 1 << 19) {
         precondition(counterCount > 0 && counterCount <= Self.maxCounterCount && keyLimit > 0)
         precondition(MemoryLayout<Slot>.stride == 64)
         self.counterCount = counterCount
@@ -190,25 +190,68 @@ public final class CountingTable: @unchecked Sendable {
         if periods.count * 4 > (mask + 1) * 3 { growSlots() }
     }
 
-    /// Calls `body` with each key the table holds (not the spilled ones: see `spilled`) and its
-    /// period, key bytes and counters, in the order keys were first seen.
-    public func forEachKey(_ body: (Int32, UnsafeRawBufferPointer, UnsafeBufferPointer<UInt64>) -> Void) {
+    /// Calls `body` with the keys the table holds (not the spilled ones: see `spilled`), a batch
+    /// of up to `batchSize` at a time, in the order they were first seen: their periods, their
+    /// bytes, and their counters (`counterCount` a key, end to end), valid during the call.
+    /// In batches, so that a merge can overlap the cache misses of its lookups.
+    public func forEachBatch(_ body: (Batch) -> Void) {
         settle()
-        forEachRow { row, period, key in
-            body(period, key, UnsafeBufferPointer(start: counters(slotOfRow[row]), count: counterCount))
+        forEachRowBatch(body)
+    }
+
+    /// Keys with their periods and counters, as `forEachBatch(_:)` gives them.
+    public struct Batch {
+        public let periods: UnsafeBufferPointer<Int32>
+        public let keys: UnsafeBufferPointer<UnsafeRawBufferPointer>
+        /// `counterCount` a key, end to end.
+        public let counts: UnsafeBufferPointer<UInt64>
+    }
+
+    /// The most keys in a `Batch`: enough lookups at once to keep the memory busy, few enough
+    /// that what the first pass fetched is still in the cache at the last.
+    public static let batchSize = 64
+
+    private func forEachRowBatch(_ body: (Batch) -> Void) {
+        let size = Self.batchSize
+        var keys = [UnsafeRawBufferPointer](repeating: UnsafeRawBufferPointer(start: nil, count: 0), count: size)
+        var counts = [UInt64](repeating: 0, count: size * counterCount)
+        arena.withUnsafeBytes { arena in
+            periods.withUnsafeBufferPointer { periods in
+                keys.withUnsafeMutableBufferPointer { keys in
+                    counts.withUnsafeMutableBufferPointer { counts in
+                        var start = 0
+                        while start < periods.count {
+                            let end = min(start + size, periods.count)
+                            // The counters are in the slots, in hash order: a cache miss each, overlapped.
+                            for row in start..<end { tally_prefetch(slots + slotOfRow[row]) }
+                            for row in start..<end {
+                                let from = starts[row]
+                                keys[row - start] = UnsafeRawBufferPointer(
+                                    rebasing: arena[from..<from + Int(lengths[row])])
+                                let counters = counters(slotOfRow[row])
+                                for counter in 0..<counterCount {
+                                    counts[(row - start) * counterCount + counter] = counters[counter]
+                                }
+                            }
+                            body(
+                                Batch(
+                                    periods: UnsafeBufferPointer(rebasing: periods[start..<end]),
+                                    keys: UnsafeBufferPointer(rebasing: keys[..<(end - start)]),
+                                    counts: UnsafeBufferPointer(rebasing: counts[..<((end - start) * counterCount)])))
+                            start = end
+                        }
+                    }
+                }
+            }
         }
     }
 
     /// Moves every key into `spilled` (made on first use) and empties the table, keeping its
-    /// memory. Not through `forEachKey`: this runs inside a count, which must not be made twice.
+    /// memory. Not through `forEachBatch`: this runs inside a count, which must not be made twice.
     private func spill() {
         let spilled = self.spilled ?? RollupTable(counterCount: counterCount)
         self.spilled = spilled
-        forEachRow { row, period, key in
-            spilled.add(
-                period: period, key: key,
-                counts: UnsafeBufferPointer(start: counters(slotOfRow[row]), count: counterCount))
-        }
+        forEachRowBatch { spilled.add($0) }
         slotOfRow.removeAll(keepingCapacity: true)
         periods.removeAll(keepingCapacity: true)
         starts.removeAll(keepingCapacity: true)

@@ -1,3 +1,4 @@
+import CTallyKernels
 import Glibc
 
 /// Counts per (period, key): the whole state of a rollup, compact, for a whole run (or any
@@ -57,7 +58,11 @@ public final class RollupTable: @unchecked Sendable {
 
     /// Merges `sketch` into the distinct values of (`period`, key `keyID`).
     func mergeDistinct(period: Int32, keyID: UInt32, _ sketch: HyperLogLog) {
-        let row = row(for: Self.pack(period: period, keyID: keyID))
+        mergeDistinct(row: row(for: Self.pack(period: period, keyID: keyID)), sketch)
+    }
+
+    /// Merges `sketch` into the distinct values of row `row`.
+    func mergeDistinct(row: Int, _ sketch: HyperLogLog) {
         sketches![row].merge(sketch)
     }
 
@@ -67,13 +72,46 @@ public final class RollupTable: @unchecked Sendable {
     /// Adds `amount` to counter `counter` of (`period`, the key interned as `keyID`).
     @inline(__always)
     func add(period: Int32, keyID: UInt32, counter: Int, amount: UInt64) {
-        let row = row(for: Self.pack(period: period, keyID: keyID))
+        add(row: row(for: Self.pack(period: period, keyID: keyID)), counter: counter, amount: amount)
+    }
+
+    /// Adds `amount` to counter `counter` of row `row`.
+    @inline(__always)
+    func add(row: Int, counter: Int, amount: UInt64) {
         counts[row * counterCount + counter] &+= amount
     }
 
     /// The row of `key`, adding a zeroed one if new.
     func row(for key: UInt64) -> Int {
-        var slot = Int(truncatingIfNeeded: ByteHash.hash(key)) & mask
+        row(for: key, hash: ByteHash.hash(key))
+    }
+
+    /// The rows of `keys` (packed periods and key ids), in order, adding zeroed ones that are
+    /// new: what `row(for:)` of each gives, with the cache misses of the lookups overlapped as
+    /// in `ByteInterner.intern(_:into:)`.
+    func rows(for keys: UnsafeBufferPointer<UInt64>, into rows: UnsafeMutableBufferPointer<Int>) {
+        precondition(rows.count >= keys.count)
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: keys.count) { hashOf in
+            for (index, key) in keys.enumerated() {
+                hashOf[index] = ByteHash.hash(key)
+                let slot = Int(truncatingIfNeeded: hashOf[index]) & mask
+                slots.withUnsafeBufferPointer { tally_prefetch($0.baseAddress! + slot) }
+            }
+            for index in keys.indices {
+                let entry = slots[Int(truncatingIfNeeded: hashOf[index]) & mask]
+                guard entry != 0 else { continue }
+                let row = Int(entry - 1)
+                rowKeys.withUnsafeBufferPointer { tally_prefetch($0.baseAddress! + row) }
+                counts.withUnsafeBufferPointer { tally_prefetch($0.baseAddress! + row * counterCount) }
+            }
+            for (index, key) in keys.enumerated() { rows[index] = row(for: key, hash: hashOf[index]) }
+        }
+    }
+
+    /// The row of `key`, whose `ByteHash.hash` is `hash`, adding a zeroed one if new.
+    @inline(__always)
+    private func row(for key: UInt64, hash: UInt64) -> Int {
+        var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
             let entry = slots[slot]
             if entry == 0 { break }
@@ -129,16 +167,20 @@ public final class RollupTable: @unchecked Sendable {
     /// `rows`, in order, cut where the local day changes.
     func days(of rows: [UInt32], by granularity: Granularity) -> [(day: Int32, rows: ArraySlice<UInt32>)] {
         let rows = ArraySlice(rows)
+        func day(at index: Int) -> Int32 { Period.day(of: Self.period(of: rowKeys[Int(rows[index])]), granularity) }
         var groups: [(day: Int32, rows: ArraySlice<UInt32>)] = []
         var start = rows.startIndex
         while start < rows.endIndex {
-            let day = Period.day(of: Self.period(of: rowKeys[Int(rows[start])]), granularity)
-            var end = start + 1
-            while end < rows.endIndex, Period.day(of: Self.period(of: rowKeys[Int(rows[end])]), granularity) == day {
-                end += 1
+            let first = day(at: start)
+            // Days ascend along the rows: the day's end is found by bisection, a few reads a
+            // day rather than one of a scattered row for every row.
+            var (low, high) = (start + 1, rows.endIndex)
+            while low < high {
+                let middle = low + (high - low) / 2
+                if day(at: middle) == first { low = middle + 1 } else { high = middle }
             }
-            groups.append((day, rows[start..<end]))
-            start = end
+            groups.append((first, rows[start..<low]))
+            start = low
         }
         return groups
     }
@@ -146,14 +188,14 @@ public final class RollupTable: @unchecked Sendable {
     /// Every row ordered by period, then bytewise by key; and each key id's rank in that order.
     func orderedRows() -> (rows: [UInt32], rankOfKey: [UInt32]) {
         let rankOfKey = keyRanks()
-        var order = rowKeys.indices.map { row in
-            let rowKey = rowKeys[row]
+        var order = rowKeys.map { rowKey in
             // The period's bits flipped to order as unsigned: periods before 1970 are negative.
             let period = UInt64(UInt32(bitPattern: Self.period(of: rowKey)) ^ 0x8000_0000)
-            return (period << 32 | UInt64(rankOfKey[Int(Self.keyID(of: rowKey))]), UInt32(row))
+            return period << 32 | UInt64(rankOfKey[Int(Self.keyID(of: rowKey))])
         }
-        order.sort { $0.0 < $1.0 }
-        return (order.map(\.1), rankOfKey)
+        var rows = (0..<UInt32(rowKeys.count)).map { $0 }
+        RadixSort.sort(keys: &order, values: &rows)
+        return (rows, rankOfKey)
     }
 
     /// Each key id's place in the bytewise order of the keys.
@@ -203,20 +245,39 @@ public final class RollupTable: @unchecked Sendable {
         _ rows: ArraySlice<UInt32>, _ body: (Int32, UnsafeRawBufferPointer, UnsafeBufferPointer<UInt64>) -> Void
     ) {
         var withEstimate = [UInt64](repeating: 0, count: counterCount + 1)
+        let counterCount = self.counterCount
         keyValues.withStrings { strings in
             counts.withUnsafeBufferPointer { counts in
-                for row in rows {
-                    let rowKey = rowKeys[Int(row)]
-                    let start = Int(row) * counterCount
-                    let counters = UnsafeBufferPointer(rebasing: counts[start..<start + counterCount])
-                    guard let sketches else {
-                        body(Self.period(of: rowKey), strings[Self.keyID(of: rowKey)], counters)
-                        continue
-                    }
-                    for (index, count) in counters.enumerated() { withEstimate[index] = count }
-                    withEstimate[counterCount] = UInt64(sketches[Int(row)].estimate)
-                    withEstimate.withUnsafeBufferPointer {
-                        body(Self.period(of: rowKey), strings[Self.keyID(of: rowKey)], $0)
+                rowKeys.withUnsafeBufferPointer { rowKeys in
+                    // Rows in key order are scattered over the table, and a row's key over the
+                    // interner: each read is a cache miss, and each needs the one before it (the
+                    // row's key id, then the key's place, then its bytes). So the rows ahead are
+                    // fetched in steps: the row 16 ahead, the place of the key 8 ahead, the bytes
+                    // of the key 4 ahead; by its turn a row's reads are all in the cache.
+                    for (position, row) in zip(rows.indices, rows) {
+                        if position + 16 < rows.endIndex {
+                            let ahead = Int(rows[position + 16])
+                            tally_prefetch(rowKeys.baseAddress! + ahead)
+                            tally_prefetch(counts.baseAddress! + ahead * counterCount)
+                        }
+                        if position + 8 < rows.endIndex {
+                            strings.prefetchPlace(of: Self.keyID(of: rowKeys[Int(rows[position + 8])]))
+                        }
+                        if position + 4 < rows.endIndex {
+                            strings.prefetchBytes(of: Self.keyID(of: rowKeys[Int(rows[position + 4])]))
+                        }
+                        let rowKey = rowKeys[Int(row)]
+                        let start = Int(row) * counterCount
+                        let counters = UnsafeBufferPointer(rebasing: counts[start..<start + counterCount])
+                        guard let sketches else {
+                            body(Self.period(of: rowKey), strings[Self.keyID(of: rowKey)], counters)
+                            continue
+                        }
+                        for (index, count) in counters.enumerated() { withEstimate[index] = count }
+                        withEstimate[counterCount] = UInt64(sketches[Int(row)].estimate)
+                        withEstimate.withUnsafeBufferPointer {
+                            body(Self.period(of: rowKey), strings[Self.keyID(of: rowKey)], $0)
+                        }
                     }
                 }
             }

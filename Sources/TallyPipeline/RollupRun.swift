@@ -212,7 +212,9 @@ public struct RollupRun: Sendable {
                 columns.campaignNames = names
                 columns.campaignColumn = partial.shape.keyColumns.columns.firstIndex(of: .campaign) ?? 0
             }
-            let writer = DailyCSVWriter(columns: columns, style: configuration.csvStyle, fileSystem: fileSystem)
+            let writer = DailyCSVWriter(
+                columns: columns, style: configuration.csvStyle, concurrency: configuration.jobs, fileSystem: fileSystem
+            )
             var dirty: [Int32]?
             var storedDuplicates: UInt64 = 0
             if let state {

@@ -1,4 +1,6 @@
+import Dispatch
 import Glibc
+import Synchronization
 
 /// Replaces a set of files in one directory so that each is either wholly old or wholly new.
 ///
@@ -59,42 +61,58 @@ public struct AtomicFileWriter: Sendable {
 
     /// Writes `files` into `directory`, each streamed by its `write` closure into a sink, so
     /// that a file of any size passes through a fixed buffer.
-    /// - Parameter replaced: receives the name of each file as its rename succeeds, so that a
-    ///   caller knows which files are new even when a later rename fails.
+    /// - Parameters:
+    ///   - concurrency: how many files are written at once, on as many threads; each `write`
+    ///     must then be safe to call beside the others. Only the writing: the renames are made in
+    ///     order, after every file is written.
+    ///   - replaced: receives the name of each file as its rename succeeds, so that a caller
+    ///     knows which files are new even when a later rename fails.
     public func replace(
         _ files: [(name: String, write: (Sink) throws(WriteError) -> Void)], in directory: String,
-        replaced: (String) -> Void = { _ in }
+        concurrency: Int = 1, replaced: (String) -> Void = { _ in }
     ) throws(WriteError) {
         try fileSystem.createDirectory(directory)
         let prefix = directory.hasSuffix("/") ? directory : directory + "/"
-        var staged: [(temporary: String, target: String)] = []
+        for file in files {
+            if let kind = fileSystem.nonRegularKind(prefix + file.name) {
+                throw .cannotCreate(path: prefix + file.name, reason: "\(kind), not a regular file")
+            }
+        }
         let unique = "\(getpid())-\(String(UInt64.random(in: 0...UInt64.max), radix: 16))"
-        do throws(WriteError) {
-            for file in files {
-                if let kind = fileSystem.nonRegularKind(prefix + file.name) {
-                    throw .cannotCreate(path: prefix + file.name, reason: "\(kind), not a regular file")
-                }
-            }
-            for (index, file) in files.enumerated() {
-                let temporary = "\(prefix).\(file.name).tally-\(unique)-\(index).tmp"
-                let fd = try TemporaryFiles.shared.create(temporary, with: fileSystem.createFile)
-                staged.append((temporary, prefix + file.name))
+        let staged = files.indices.map { index in
+            (
+                temporary: "\(prefix).\(files[index].name).tally-\(unique)-\(index).tmp",
+                target: prefix + files[index].name
+            )
+        }
+        // Which temporary files exist, and the first failure by file order: after one, files not
+        // yet started are not.
+        let created = Mutex([Bool](repeating: false, count: files.count))
+        let failures = Mutex([Int: WriteError]())
+        let next = Atomic<Int>(0)
+        let writers = max(1, min(concurrency, files.count))
+        let work = UncheckedSendable { () in
+            while true {
+                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard index < files.count, failures.withLock({ $0.isEmpty }) else { return }
                 do throws(WriteError) {
-                    let fileSystem = self.fileSystem
-                    try file.write { (bytes) throws(WriteError) in try fileSystem.write(fd, bytes, path: temporary) }
-                    try fileSystem.sync(fd, path: temporary)
+                    try stage(files[index].write, at: staged[index].temporary) { created.withLock { $0[index] = true } }
                 } catch {
-                    try? fileSystem.close(fd, path: temporary)
-                    throw error
+                    failures.withLock { $0[index] = error }
                 }
-                try fileSystem.close(fd, path: temporary)
             }
-        } catch {
-            for file in staged {
+        }
+        if writers == 1 {
+            work.value()
+        } else {
+            DispatchQueue.concurrentPerform(iterations: writers) { _ in work.value() }
+        }
+        if let failure = failures.withLock({ $0.min { $0.key < $1.key }?.value }) {
+            for (index, file) in staged.enumerated() where created.withLock({ $0[index] }) {
                 fileSystem.remove(file.temporary)
                 TemporaryFiles.shared.gone(file.temporary)
             }
-            throw error
+            throw failure
         }
         for (position, file) in staged.enumerated() {
             do {
@@ -112,4 +130,29 @@ public struct AtomicFileWriter: Sendable {
         }
         try fileSystem.syncDirectory(directory)
     }
+
+    /// Creates `temporary`, streams `write` into it and syncs it to disk; `onCreate` is called
+    /// once it exists.
+    private func stage(
+        _ write: (Sink) throws(WriteError) -> Void, at temporary: String, onCreate: () -> Void
+    ) throws(WriteError) {
+        let fd = try TemporaryFiles.shared.create(temporary, with: fileSystem.createFile)
+        onCreate()
+        do throws(WriteError) {
+            let fileSystem = self.fileSystem
+            try write { (bytes) throws(WriteError) in try fileSystem.write(fd, bytes, path: temporary) }
+            try fileSystem.sync(fd, path: temporary)
+        } catch {
+            try? fileSystem.close(fd, path: temporary)
+            throw error
+        }
+        try fileSystem.close(fd, path: temporary)
+    }
+}
+
+/// Hands a value to other threads when the caller knows it is safe: here, the files' write
+/// closures, which `replace(_:in:concurrency:replaced:)`'s caller promises may run side by side.
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

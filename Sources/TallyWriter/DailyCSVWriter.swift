@@ -5,10 +5,16 @@ public struct DailyCSVWriter: Sendable {
     public let writer: AtomicFileWriter
     public let columns: RowColumns
     public let style: CSVStyle
+    /// How many day files are made at once, on as many threads.
+    public let concurrency: Int
 
-    public init(columns: RowColumns, style: CSVStyle = CSVStyle(), fileSystem: any FileSystem = PosixFileSystem()) {
+    public init(
+        columns: RowColumns, style: CSVStyle = CSVStyle(), concurrency: Int = 1,
+        fileSystem: any FileSystem = PosixFileSystem()
+    ) {
         self.columns = columns
         self.style = style
+        self.concurrency = concurrency
         writer = AtomicFileWriter(fileSystem: fileSystem)
     }
 
@@ -30,7 +36,8 @@ public struct DailyCSVWriter: Sendable {
                 }
             )
         }
-        try writer.replace(files, in: directory, replaced: replaced)
+        // Each file reads the rollup and writes only its own buffer and file.
+        try writer.replace(files, in: directory, concurrency: concurrency, replaced: replaced)
     }
 
     /// Writes every row of `rollup` to the one file `path`, a header then each day's records in

@@ -83,6 +83,35 @@ extension AtomicFileWriterTests {
         #expect(try contents() == ["a.csv": "old a", "b.csv": "old b"])
     }
 
+    @Test(arguments: [FaultInjectingFileSystem.Call.createFile, .write, .sync, .close])
+    func filesWrittenSideBySideLandTogetherOrNotAtAll(call: FaultInjectingFileSystem.Call) throws {
+        let names = (0..<6).map { "day-\($0).csv" }
+        func files(_ text: String) -> [(name: String, write: (AtomicFileWriter.Sink) throws(WriteError) -> Void)] {
+            names.map { name in
+                (
+                    name,
+                    { (sink: AtomicFileWriter.Sink) throws(WriteError) in
+                        // Several buffers a file, so that the writers interleave.
+                        for _ in 0..<50 {
+                            try Array("\(text) \(name);".utf8).withUnsafeBytes { raw in
+                                Result { () throws(WriteError) in try sink(raw) }
+                            }.get()
+                        }
+                    }
+                )
+            }
+        }
+        func expected(_ text: String) -> [String: String] {
+            Dictionary(uniqueKeysWithValues: names.map { ($0, String(repeating: "\(text) \($0);", count: 50)) })
+        }
+        try AtomicFileWriter().replace(files("old"), in: directory, concurrency: 3)
+        #expect(try contents() == expected("old"))
+        // One call fails part way through, while other files are being written beside it.
+        let failing = AtomicFileWriter(fileSystem: FaultInjectingFileSystem(failing: call, after: 2))
+        #expect(throws: WriteError.self) { try failing.replace(files("new"), in: directory, concurrency: 3) }
+        #expect(try contents() == expected("old"))
+    }
+
     @Test func aFailedRenameLeavesNoTemporaryFile() throws {
         try AtomicFileWriter().replace([("a.csv", Array("old a".utf8)), ("b.csv", Array("old b".utf8))], in: directory)
         let failing = AtomicFileWriter(fileSystem: FaultInjectingFileSystem(failing: .rename, after: 1))
