@@ -27,6 +27,9 @@ public final class ByteInterner: @unchecked Sendable {
     /// How many distinct strings are held.
     public var count: Int { hashes.count }
 
+    /// How many bytes the strings hold together.
+    public var byteCount: Int { arena.count }
+
     /// The id of `bytes`, adding them if new.
     /// - Complexity: O(bytes.count) expected.
     public func intern(_ bytes: UnsafeRawBufferPointer) -> UInt32 {

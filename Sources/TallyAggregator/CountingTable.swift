@@ -85,13 +85,19 @@ public final class CountingTable: @unchecked Sendable {
     ///     slots grow with the keys, so an input with few keys (a campaign key: thousands) never
     ///     comes near it; a wide key (`--by`, hours) can have hundreds of thousands, and each
     ///     spill costs every key held a second hashing and copy.
-    public init(counterCount: Int, keyLimit: Int = 1 << 19) {
+    ///   - expectedKeys: how many keys the input is likely to have (the worker's last input
+    ///     had): the slots are made that large at once rather than doubled up to it, each
+    ///     doubling indexing every key again.
+    public init(counterCount: Int, keyLimit: Int = 1 << 19, expectedKeys: Int = 0) {
         precondition(counterCount > 0 && counterCount <= Self.maxCounterCount && keyLimit > 0)
         precondition(MemoryLayout<Slot>.stride == 64)
         self.counterCount = counterCount
         self.keyLimit = keyLimit
-        slots = Self.allocateSlots(1024)
-        mask = 1023
+        // At most 3/4 full, as `count` keeps it.
+        var slotCount = 1024
+        while slotCount * 3 < min(expectedKeys, keyLimit) * 4 { slotCount *= 2 }
+        slots = Self.allocateSlots(slotCount)
+        mask = slotCount - 1
         waitingBytes = .allocate(byteCount: waitingCapacity, alignment: 16)
     }
 
@@ -197,6 +203,12 @@ public final class CountingTable: @unchecked Sendable {
     public func forEachBatch(_ body: (Batch) -> Void) {
         settle()
         forEachRowBatch(body)
+    }
+
+    /// How many keys the table holds, not counting spilled ones.
+    public var keyCount: Int {
+        settle()
+        return periods.count
     }
 
     /// Keys with their periods and counters, as `forEachBatch(_:)` gives them.

@@ -28,8 +28,11 @@ extension RollupTable {
     public func encodedDays(by granularity: Granularity) -> [(day: Int32, rows: [UInt8])] {
         let (rows, rankOfKey) = orderedRows()
         let idStarts = idStarts()
+        // Room for a day's keys and rows (most keys a few dozen bytes, a row's numbers a few):
+        // a large input's bytes are then not copied again and again as they grow.
+        let bytesPerRow = (keyValues.count > 0 ? keyValues.byteCount / keyValues.count : 0) + 4 + 2 * counterCount
         return days(of: rows, by: granularity).map { day, rows in
-            var writer = BinaryWriter()
+            var writer = BinaryWriter(reservingCapacity: rows.count * bytesPerRow)
             encode(rows, rankOfKey: rankOfKey, idStarts: idStarts, into: &writer)
             return (day, writer.bytes)
         }
@@ -46,21 +49,25 @@ extension RollupTable {
     private func encode(
         _ rows: ArraySlice<UInt32>, rankOfKey: [UInt32], idStarts: [UInt32]?, into writer: inout BinaryWriter
     ) {
-        // The keys these rows use, by rank (so bytewise), and each one's index in that list.
+        // The keys these rows use, in rank order (so bytewise), and each one's index in that
+        // list: marked by rank, then numbered in one pass over the ranks, without a sort.
         let rankOfRow = rows.map { rankOfKey[Int(Self.keyID(of: rowKeys[Int($0)]))] }
-        var used = rankOfRow
-        used.sort()
-        var distinct: [UInt32] = []
-        for rank in used where distinct.last != rank { distinct.append(rank) }
+        let unused = UInt32.max
+        var indexOfRank = [UInt32](repeating: unused, count: rankOfKey.count)
+        for rank in rankOfRow { indexOfRank[Int(rank)] = 0 }
         var keyOfRank = [UInt32](repeating: 0, count: rankOfKey.count)
         for (id, rank) in rankOfKey.enumerated() { keyOfRank[Int(rank)] = UInt32(id) }
-        var indexOfRank: [UInt32: Int] = [:]
-        indexOfRank.reserveCapacity(distinct.count)
-        for (index, rank) in distinct.enumerated() { indexOfRank[rank] = index }
+        var distinct = 0
+        for rank in indexOfRank.indices where indexOfRank[rank] != unused {
+            indexOfRank[rank] = UInt32(distinct)
+            distinct += 1
+        }
 
-        writer.append(distinct.count)
+        writer.append(distinct)
         keyValues.withStrings { strings in
-            for rank in distinct { writer.append(bytes: strings[keyOfRank[Int(rank)]]) }
+            for rank in indexOfRank.indices where indexOfRank[rank] != unused {
+                writer.append(bytes: strings[keyOfRank[rank]])
+            }
         }
         writer.append(rows.count)
         var previous: Int64 = 0
@@ -68,7 +75,7 @@ extension RollupTable {
             let period = Int64(Self.period(of: rowKeys[Int(row)]))
             writer.append(signed: period - previous)
             previous = period
-            writer.append(indexOfRank[rankOfRow[offset]]!)
+            writer.append(Int(indexOfRank[Int(rankOfRow[offset])]))
             for counter in 0..<counterCount { writer.append(counts[Int(row) * counterCount + counter]) }
             sketches?[Int(row)].encode(into: &writer)
             if let identities, let idStarts {

@@ -36,13 +36,19 @@ public final class RollupTable: @unchecked Sendable {
     /// - Parameters:
     ///   - countsDistinct: whether rows keep a sketch of distinct values (`addDistinct`).
     ///   - identifiesEvents: whether rows keep the ids of identified events (`addIdentified`).
-    public init(counterCount: Int, countsDistinct: Bool = false, identifiesEvents: Bool = false) {
+    ///   - capacity: how many rows (and keys) to make room for at once, when the caller knows.
+    public init(counterCount: Int, countsDistinct: Bool = false, identifiesEvents: Bool = false, capacity: Int = 0) {
         self.counterCount = counterCount
-        keyValues = ByteInterner()
+        keyValues = ByteInterner(capacity: max(capacity, 1024))
         sketches = countsDistinct ? [] : nil
         identities = identifiesEvents ? EventIdentities() : nil
-        slots = [UInt32](repeating: 0, count: 1024)
-        mask = slots.count - 1
+        // At most half full, as `row(for:)` keeps it.
+        var slotCount = 1024
+        while slotCount < capacity * 2 { slotCount *= 2 }
+        slots = [UInt32](repeating: 0, count: slotCount)
+        mask = slotCount - 1
+        rowKeys.reserveCapacity(capacity)
+        counts.reserveCapacity(capacity * counterCount)
     }
 
     /// Whether rows keep a sketch of distinct values: then `forEachRow` gives its estimate

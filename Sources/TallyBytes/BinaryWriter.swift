@@ -9,6 +9,11 @@ public struct BinaryWriter {
 
     public init() {}
 
+    /// A writer with room for `capacity` bytes before its buffer must grow.
+    public init(reservingCapacity capacity: Int) {
+        bytes.reserveCapacity(capacity)
+    }
+
     public mutating func append(_ value: UInt64) {
         var value = value
         while value >= 0x80 {

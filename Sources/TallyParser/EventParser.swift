@@ -58,6 +58,10 @@ public struct EventParser {
     /// Whether the key is the campaign alone, and no other field is read: then the campaign's
     /// bytes are the key.
     let keyIsCampaign: Bool
+    /// `keyColumns` as `buildKey` walks it, without an array of enums (and its retains) a line:
+    /// how many columns, and which one is the campaign, if any.
+    private let keyColumnCount: Int
+    private let campaignColumn: Int
     /// `schema.fixedKind`: what every line counts as, its type field unread.
     let fixedKind: EventKind?
 
@@ -82,6 +86,8 @@ public struct EventParser {
         typeNames = schema.typeTable()
         json = JSONFieldScanner(schema: schema, keyFields: keyFieldNames)
         keyIsCampaign = keyColumns.isCampaignOnly && distinctField == nil && identityField == nil
+        keyColumnCount = keyColumns.columns.count
+        campaignColumn = keyColumns.columns.firstIndex(of: .campaign) ?? -1
         fixedKind = schema.fixedKind
     }
 
@@ -271,17 +277,18 @@ public struct EventParser {
     ) -> LineOutcome {
         guard case .instant(let instant) = time else { return Self.event(time, kind, campaign) }
         let keyFields = json.keyFields
-        return buildKey(instant, kind, campaign: campaign) { parser, index in
+        let (distinctIndex, identityIndex) = (self.distinctIndex, self.identityIndex)
+        return buildKey(instant, kind, campaign: campaign) { decoder, index in
             guard let value = keyFields?[index], !value.isMissing,
                 // A distinct value or an event's id is a string or a number: `true` or an
                 // object is no id.
-                (index != parser.distinctIndex && index != parser.identityIndex) || value.kind == .string
+                (index != distinctIndex && index != identityIndex) || value.kind == .string
                     || value.kind == .number
             else {
                 return .value(UnsafeRawBufferPointer(start: nil, count: 0))
             }
             guard value.kind == .string else { return .value(Self.slice(line, value)) }
-            guard let text = Self.string(line, value, &parser.keyDecoder) else { return .rejected(.malformed) }
+            guard let text = Self.string(line, value, &decoder) else { return .rejected(.malformed) }
             // A raw NUL makes the line fail to scan: only an escape can put one here.
             if value.hasEscape, memchr(text.baseAddress!, 0, text.count) != nil { return .rejected(.nulByte) }
             return .value(text)
@@ -295,38 +302,39 @@ public struct EventParser {
     }
 
     /// The event with its key built from the key columns: the campaign, and each other field's
-    /// value as `value(self, index)` gives it (checked here to be UTF-8).
+    /// value as `value(&decoder, index)` gives it (checked here to be UTF-8), where `decoder`
+    /// may hold the decoded text until the next call.
     mutating func buildKey(
         _ instant: Int64, _ kind: EventKind, campaign: UnsafeRawBufferPointer,
-        value: (inout EventParser, Int) -> KeyValue
+        value: (inout EscapeDecoder, Int) -> KeyValue
     ) -> LineOutcome {
-        keyBuilder.removeAll()
+        let builder = keyBuilder
+        builder.removeAll()
         var fieldIndex = 0
-        for (position, column) in keyColumns.columns.enumerated() {
-            if position > 0 { keyBuilder.append(KeyTuple.separator) }
-            switch column {
-            case .campaign:
-                keyBuilder.append(campaign)
-            case .field:
-                switch value(&self, fieldIndex) {
-                case .value(let bytes):
-                    guard UTF8Validation.isValid(bytes) else { return .rejected(.invalidUTF8) }
-                    keyBuilder.append(bytes)
-                case .rejected(let reason):
-                    return .rejected(reason)
-                }
-                fieldIndex += 1
+        for position in 0..<keyColumnCount {
+            if position > 0 { builder.append(KeyTuple.separator) }
+            if position == campaignColumn {
+                builder.append(campaign)
+                continue
             }
+            switch value(&keyDecoder, fieldIndex) {
+            case .value(let bytes):
+                guard UTF8Validation.isValid(bytes) else { return .rejected(.invalidUTF8) }
+                builder.append(bytes)
+            case .rejected(let reason):
+                return .rejected(reason)
+            }
+            fieldIndex += 1
         }
-        var event = Event(instant: instant, kind: kind, key: keyBuilder.bytes)
+        var event = Event(instant: instant, kind: kind, key: builder.bytes)
         // A value that cannot be read is no value: `--uniques` never changes what is counted,
         // and `--dedupe` counts an event without a readable id as an event without an id.
-        if let identityIndex, case .value(let bytes) = value(&self, identityIndex), !bytes.isEmpty {
+        if let identityIndex, case .value(let bytes) = value(&keyDecoder, identityIndex), !bytes.isEmpty {
             identityBytes.removeAll()
             identityBytes.append(bytes)
             event.identity = identityBytes.bytes
         }
-        if let distinctIndex, case .value(let bytes) = value(&self, distinctIndex), !bytes.isEmpty {
+        if let distinctIndex, case .value(let bytes) = value(&keyDecoder, distinctIndex), !bytes.isEmpty {
             event.distinct = bytes
         }
         return .event(event)

@@ -15,9 +15,11 @@ struct InputCounter {
     let buffer: UnsafeMutableRawBufferPointer
     let progress: RunProgress
 
-    /// - Parameter pipelined: decode on a second thread while this one parses.
+    /// - Parameters:
+    ///   - pipelined: decode on a second thread while this one parses.
+    ///   - expectedKeys: how many keys the input likely has (as many as the worker's last one).
     /// - Returns: the report, and if the input is good its counts and its rejected lines.
-    func run(_ location: InputLocation, rejects: RejectsFile?, pipelined: Bool)
+    func run(_ location: InputLocation, rejects: RejectsFile?, pipelined: Bool, expectedKeys: Int = 0)
         -> (InputReport, InputCounts?, RejectsFile.Part?)
     {
         var report = InputReport(location: location, status: .ok)
@@ -40,7 +42,7 @@ struct InputCounter {
             report.fingerprint = hasher?.finish()
             return (report, nil, nil)
         }
-        let counts = CountingTable(counterCount: EventKind.allCases.count)
+        let counts = CountingTable(counterCount: EventKind.allCases.count, expectedKeys: expectedKeys)
         let extras =
             configuration.distinctField == nil && configuration.dedupeField == nil
             ? nil

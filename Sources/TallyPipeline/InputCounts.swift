@@ -18,7 +18,7 @@ struct InputCounts {
     func rollupTable() -> RollupTable {
         let rollup = RollupTable(
             counterCount: table.counterCount, countsDistinct: extras?.countsDistinct ?? false,
-            identifiesEvents: extras?.identifiesEvents ?? false)
+            identifiesEvents: extras?.identifiesEvents ?? false, capacity: table.keyCount)
         merge(into: rollup)
         return rollup
     }

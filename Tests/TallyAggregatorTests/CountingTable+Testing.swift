@@ -1,14 +1,6 @@
 import TallyAggregator
 
 extension CountingTable {
-    /// Distinct (period, key) keys held in the table, not counting spilled ones (for the tests:
-    /// the product never asks).
-    var keyCount: Int {
-        var count = 0
-        forEachBatch { count += $0.keys.count }
-        return count
-    }
-
     /// Calls `body` with each key the table holds (not the spilled ones), its period, bytes and
     /// counters, in the order keys were first seen: `forEachBatch(_:)` a key at a time.
     func forEachKey(_ body: (Int32, UnsafeRawBufferPointer, UnsafeBufferPointer<UInt64>) -> Void) {
