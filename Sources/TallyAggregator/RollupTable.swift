@@ -207,31 +207,41 @@ public final class RollupTable: @unchecked Sendable {
     /// Each key id's place in the bytewise order of the keys.
     private func keyRanks() -> [UInt32] {
         keyValues.withStrings { strings in
-            var keys = (0..<UInt32(keyValues.count)).map { id in
-                let bytes = strings[id]
-                // The first 24 bytes as three big-endian numbers, zero-padded: ordered as the
-                // bytes are, up to ties. 24, because keys of several columns share long prefixes
-                // (a campaign and its NUL, a creative) and a wide key is mostly that short.
-                var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
-                for index in 0..<8 { words.0 = words.0 << 8 | UInt64(index < bytes.count ? bytes[index] : 0) }
-                for index in 8..<16 { words.1 = words.1 << 8 | UInt64(index < bytes.count ? bytes[index] : 0) }
-                for index in 16..<24 { words.2 = words.2 << 8 | UInt64(index < bytes.count ? bytes[index] : 0) }
-                return (words.0, words.1, words.2, id)
-            }
-            // Numbers only, so the comparison is inlined; then each run of keys alike in their
-            // first 24 bytes (longer keys, or keys that differ by trailing NULs) by all their bytes.
-            keys.sort { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }
-            var start = 0
-            while start < keys.count {
-                var end = start + 1
-                while end < keys.count,
-                    (keys[end].0, keys[end].1, keys[end].2) == (keys[start].0, keys[start].1, keys[start].2)
-                {
-                    end += 1
+            let count = keyValues.count
+            // The first 24 bytes of each key as three big-endian numbers, zero-padded: ordered
+            // as the bytes are, up to ties. 24, because keys of several columns share long
+            // prefixes (a campaign and its NUL, a creative) and a wide key is mostly that short.
+            var words = [[UInt64]](repeating: [UInt64](repeating: 0, count: count), count: 3)
+            for id in 0..<count {
+                let bytes = strings[UInt32(id)]
+                for word in 0..<3 {
+                    var value: UInt64 = 0
+                    for index in word * 8..<word * 8 + 8 {
+                        value = value << 8 | UInt64(index < bytes.count ? bytes[index] : 0)
+                    }
+                    words[word][id] = value
                 }
+            }
+            // Ids sorted by the last number, then stably by the middle one, then by the first:
+            // by all three. Radix sorts, which move each id once for each byte the keys differ in.
+            var order = (0..<UInt32(count)).map { $0 }
+            var keys = [UInt64](repeating: 0, count: count)
+            for word in (0..<3).reversed() {
+                for (position, id) in order.enumerated() { keys[position] = words[word][Int(id)] }
+                RadixSort.sort(keys: &keys, values: &order)
+            }
+            // Each run of keys alike in their first 24 bytes (longer keys, or keys that differ
+            // by trailing NULs), by all their bytes.
+            func prefix(_ id: UInt32) -> (UInt64, UInt64, UInt64) {
+                (words[0][Int(id)], words[1][Int(id)], words[2][Int(id)])
+            }
+            var start = 0
+            while start < count {
+                var end = start + 1
+                while end < count, prefix(order[end]) == prefix(order[start]) { end += 1 }
                 if end - start > 1 {
-                    keys[start..<end].sort { a, b in
-                        let (x, y) = (strings[a.3], strings[b.3])
+                    order[start..<end].sort { a, b in
+                        let (x, y) = (strings[a], strings[b])
                         let common = min(x.count, y.count)
                         let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
                         return order != 0 ? order < 0 : x.count < y.count
@@ -239,8 +249,8 @@ public final class RollupTable: @unchecked Sendable {
                 }
                 start = end
             }
-            var ranks = [UInt32](repeating: 0, count: keys.count)
-            for (rank, key) in keys.enumerated() { ranks[Int(key.3)] = UInt32(rank) }
+            var ranks = [UInt32](repeating: 0, count: count)
+            for (rank, id) in order.enumerated() { ranks[Int(id)] = UInt32(rank) }
             return ranks
         }
     }

@@ -89,4 +89,25 @@ import Testing
             #expect(values == expected.map { UInt32($0.offset) })
         }
     }
+
+    @Test func keysAreRankedBytewise() {
+        // Keys alike in their first 8, 16 or 24 bytes and apart after, NULs and 0xff bytes,
+        // prefixes of each other, the empty key: the radix sort of the first 24 bytes and the
+        // comparison of the rest must together give the bytewise order.
+        var generator = SplitMix(seed: 24)
+        let stems: [[UInt8]] = [[], Array("cmp-00001".utf8) + [0], Array(repeating: 0xff, count: 24), [0, 0, 0]]
+        var keys: Set<[UInt8]> = []
+        while keys.count < 3000 {
+            let stem = stems[Int(generator.next() % UInt64(stems.count))]
+            let tail: [UInt8] = (0..<Int(generator.next() % 30)).map { _ in
+                [0, 1, 0x7f, 0xff][Int(generator.next() % 4)]
+            }
+            keys.insert(Array((stem + tail).prefix(Int(generator.next() % 40))))
+        }
+        let table = RollupTable(counterCount: 1)
+        for key in keys { key.withUnsafeBytes { table.add(period: 7, key: $0, counter: 0, amount: 1) } }
+        var seen: [[UInt8]] = []
+        for (_, rows) in table.rowsInOrder() { table.forEachRow(rows) { _, key, _ in seen.append(Array(key)) } }
+        #expect(seen == keys.sorted { $0.lexicographicallyPrecedes($1) })
+    }
 }
