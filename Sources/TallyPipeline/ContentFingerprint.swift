@@ -42,7 +42,7 @@ public struct ContentFingerprint: Hashable, Sendable, CustomStringConvertible {
     /// Takes bytes in the order they were read; `finish()` gives their fingerprint. A class, so
     /// that the reader can feed it through a closure (`InputOpener.open(storedBytes:)`); used by
     /// one thread at a time, the one reading the input.
-    final class Hasher: @unchecked Sendable {
+    final class Hasher: FingerprintHasher, @unchecked Sendable {
         private var state = SHA256()
 
         func update(_ bytes: UnsafeRawBufferPointer) {

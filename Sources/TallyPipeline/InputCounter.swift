@@ -23,9 +23,11 @@ struct InputCounter {
         -> (InputReport, InputCounts?, RejectsFile.Part?)
     {
         var report = InputReport(location: location, status: .ok)
-        // A partial rollup and the state store know inputs by their content.
-        let hasher =
-            configuration.partialPath != nil || configuration.statePath != nil ? ContentFingerprint.Hasher() : nil
+        // A partial rollup and the state store know inputs by their content. When another thread
+        // parses, the reading thread sets the pace: the hash then gets a thread of its own.
+        let hasher: (any FingerprintHasher)? =
+            configuration.partialPath == nil && configuration.statePath == nil
+            ? nil : pipelined ? BackgroundHasher() : ContentFingerprint.Hasher() as any FingerprintHasher
         let opened: OpenedInput
         do {
             opened = try InputOpener.open(
