@@ -4,6 +4,7 @@ import TallyTestSupport
 import Testing
 
 @testable import TallyPipeline
+@testable import TallyStore
 
 /// Nightly runs over a folder where logs arrive late, are re-delivered, copied and deleted:
 /// after each, the day files are byte for byte those of one run over every file seen so far.
@@ -304,5 +305,39 @@ extension StateStoreTests {
         var other = configuration
         other.timeZone = "Europe/Paris"
         #expect(throws: StoreError.self) { _ = try StateRun(path: path, shape: RollupShape(other), rebuild: false) }
+    }
+
+    /// A store of 0.11 or before (a write-ahead log, pages of 4 KiB) goes on with its counts and
+    /// its pages and changes to a rollback journal; a store made now has pages of 64 KiB.
+    @Test func aStoreWithAWriteAheadLogGoesOnAndNewStoresHaveLargePages() throws {
+        func pragma(_ name: String, of path: String) throws -> String {
+            var value = ""
+            try SQLiteDatabase(path: path).prepare("PRAGMA \(name)").forEachRow { value = $0.text(0) }
+            return value
+        }
+        let night = Night()
+        let path = night.out + "/.tally/state.sqlite"
+        try FileManager.default.createDirectory(atPath: night.out + "/.tally", withIntermediateDirectories: true)
+        try SQLiteDatabase(path: path).execute("PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; VACUUM")
+        #expect(try pragma("journal_mode", of: path) == "wal")
+        try night.deliver(fixture: "ad-server-a-20261120.jsonl.gz")
+        #expect(try night.run().exitStatus == .ok)
+        // As an earlier tally left it: its log on.
+        try SQLiteDatabase(path: path).execute("PRAGMA journal_mode = WAL")
+        #expect(try pragma("journal_mode", of: path) == "wal")
+        try night.deliver(fixture: "ad-server-c-20261121.jsonl.gz")
+        let second = try night.run()
+        #expect(statuses(second)["ad-server-a-20261120.jsonl.gz"] == .unchanged)
+        #expect(try files(in: night.out) == night.fromScratch())
+        #expect(try pragma("journal_mode", of: path) == "delete")
+        #expect(try pragma("page_size", of: path) == "4096")
+
+        let fresh = Night()
+        try fresh.deliver(fixture: "ad-server-a-20261120.jsonl.gz")
+        #expect(try fresh.run().exitStatus == .ok)
+        let freshPath = fresh.out + "/.tally/state.sqlite"
+        #expect(try pragma("page_size", of: freshPath) == "65536")
+        #expect(try pragma("journal_mode", of: freshPath) == "delete")
+        #expect(!FileManager.default.fileExists(atPath: freshPath + "-wal"))
     }
 }
