@@ -104,10 +104,16 @@ private final class HashingRing: @unchecked Sendable {
         counts.deallocate()
     }
 
+    /// `SCHED_BATCH`, which Glibc's module does not export.
+    private static let batchPolicy: Int32 = 3
+
     func hashUntilEnd() {
-        // Three threads then share two cores; a lower priority (Linux's nice value is a thread's)
-        // lets the inflating thread keep its core and the hash take the parser's idle time.
-        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+        // Three threads then share two cores. As a batch thread (Linux's SCHED_BATCH, a thread's
+        // own), the hash never preempts the inflating thread when it wakes, and takes the
+        // parser's idle time instead; unlike a lower priority, it keeps its full share of a
+        // busy machine, so it cannot become the slowest stage.
+        var batch = sched_param(sched_priority: 0)
+        _ = sched_setscheduler(0, Self.batchPolicy, &batch)
         var state = SHA256()
         var index = 0
         while true {
