@@ -5,10 +5,11 @@ public struct Event {
     public var kind: EventKind
     /// The row key: the key columns' values as a `KeyTuple` (with the default key, the campaign).
     public var key: UnsafeRawBufferPointer
-    /// With a distinct-values field (`--uniques`), its value; nil where the line has none (or
-    /// an empty one). Valid as long as `key` is.
-    public var distinct: UnsafeRawBufferPointer? = nil
-    /// With an identifying field (`--dedupe`), its value; nil where the line has none (or an
-    /// empty one). Valid as long as `key` is.
-    public var identity: UnsafeRawBufferPointer? = nil
+    /// With a distinct-values field (`--uniques`), its value; empty where the line has none.
+    /// Valid as long as `key` is. (Not optional: an event is returned for every line counted,
+    /// and the optionals' tags made it a word larger.)
+    public var distinct = UnsafeRawBufferPointer(start: nil, count: 0)
+    /// With an identifying field (`--dedupe`), its value; empty where the line has none.
+    /// Valid as long as `key` is.
+    public var identity = UnsafeRawBufferPointer(start: nil, count: 0)
 }

@@ -13,7 +13,9 @@ struct RecentLookup<Value> {
 
     /// What `table.lookup(key, foldingCase: fold)` gives, always; without asking the table when
     /// `key` is byte for byte the last one asked about. Keys of more than 16 bytes go to the table.
-    @inline(__always)
+    // `@inline(always)`: `__always`, only a hint, left this a call from `parseJSON`, the
+    // default key's hot path.
+    @inline(always)
     mutating func lookup(_ key: UnsafeRawBufferPointer, in table: ByteTable<Value>, foldingCase fold: Bool) -> Value? {
         let n = key.count
         guard n > 0, n <= 16 else { return table.lookup(key, foldingCase: fold) }

@@ -69,9 +69,12 @@ struct InputCounter {
                 let period = calendar.period(of: event.instant, granularity)
                 counts.add(period: period, key: event.key, counter: event.kind.rawValue)
                 if let extras {
-                    if let value = event.distinct { extras.addDistinct(period: period, key: event.key, value: value) }
-                    if let id = event.identity {
-                        extras.addIdentified(period: period, key: event.key, counter: event.kind.rawValue, value: id)
+                    if !event.distinct.isEmpty {
+                        extras.addDistinct(period: period, key: event.key, value: event.distinct)
+                    }
+                    if !event.identity.isEmpty {
+                        extras.addIdentified(
+                            period: period, key: event.key, counter: event.kind.rawValue, value: event.identity)
                     }
                 }
             case .rejected(let reason):
