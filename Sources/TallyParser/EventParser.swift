@@ -451,8 +451,11 @@ public struct EventParser {
         }
         guard wellFormed else { return .rejected(.malformed) }
         guard let timeSpan = spans.0, let campaignSpan = spans.2 else { return .rejected(.missingField) }
-        let time = cell(line, timeSpan, .time)
-        let campaign = cell(line, campaignSpan, .campaign)
+        // The scratch buffers are passed, not `self`: a method of `self` here made the
+        // compiler copy the whole parser for each call.
+        let scratch = fieldScratch
+        let time = Self.cell(line, timeSpan, into: scratch[Field.time.rawValue])
+        let campaign = Self.cell(line, campaignSpan, into: scratch[Field.campaign.rawValue])
         let kind: EventKind
         if let fixedKind {
             // An empty cell is CSV's null; an empty campaign is named as such.
@@ -460,7 +463,7 @@ public struct EventParser {
             kind = fixedKind
         } else {
             guard let typeSpan = spans.1 else { return .rejected(.missingField) }
-            let type = cell(line, typeSpan, .type)
+            let type = Self.cell(line, typeSpan, into: scratch[Field.type.rawValue])
             if time.isEmpty || type.isEmpty { return .rejected(.missingField) }
             guard let found = recentType.lookup(type, in: typeNames, foldingCase: true) else {
                 return .ignored(type: type)
@@ -491,11 +494,12 @@ public struct EventParser {
         }
     }
 
-    private func cell(_ line: UnsafeRawBufferPointer, _ span: DelimitedRowScanner.FieldSpan, _ field: Field)
-        -> UnsafeRawBufferPointer
-    {
+    /// A cell's text, its doubled quotes undone in `scratch` if it has any.
+    private static func cell(
+        _ line: UnsafeRawBufferPointer, _ span: DelimitedRowScanner.FieldSpan, into scratch: ScratchBuffer
+    ) -> UnsafeRawBufferPointer {
         let text = UnsafeRawBufferPointer(rebasing: line[span.start..<span.end])
-        return span.doubled ? DelimitedRowScanner.undouble(text, into: fieldScratch[field.rawValue]) : text
+        return span.doubled ? DelimitedRowScanner.undouble(text, into: scratch) : text
     }
 
     private static func trimmingSpaces(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
