@@ -108,7 +108,7 @@ private func outcomes(_ body: UnsafeRawBufferPointer, chunk: Int, maxLine: Int, 
             if event.instant < time.earliest || event.instant >= time.end { fatalError("time out of range counted") }
             results.append(
                 "event \(event.instant) \(event.kind) \(Array(event.key))"
-                    + " \(event.distinct.map { Array($0) } ?? []) \(event.identity.map { Array($0) } ?? [])")
+                    + " \(Array(event.distinct)) \(Array(event.identity))")
         case .ignored(let type): results.append("ignored \(Array(type))")
         case .blank: results.append("blank")
         case .header: results.append("header")
