@@ -65,17 +65,21 @@ public final class StateStore {
     ) throws(StoreError) {
         self.path = path
         database = try SQLiteDatabase(path: path)
-        // A rollback journal with full syncs: a commit is on disk when it returns, and a process
+        // A rollback journal, synced to the end (`EXTRA` also syncs the folder once the journal
+        // is deleted, which is what commits): a commit is on disk when it returns, and a process
         // killed at any instant leaves the last committed state (the next open rolls a torn
         // transaction back). Not WAL: a night's rows are mostly new pages, which a rollback
-        // journal writes once and WAL twice (to the log, then at the checkpoint); a store is read
-        // and written by one run at a time, so WAL's readers beside a writer are not needed. Pages of 64 KiB, set when a store is made
-        // (an older store keeps its own): a night of wide keys commits a hundred megabytes of
-        // rows. A cache of at most 64 MiB, taken only as the store needs it, so that those pages
-        // are not spilled and read back again and again.
-        try database.execute(
-            "PRAGMA page_size = 65536; PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL; PRAGMA cache_size = -65536"
-        )
+        // journal writes once and WAL twice (to the log, then at the checkpoint); a store is
+        // written by one run at a time, so WAL's readers beside a writer are not needed. Pages
+        // of 64 KiB, set when a store is made (an older store keeps its own): a night of wide
+        // keys commits a hundred megabytes of rows. A cache of at most 64 MiB, taken only as the
+        // store needs it, so that those pages are not spilled and read back again and again.
+        try database.execute("PRAGMA page_size = 65536")
+        // A store of an earlier tally is in WAL mode, and leaving it needs the store to itself:
+        // with another connection open (a `sqlite3` shell), it stays in WAL, as safe, and the
+        // run goes on.
+        try? database.execute("PRAGMA journal_mode = DELETE")
+        try database.execute("PRAGMA synchronous = EXTRA; PRAGMA cache_size = -65536")
         try database.transaction { () throws(StoreError) in
             try database.execute(
                 """

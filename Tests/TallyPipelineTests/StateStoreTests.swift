@@ -332,6 +332,17 @@ extension StateStoreTests {
         #expect(try pragma("journal_mode", of: path) == "delete")
         #expect(try pragma("page_size", of: path) == "4096")
 
+        // A store in WAL mode that another connection has open stays in WAL, and the run goes on.
+        try SQLiteDatabase(path: path).execute("PRAGMA journal_mode = WAL")
+        let other = try SQLiteDatabase(path: path)
+        try other.execute("SELECT count(*) FROM meta")
+        try night.deliver(fixture: "ad-server-e-20261122.jsonl.gz")
+        let third = try night.run()
+        #expect(third.exitStatus == .ok && third.stateError == nil)
+        #expect(try files(in: night.out) == night.fromScratch())
+        #expect(try pragma("journal_mode", of: path) == "wal")
+        _ = other
+
         let fresh = Night()
         try fresh.deliver(fixture: "ad-server-a-20261120.jsonl.gz")
         #expect(try fresh.run().exitStatus == .ok)
