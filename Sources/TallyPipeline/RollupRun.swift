@@ -347,8 +347,8 @@ public struct RollupRun: Sendable {
         }
     }
 
-    /// The state store at `path`, under the output folder's lock and, if it is elsewhere, its
-    /// own folder's; nil, with the reason in `report`, if it cannot be used.
+    /// The state store at `path`, under the output folder's lock and its own folder's; nil, with
+    /// the reason in `report`, if it cannot be used.
     private func openState(at path: String, _ report: inout RunReport) -> StateRun? {
         let folder = AtomicFileWriter.split(path).directory
         do {
@@ -357,9 +357,10 @@ public struct RollupRun: Sendable {
             report.writeError = error
             return nil
         }
-        // The default store is in the output folder, which is locked already.
-        let outputFolder = FileIdentity(path: configuration.outputDirectory)
-        if FileIdentity(path: folder) != outputFolder, FileIdentity(path: folder + "/..") != outputFolder {
+        // Its own folder's lock too, the default store's as well: another run may name this
+        // store with `--state` and write to another output folder. (Every run takes its output
+        // folder's lock first and a store's second, so two runs never wait on each other.)
+        if FileIdentity(path: folder) != FileIdentity(path: configuration.outputDirectory) {
             guard let lock = takeLock(of: folder, for: "using the state store in", &report) else { return nil }
             report.stateLock = lock
         }

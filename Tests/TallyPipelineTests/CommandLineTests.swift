@@ -142,6 +142,20 @@ extension CommandLineTests {
         #expect(try files(in: out).count == 3)
     }
 
+    /// One run at a time per state store, whichever output folder each writes: a run whose
+    /// store another run names with `--state` exits 75.
+    @Test func aStoreUsedByAnotherRunWithAnotherOutputFolderExits75() throws {
+        let out = temporaryDirectory("cli") + "/out"
+        // As a run `--out elsewhere --state out/.tally/state.sqlite` holds it.
+        let held = try RunLock(directory: out + "/.tally")
+        let busy = try runTally(["rollup", fixtures.path + "/logs", "--out", out])
+        #expect(busy.status == 75)
+        #expect(busy.stderr.contains("is using the state store in"), "\(busy.stderr)")
+        #expect(try files(in: out).isEmpty)
+        _ = held
+        #expect(try runTally(["rollup", fixtures.path + "/logs", "--out", out, "--no-state"]).status == 0)
+    }
+
     /// `--bom` and `--crlf` change the layout only: the same rows, a mark first, CR LF ends.
     @Test func aByteOrderMarkAndCRLFWhenAsked() throws {
         let dir = temporaryDirectory("cli")

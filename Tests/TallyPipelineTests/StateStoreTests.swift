@@ -47,6 +47,7 @@ import Testing
             var report = try RollupRun(configuration: configuration).run()
             // As the command does once it has written the summary: the next night may start.
             report.lock = nil
+            report.stateLock = nil
             return report
         }
 
