@@ -359,7 +359,8 @@ public struct RollupRun: Sendable {
         }
         // Its own folder's lock too, the default store's as well: another run may name this
         // store with `--state` and write to another output folder. (Every run takes its output
-        // folder's lock first and a store's second, so two runs never wait on each other.)
+        // folder's lock first and a store's second, so no two runs can each hold a lock that the
+        // other waits for.)
         if FileIdentity(path: folder) != FileIdentity(path: configuration.outputDirectory) {
             guard let lock = takeLock(of: folder, for: "using the state store in", &report) else { return nil }
             report.stateLock = lock
