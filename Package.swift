@@ -41,6 +41,8 @@ let package = Package(
         .target(name: "TallyPaths"),
         // The bytes the code names (ASCII.quote, ASCII.newline, ...), in one place.
         .target(name: "TallyBytes"),
+        // Threads started with pthread_create, so that one that cannot start is known.
+        .target(name: "TallyThreads"),
         .target(name: "TallyReader", dependencies: ["CTallyZlib", "CIsal", "CTallyKernels", "TallyPaths"]),
         // What Swift cannot express: AVX2 and carry-less multiply chosen at run time, a prefetch
         // (see tally_kernels.h).
@@ -55,7 +57,7 @@ let package = Package(
         .target(
             name: "TallyWriter",
             dependencies: [
-                "TallyAggregator", "CTallyZlib", "TallyPaths", "TallyBytes",
+                "TallyAggregator", "CTallyZlib", "TallyPaths", "TallyBytes", "TallyThreads",
                 .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
@@ -65,7 +67,7 @@ let package = Package(
             name: "TallyPipeline",
             dependencies: [
                 "TallyReader", "TallyParser", "TallyAggregator", "TallyWriter", "TallyStore", "TallyPaths",
-                "TallyBytes", "TallyTime", .product(name: "Crypto", package: "swift-crypto"),
+                "TallyBytes", "TallyTime", "TallyThreads", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
@@ -74,6 +76,7 @@ let package = Package(
             dependencies: [
                 "TallyPipeline",
                 "TallyPaths",
+                "TallyThreads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -88,7 +91,9 @@ let package = Package(
         .testTarget(name: "TallyWriterTests", dependencies: ["TallyWriter", "TallyAggregator", "TallyTestSupport"]),
         .testTarget(
             name: "TallyPipelineTests",
-            dependencies: ["TallyPipeline", "TallyReader", "TallyAggregator", "TallyStore", "TallyTestSupport"]),
+            dependencies: [
+                "TallyPipeline", "TallyReader", "TallyAggregator", "TallyStore", "TallyThreads", "TallyTestSupport",
+            ]),
     ]
 )
 

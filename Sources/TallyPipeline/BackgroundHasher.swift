@@ -1,6 +1,7 @@
 import Crypto
 import Dispatch
-import Foundation
+import Glibc
+import TallyThreads
 
 /// Takes an input's stored bytes as they are read and hashes them on a thread of its own, so
 /// that the SHA-256 of a fingerprint is not on the reading thread's path. When one input is
@@ -19,13 +20,16 @@ final class BackgroundHasher: FingerprintHasher, @unchecked Sendable {
     private var held = 0
     private var finished = false
 
-    init(bufferSize: Int = 1 << 18, ringSize: Int = 4) {
+    /// - Returns: nil if the hashing thread cannot be started (see `HelperThread`).
+    init?(bufferSize: Int = 1 << 18, ringSize: Int = 4, stackSize: Int = 1 << 18) {
         precondition(bufferSize > 0 && ringSize > 0, "a ring of at least one non-empty buffer")
         ring = HashingRing(bufferSize: bufferSize, ringSize: ringSize)
         let ring = self.ring
-        let thread = Thread { ring.hashUntilEnd() }
-        thread.stackSize = 1 << 18
-        thread.start()
+        guard HelperThread.start(stackSize: stackSize, { ring.hashUntilEnd() }) else {
+            // No thread to end: `deinit` must not wait for one.
+            finished = true
+            return nil
+        }
     }
 
     deinit {

@@ -1,6 +1,6 @@
 import Dispatch
-import Foundation
 import TallyReader
+import TallyThreads
 
 /// Reads a source on a thread of its own into a ring of buffers, so that decoding (zlib's
 /// inflate) and parsing run at once on two cores when there are fewer inputs than cores.
@@ -26,15 +26,15 @@ final class ChunkPump: ChunkSource, @unchecked Sendable {
     private var consumerIndex = 0
 
     /// Starts reading `source`, which from now on belongs to the pump's thread.
-    init(source: any ByteSource, ringSize: Int = 4, bufferSize: Int) {
+    /// - Returns: nil if the thread cannot be started; `source` is then untouched, for the
+    ///   caller to read on its own thread.
+    init?(source: any ByteSource, ringSize: Int = 4, bufferSize: Int, stackSize: Int = 1 << 20) {
         buffers = (0..<ringSize).map { _ in .allocate(byteCount: bufferSize, alignment: 64) }
         slots = .allocate(capacity: ringSize)
         slots.initialize(repeating: Slot(), count: ringSize)
         free = DispatchSemaphore(value: ringSize)
         let box = SourceBox(source)
-        let thread = Thread { [self] in produce(box.source) }
-        thread.stackSize = 1 << 20
-        thread.start()
+        guard HelperThread.start(stackSize: stackSize, { [self] in produce(box.source) }) else { return nil }
     }
 
     deinit {

@@ -25,9 +25,14 @@ struct InputCounter {
         var report = InputReport(location: location, status: .ok)
         // A partial rollup and the state store know inputs by their content. When another thread
         // parses, the reading thread sets the pace: the hash then gets a thread of its own.
-        let hasher: (any FingerprintHasher)? =
-            configuration.partialPath == nil && configuration.statePath == nil
-            ? nil : pipelined ? BackgroundHasher() : ContentFingerprint.Hasher() as any FingerprintHasher
+        let hasher: (any FingerprintHasher)?
+        if configuration.partialPath == nil && configuration.statePath == nil {
+            hasher = nil
+        } else if pipelined, let background = BackgroundHasher() {
+            hasher = background
+        } else {
+            hasher = ContentFingerprint.Hasher()
+        }
         let opened: OpenedInput
         do {
             opened = try InputOpener.open(
@@ -91,10 +96,13 @@ struct InputCounter {
         }
 
         do throws(InputError) {
-            let chunks: any ChunkSource =
-                pipelined
-                ? ChunkPump(source: opened.source, bufferSize: buffer.count)
-                : DirectChunks(source: opened.source, buffer: buffer)
+            let chunks: any ChunkSource
+            if pipelined, let pump = ChunkPump(source: opened.source, bufferSize: buffer.count) {
+                chunks = pump
+            } else {
+                // Also when the pump's thread cannot be started: slower, the same counts.
+                chunks = DirectChunks(source: opened.source, buffer: buffer)
+            }
             try chunks.forEachChunk { chunk in
                 decodedBytes += chunk.count
                 progress.read(chunk.count)

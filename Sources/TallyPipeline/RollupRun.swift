@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Synchronization
 import TallyAggregator
@@ -6,6 +5,7 @@ import TallyBytes
 import TallyParser
 import TallyReader
 import TallyStore
+import TallyThreads
 import TallyWriter
 
 /// One run of the pipeline: inputs -> per-input counting tables -> one rollup -> daily CSV files.
@@ -452,7 +452,7 @@ public struct RollupRun: Sendable {
         let configuration = self.configuration
         let progress = self.progress
 
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        WorkerThreads.run(workers) {
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.readSize, alignment: 64)
             defer { buffer.deallocate() }
             let job = InputCounter(configuration: configuration, calendar: calendar, buffer: buffer, progress: progress)

@@ -1,6 +1,6 @@
-import Dispatch
 import Glibc
 import Synchronization
+import TallyThreads
 
 /// Replaces a set of files in one directory so that each is either wholly old or wholly new.
 ///
@@ -91,7 +91,7 @@ public struct AtomicFileWriter: Sendable {
         let failures = Mutex([Int: WriteError]())
         let next = Atomic<Int>(0)
         let writers = max(1, min(concurrency, files.count))
-        let work = UncheckedSendable { () in
+        WorkerThreads.run(writers) {
             while true {
                 let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
                 guard index < files.count, failures.withLock({ $0.isEmpty }) else { return }
@@ -101,11 +101,6 @@ public struct AtomicFileWriter: Sendable {
                     failures.withLock { $0[index] = error }
                 }
             }
-        }
-        if writers == 1 {
-            work.value()
-        } else {
-            DispatchQueue.concurrentPerform(iterations: writers) { _ in work.value() }
         }
         if let failure = failures.withLock({ $0.min { $0.key < $1.key }?.value }) {
             for (index, file) in staged.enumerated() where created.withLock({ $0[index] }) {
@@ -148,11 +143,4 @@ public struct AtomicFileWriter: Sendable {
         }
         try fileSystem.close(fd, path: temporary)
     }
-}
-
-/// Hands a value to other threads when the caller knows it is safe: here, the files' write
-/// closures, which `replace(_:in:concurrency:replaced:)`'s caller promises may run side by side.
-private struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }

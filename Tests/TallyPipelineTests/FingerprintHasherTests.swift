@@ -22,9 +22,9 @@ import Testing
         [100_000],
         [3, 5000, 1, 1, 1, 250, 9999],
     ])
-    func backgroundHasherGivesTheSHA256OfThePiecesInOrder(pieces: [Int]) {
+    func backgroundHasherGivesTheSHA256OfThePiecesInOrder(pieces: [Int]) throws {
         for (bufferSize, ringSize) in [(64, 1), (64, 4), (1000, 2), (1 << 18, 4)] {
-            let background = BackgroundHasher(bufferSize: bufferSize, ringSize: ringSize)
+            let background = try #require(BackgroundHasher(bufferSize: bufferSize, ringSize: ringSize))
             let inline = ContentFingerprint.Hasher()
             Self.bytes.withUnsafeBytes { all in
                 var offset = 0
@@ -45,15 +45,16 @@ import Testing
         }
     }
 
-    @Test func nothingHashedIsTheEmptyInputsDigest() {
-        #expect(BackgroundHasher(bufferSize: 64, ringSize: 2).finish().bytes == Array(SHA256.hash(data: [UInt8]())))
+    @Test func nothingHashedIsTheEmptyInputsDigest() throws {
+        let hasher = try #require(BackgroundHasher(bufferSize: 64, ringSize: 2))
+        #expect(hasher.finish().bytes == Array(SHA256.hash(data: [UInt8]())))
     }
 
     /// A failed input's hasher is dropped unfinished, with buffers handed and a piece held: its
     /// thread must end rather than wait for more (the test would hang, or leak threads).
-    @Test func anUnfinishedHasherEndsItsThread() {
+    @Test func anUnfinishedHasherEndsItsThread() throws {
         for _ in 0..<200 {
-            let hasher = BackgroundHasher(bufferSize: 64, ringSize: 2)
+            let hasher = try #require(BackgroundHasher(bufferSize: 64, ringSize: 2))
             Self.bytes.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[..<300])) }
         }
     }
