@@ -1,3 +1,4 @@
+import CTallyKernels
 import TallyBytes
 
 extension RollupTable {
@@ -49,29 +50,45 @@ extension RollupTable {
     private func encode(
         _ rows: ArraySlice<UInt32>, rankOfKey: [UInt32], idStarts: [UInt32]?, into writer: inout BinaryWriter
     ) {
+        // The rows are in (period, key) order, scattered over the table: each one's key and
+        // counters are a cache miss, fetched 16 rows ahead (as `forEachRow` does), and so are
+        // the keys' places and bytes when they are written, 8 and 4 keys ahead.
+        let rankOfRow = rowKeys.withUnsafeBufferPointer { rowKeys in
+            rows.indices.map { position in
+                if position + 16 < rows.endIndex { tally_prefetch(rowKeys.baseAddress! + Int(rows[position + 16])) }
+                return rankOfKey[Int(Self.keyID(of: rowKeys[Int(rows[position])]))]
+            }
+        }
         // The keys these rows use, in rank order (so bytewise), and each one's index in that
         // list: marked by rank, then numbered in one pass over the ranks, without a sort.
-        let rankOfRow = rows.map { rankOfKey[Int(Self.keyID(of: rowKeys[Int($0)]))] }
         let unused = UInt32.max
         var indexOfRank = [UInt32](repeating: unused, count: rankOfKey.count)
         for rank in rankOfRow { indexOfRank[Int(rank)] = 0 }
         var keyOfRank = [UInt32](repeating: 0, count: rankOfKey.count)
         for (id, rank) in rankOfKey.enumerated() { keyOfRank[Int(rank)] = UInt32(id) }
-        var distinct = 0
+        var usedKeys: [UInt32] = []
+        usedKeys.reserveCapacity(rows.count)
         for rank in indexOfRank.indices where indexOfRank[rank] != unused {
-            indexOfRank[rank] = UInt32(distinct)
-            distinct += 1
+            indexOfRank[rank] = UInt32(usedKeys.count)
+            usedKeys.append(keyOfRank[rank])
         }
 
-        writer.append(distinct)
+        writer.append(usedKeys.count)
         keyValues.withStrings { strings in
-            for rank in indexOfRank.indices where indexOfRank[rank] != unused {
-                writer.append(bytes: strings[keyOfRank[rank]])
+            for (position, key) in usedKeys.enumerated() {
+                if position + 8 < usedKeys.count { strings.prefetchPlace(of: usedKeys[position + 8]) }
+                if position + 4 < usedKeys.count { strings.prefetchBytes(of: usedKeys[position + 4]) }
+                writer.append(bytes: strings[key])
             }
         }
         writer.append(rows.count)
         var previous: Int64 = 0
         for (offset, row) in rows.enumerated() {
+            if offset + 16 < rows.count {
+                let ahead = Int(rows[rows.startIndex + offset + 16])
+                rowKeys.withUnsafeBufferPointer { tally_prefetch($0.baseAddress! + ahead) }
+                counts.withUnsafeBufferPointer { tally_prefetch($0.baseAddress! + ahead * counterCount) }
+            }
             let period = Int64(Self.period(of: rowKeys[Int(row)]))
             writer.append(signed: period - previous)
             previous = period
