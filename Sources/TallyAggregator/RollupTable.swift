@@ -214,13 +214,7 @@ public final class RollupTable: @unchecked Sendable {
             var words = [[UInt64]](repeating: [UInt64](repeating: 0, count: count), count: 3)
             for id in 0..<count {
                 let bytes = strings[UInt32(id)]
-                for word in 0..<3 {
-                    var value: UInt64 = 0
-                    for index in word * 8..<word * 8 + 8 {
-                        value = value << 8 | UInt64(index < bytes.count ? bytes[index] : 0)
-                    }
-                    words[word][id] = value
-                }
+                for word in 0..<3 { words[word][id] = Self.bigEndianWord(bytes, at: word * 8) }
             }
             // Ids sorted by the last number, then stably by the middle one, then by the first:
             // by all three. Radix sorts, which move each id once for each byte the keys differ in.
@@ -253,6 +247,21 @@ public final class RollupTable: @unchecked Sendable {
             for (rank, id) in order.enumerated() { ranks[Int(id)] = UInt32(rank) }
             return ranks
         }
+    }
+
+    /// Bytes `offset ..< offset + 8` of `bytes` as a big-endian number, zero past its end, so that
+    /// numbers order as the bytes do; read without touching a byte outside `bytes`.
+    @inline(__always)
+    static func bigEndianWord(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> UInt64 {
+        let available = bytes.count - offset
+        if available >= 8 { return UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+        var value: UInt64 = 0
+        var index = 0
+        while index < available {
+            value |= UInt64(bytes[offset + index]) << UInt64(56 - 8 * index)
+            index += 1
+        }
+        return value
     }
 
     /// Calls `body` with the period, key bytes and counters of each of `rows`, in order; with

@@ -60,4 +60,22 @@ extension RollupTests {
         merged.merge(RollupTable(counterCount: 3))
         #expect(snapshot(merged) == snapshot(whole))
     }
+
+    /// The words keys are ranked by: every length, every offset, bytes of every value (the
+    /// top bit set, where a signed shift would go wrong), against a byte-at-a-time reading.
+    @Test func keyWordsAreTheBytesBigEndianZeroPadded() {
+        var generator = SplitMix(seed: 41)
+        for _ in 0..<2_000 {
+            let bytes = (0..<Int(generator.next() % 31)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            bytes.withUnsafeBytes { raw in
+                for offset in [0, 8, 16] {
+                    var expected: UInt64 = 0
+                    for index in offset..<offset + 8 {
+                        expected = expected << 8 | UInt64(index < raw.count ? raw[index] : 0)
+                    }
+                    #expect(RollupTable.bigEndianWord(raw, at: offset) == expected, "\(bytes) at \(offset)")
+                }
+            }
+        }
+    }
 }
