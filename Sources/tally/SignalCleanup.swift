@@ -12,14 +12,17 @@ import TallyThreads
 /// (the user's limit on threads reached) it waits and retries for as long as the limit lasts,
 /// before the run has begun.
 enum SignalCleanup {
-    static let signals = [SIGINT, SIGTERM, SIGHUP]
-
     /// Call before any other thread is started: threads inherit the blocked signals.
+    ///
+    /// A signal that tally was started with ignored stays ignored (`nohup tally ...`, or a
+    /// shell's background job, which ignores SIGINT): taken here, it would stop the run.
     static func install() {
-        var set = signalSet()
+        let signals = [SIGINT, SIGTERM, SIGHUP].filter { !isIgnored($0) }
+        guard !signals.isEmpty else { return }
+        var set = signalSet(signals)
         guard pthread_sigmask(SIG_BLOCK, &set, nil) == 0 else { return }
         let waiting = HelperThread.start(stackSize: 1 << 18) {
-            var set = signalSet()
+            var set = signalSet(signals)
             var received: Int32 = 0
             while sigwait(&set, &received) != 0 {}
             RollupRun.abandonTemporaryFiles()
@@ -35,7 +38,14 @@ enum SignalCleanup {
         }
     }
 
-    private static func signalSet() -> sigset_t {
+    /// Whether `signal`'s action is to ignore it (`SIG_IGN`, the handler 1).
+    private static func isIgnored(_ signal: Int32) -> Bool {
+        var action = sigaction()
+        guard sigaction(signal, nil, &action) == 0 else { return false }
+        return unsafeBitCast(action.__sigaction_handler.sa_handler, to: Int.self) == 1
+    }
+
+    private static func signalSet(_ signals: [Int32]) -> sigset_t {
         var set = sigset_t()
         sigemptyset(&set)
         for signal in signals { sigaddset(&set, signal) }

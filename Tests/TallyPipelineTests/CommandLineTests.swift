@@ -525,6 +525,28 @@ extension CommandLineTests {
         #expect(try files(in: out) == before)
     }
 
+    /// `nohup tally ...`: a signal ignored when tally starts stays ignored, and the run goes on.
+    @Test func aSignalIgnoredAtStartStaysIgnored() throws {
+        let out = temporaryDirectory("cli")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        // The shell ignores SIGHUP and becomes tally, which inherits that.
+        process.arguments = ["-c", "trap '' HUP; exec \"$0\" rollup - --out \"$1\"", Repository.tallyBinary.path, out]
+        let input = Pipe()
+        process.standardInput = input
+        process.standardError = Pipe()
+        try process.run()
+        input.fileHandleForWriting.write(Data("{\"ts\":1795219200,\"event\":\"imp\",\"campaign_id\":\"c\"}\n".utf8))
+        Thread.sleep(forTimeInterval: 1.0)
+        kill(process.processIdentifier, SIGHUP)
+        Thread.sleep(forTimeInterval: 0.3)
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0)
+        #expect(try files(in: out).keys.contains { $0.hasSuffix(".csv") }, "the day file written")
+    }
+
     @Test func keyColumnsAndGrainsAreCheckedBeforeAnythingIsRead() throws {
         let out = temporaryDirectory("cli-by")
         for bad in [

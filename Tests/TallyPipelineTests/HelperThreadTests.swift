@@ -10,7 +10,8 @@ import Testing
 /// worker's own thread instead of waiting for ever for a thread that never ran. The failure is
 /// a real one: a stack larger than the address space, which `pthread_create` cannot map.
 @Suite struct HelperThreadTests {
-    /// Far beyond the 128 TiB of a process's address space on x86-64 and AArch64 Linux.
+    /// 4 PiB: beyond a Linux process's address space on x86-64 and AArch64 (128 or 256 TiB with
+    /// 4-level page tables; `pthread_attr_setstacksize` checks only the minimum).
     static let impossibleStack = 1 << 52
 
     @Test func aStartedThreadRunsItsBody() {
@@ -44,7 +45,7 @@ import Testing
         #expect(read == bytes)
     }
 
-    @Test func aHasherWithoutAThreadIsNotMade() {
+    @Test(.timeLimit(.minutes(1))) func aHasherWithoutAThreadIsNotMade() {
         // Dropping it must not wait for a thread that never started (the test would hang).
         #expect(BackgroundHasher(bufferSize: 64, ringSize: 2, stackSize: Self.impossibleStack) == nil)
     }
@@ -96,14 +97,25 @@ private final class BytesSource: ByteSource {
 
     /// The threads run at once: each waits until all have arrived (or gives up after 10 s).
     @Test func theThreadsRunAtOnce() {
+        let threads = min(3, WorkerThreads.usableCores)
         let arrived = Atomic<Int>(0)
         let allMet = Atomic<Int>(0)
-        WorkerThreads.run(3) {
+        WorkerThreads.run(threads) {
             arrived.add(1, ordering: .relaxed)
             let deadline = DispatchTime.now().uptimeNanoseconds + 10_000_000_000
-            while arrived.load(ordering: .relaxed) < 3, DispatchTime.now().uptimeNanoseconds < deadline {}
-            if arrived.load(ordering: .relaxed) == 3 { allMet.add(1, ordering: .relaxed) }
+            while arrived.load(ordering: .relaxed) < threads, DispatchTime.now().uptimeNanoseconds < deadline {}
+            if arrived.load(ordering: .relaxed) == threads { allMet.add(1, ordering: .relaxed) }
         }
-        #expect(allMet.load(ordering: .relaxed) == 3)
+        #expect(allMet.load(ordering: .relaxed) == threads)
+    }
+
+    /// No more threads than cores (more would only share them, each with its buffers), and none
+    /// for a count below 1.
+    @Test func neverMoreThreadsThanCores() {
+        for count in [-1, 0, 1, WorkerThreads.usableCores + 3] {
+            let runs = Atomic<Int>(0)
+            WorkerThreads.run(count) { runs.add(1, ordering: .relaxed) }
+            #expect(runs.load(ordering: .relaxed) == max(0, min(count, WorkerThreads.usableCores)), "count \(count)")
+        }
     }
 }
