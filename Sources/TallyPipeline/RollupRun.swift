@@ -217,6 +217,9 @@ public struct RollupRun: Sendable {
             )
             var dirty: [Int32]?
             var storedDuplicates: UInt64 = 0
+            // With --dedupe, the days the combined file and the workbook show that this run left
+            // alone, counted once per id and without their ids (see below).
+            var untouchedDays: RollupTable?
             if let state {
                 do throws(StoreError) {
                     // The output folder is part of the layout: a store that served another one
@@ -231,21 +234,34 @@ public struct RollupRun: Sendable {
                     let days = try state.commit(partial.inputs, rows: newRows, style: style)
                     let counted = Set(partial.inputs.filter { $0.status == .ok }.compactMap(\.fingerprint))
                     // The combined file and the workbook hold every day, so the table must too.
-                    let needed =
+                    let changed = Set(days)
+                    let untouched =
                         configuration.combinedPath == nil && configuration.xlsxPath == nil
-                        ? days : try state.store.countedDays()
+                        ? [] : try state.store.countedDays().filter { !changed.contains($0) }
                     if partial.table.identifiesEvents {
                         // This run's duplicates are those the stored counts of these days did
                         // not have already: its inputs' repeats, of each other or of earlier ones.
                         let stored = RollupTable(
                             counterCount: partial.table.counterCount, countsDistinct: partial.table.countsDistinct,
                             identifiesEvents: true)
-                        try state.addContributions(to: stored, days: needed, excluding: counted)
+                        try state.addContributions(to: stored, days: days, excluding: counted)
                         partial.table.merge(stored)
                         // (Which uses up the ids of `stored`, merged above.)
                         storedDuplicates = stored.countingDuplicatesOnce(by: partial.shape.granularity).duplicates
+                        // A day this run left alone holds stored events only, and an id counts
+                        // once a day: each such day is counted on its own and keeps only its
+                        // counts, so that one day's ids are in memory at a time, not every
+                        // stored day's (8 bytes an id on disk, 25 to 50 in memory).
+                        for day in untouched {
+                            let stored = RollupTable(
+                                counterCount: partial.table.counterCount,
+                                countsDistinct: partial.table.countsDistinct, identifiesEvents: true)
+                            try state.addContributions(to: stored, days: [day], excluding: counted)
+                            let once = stored.countingDuplicatesOnce(by: partial.shape.granularity).table
+                            if let untouchedDays { untouchedDays.merge(once) } else { untouchedDays = once }
+                        }
                     } else {
-                        try state.addContributions(to: partial.table, days: needed, excluding: counted)
+                        try state.addContributions(to: partial.table, days: days + untouched, excluding: counted)
                     }
                     dirty = days
                 } catch {
@@ -259,6 +275,7 @@ public struct RollupRun: Sendable {
                     let (table, duplicates) = partial.table.countingDuplicatesOnce(by: partial.shape.granularity)
                     shown = table
                     report.duplicateEvents = duplicates - storedDuplicates
+                    if let untouchedDays { shown.merge(untouchedDays) }
                 }
                 do {
                     try writer.write(shown, to: configuration.outputDirectory, days: dirty.map(Set.init)) {

@@ -234,6 +234,49 @@ extension DuplicateEventsTests {
         }
     }
 
+    /// Nights that each add one day's files: with --combined (and --xlsx), the stored days a
+    /// night leaves alone are read and counted a day at a time, and must still count each id
+    /// once a day and type: the same combined file and day files as one run over every file,
+    /// and the nights' duplicates add up to its.
+    @Test func storedDaysANightLeavesAloneAreCountedOncePerIdToo() throws {
+        let dir = temporaryDirectory("dedupe-untouched")
+        // In time order, two files a day: each night's file touches one day (or two at a
+        // boundary), and the days before it are as the store has them, with repeats across files.
+        let logs = Self.write(
+            Self.events(seed: 17, count: 3000).sorted { $0.time < $1.time }, parts: 6, into: dir + "/logs")
+        let once = try runTally(
+            ["rollup"] + logs + [
+                "-o", dir + "/once", "--no-state", "--dedupe", "request_id", "--summary-json", "-", "--combined",
+                dir + "/once.csv",
+            ])
+        #expect(once.status == 0, "\(once.stderr)")
+        let arrived = dir + "/arrived"
+        try FileManager.default.createDirectory(atPath: arrived, withIntermediateDirectories: true)
+        var nights = 0
+        for (index, log) in logs.enumerated() {
+            try FileManager.default.copyItem(atPath: log, toPath: arrived + "/" + (log as NSString).lastPathComponent)
+            let night = try runTally([
+                "rollup", arrived, "-o", dir + "/nightly", "--dedupe", "request_id", "--summary-json", "-",
+                "--combined", dir + "/nightly.csv", "--xlsx", dir + "/nightly.xlsx",
+            ])
+            #expect(night.status == 0, "\(night.stderr)")
+            nights += try Self.duplicates(in: night.stdout)
+            // Every night's combined file has every day so far, each counted as one run would.
+            let sofar = dir + "/sofar-\(index)"
+            let reference = try runTally(
+                ["rollup", arrived, "-o", sofar, "--no-state", "--dedupe", "request_id", "--combined", sofar + ".csv"])
+            #expect(reference.status == 0)
+            #expect(
+                try Data(contentsOf: URL(fileURLWithPath: dir + "/nightly.csv"))
+                    == Data(contentsOf: URL(fileURLWithPath: sofar + ".csv")))
+        }
+        #expect(try files(in: dir + "/nightly") == files(in: dir + "/once"))
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: dir + "/nightly.csv"))
+                == Data(contentsOf: URL(fileURLWithPath: dir + "/once.csv")))
+        #expect(nights == (try Self.duplicates(in: once.stdout)))
+    }
+
     /// A file re-delivered without the events that held some ids: the ids their repeats in
     /// other files carry count there now, as a run over the files as they are would count them.
     @Test func aRedeliveredFileGivesItsIdsBack() throws {
