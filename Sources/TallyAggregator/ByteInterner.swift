@@ -47,22 +47,31 @@ public final class ByteInterner: @unchecked Sendable {
     func intern(_ strings: UnsafeBufferPointer<UnsafeRawBufferPointer>, into ids: UnsafeMutableBufferPointer<UInt32>) {
         precondition(ids.count >= strings.count)
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: strings.count) { hashOf in
-            for (index, bytes) in strings.enumerated() {
-                hashOf[index] = ByteHash.hash(bytes)
-                let slot = Int(truncatingIfNeeded: hashOf[index]) & mask
-                slots.withUnsafeBufferPointer { tally_prefetch($0.baseAddress! + slot) }
-            }
-            for index in strings.indices {
-                let entry = slots[Int(truncatingIfNeeded: hashOf[index]) & mask]
-                guard entry != 0 else { continue }
-                hashes.withUnsafeBufferPointer { tally_prefetch($0.baseAddress! + Int(entry - 1)) }
-                offsets.withUnsafeBufferPointer { tally_prefetch($0.baseAddress! + Int(entry - 1)) }
-            }
-            for index in strings.indices {
-                let entry = slots[Int(truncatingIfNeeded: hashOf[index]) & mask]
-                guard entry != 0 else { continue }
-                let start = offsets[Int(entry - 1)]
-                arena.withUnsafeBytes { if let base = $0.baseAddress { tally_prefetch(base + start) } }
+            // The passes that only read take each table's storage once, not once a string.
+            let mask = self.mask
+            slots.withUnsafeBufferPointer { slots in
+                for (index, bytes) in strings.enumerated() {
+                    hashOf[index] = ByteHash.hash(bytes)
+                    tally_prefetch(slots.baseAddress! + (Int(truncatingIfNeeded: hashOf[index]) & mask))
+                }
+                hashes.withUnsafeBufferPointer { hashes in
+                    offsets.withUnsafeBufferPointer { offsets in
+                        for index in strings.indices {
+                            let entry = slots[Int(truncatingIfNeeded: hashOf[index]) & mask]
+                            guard entry != 0 else { continue }
+                            tally_prefetch(hashes.baseAddress! + Int(entry - 1))
+                            tally_prefetch(offsets.baseAddress! + Int(entry - 1))
+                        }
+                        arena.withUnsafeBytes { arena in
+                            guard let base = arena.baseAddress else { return }
+                            for index in strings.indices {
+                                let entry = slots[Int(truncatingIfNeeded: hashOf[index]) & mask]
+                                guard entry != 0 else { continue }
+                                tally_prefetch(base + offsets[Int(entry - 1)])
+                            }
+                        }
+                    }
+                }
             }
             for (index, bytes) in strings.enumerated() { ids[index] = intern(bytes, hash: hashOf[index]) }
         }

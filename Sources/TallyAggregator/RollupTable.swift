@@ -98,17 +98,24 @@ public final class RollupTable: @unchecked Sendable {
     func rows(for keys: UnsafeBufferPointer<UInt64>, into rows: UnsafeMutableBufferPointer<Int>) {
         precondition(rows.count >= keys.count)
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: keys.count) { hashOf in
-            for (index, key) in keys.enumerated() {
-                hashOf[index] = ByteHash.hash(key)
-                let slot = Int(truncatingIfNeeded: hashOf[index]) & mask
-                slots.withUnsafeBufferPointer { tally_prefetch($0.baseAddress! + slot) }
-            }
-            for index in keys.indices {
-                let entry = slots[Int(truncatingIfNeeded: hashOf[index]) & mask]
-                guard entry != 0 else { continue }
-                let row = Int(entry - 1)
-                rowKeys.withUnsafeBufferPointer { tally_prefetch($0.baseAddress! + row) }
-                counts.withUnsafeBufferPointer { tally_prefetch($0.baseAddress! + row * counterCount) }
+            // The passes that only read take each array's storage once, not once a key.
+            let (mask, counterCount) = (self.mask, self.counterCount)
+            slots.withUnsafeBufferPointer { slots in
+                for (index, key) in keys.enumerated() {
+                    hashOf[index] = ByteHash.hash(key)
+                    tally_prefetch(slots.baseAddress! + (Int(truncatingIfNeeded: hashOf[index]) & mask))
+                }
+                rowKeys.withUnsafeBufferPointer { rowKeys in
+                    counts.withUnsafeBufferPointer { counts in
+                        for index in keys.indices {
+                            let entry = slots[Int(truncatingIfNeeded: hashOf[index]) & mask]
+                            guard entry != 0 else { continue }
+                            let row = Int(entry - 1)
+                            tally_prefetch(rowKeys.baseAddress! + row)
+                            tally_prefetch(counts.baseAddress! + row * counterCount)
+                        }
+                    }
+                }
             }
             for (index, key) in keys.enumerated() { rows[index] = row(for: key, hash: hashOf[index]) }
         }

@@ -78,4 +78,21 @@ extension RollupTests {
             }
         }
     }
+
+    /// The days a table has rows of, whether rows of one period come together or not, by day
+    /// and by hour (an hour's day is its local day).
+    @Test func daysAreEveryPeriodsDay() {
+        let byDay = RollupTable(counterCount: 1)
+        for day: Int32 in [5, 5, 3, 5, 9, 3, 3, -2] { add(byDay, day, "c\(day)", 0) }
+        #expect(byDay.days(by: .day) == [5, 3, 9, -2])
+        #expect(RollupTable(counterCount: 1).days(by: .day).isEmpty)
+
+        let byHour = RollupTable(counterCount: 1)
+        let hours = [(day: 7, hour: 23), (7, 23), (8, 0), (7, 22), (8, 1), (6, 0)]
+        for (index, (day, hour)) in hours.enumerated() {
+            let period = Period.hour(localHour: Int64(day * 24 + hour), offsetSeconds: -4 * 3600)
+            add(byHour, period, "c\(index % 2)", 0)
+        }
+        #expect(byHour.days(by: .hour) == [6, 7, 8])
+    }
 }
