@@ -43,7 +43,8 @@ let package = Package(
         .target(name: "TallyBytes"),
         // Threads started with pthread_create, so that one that cannot start is known.
         .target(name: "TallyThreads"),
-        .target(name: "TallyReader", dependencies: ["CTallyZlib", "CIsal", "CTallyKernels", "TallyPaths"]),
+        .target(
+            name: "TallyReader", dependencies: ["CTallyZlib", "CIsal", "CTallyKernels", "TallyPaths", "TallyThreads"]),
         // What Swift cannot express: AVX2 and carry-less multiply chosen at run time, a prefetch
         // (see tally_kernels.h).
         // DWARF 4, which valgrind 3.19 (Debian 12's, used to count instructions) can read.

@@ -6,7 +6,9 @@ import TallyThreads
 /// Takes an input's stored bytes as they are read and hashes them on a thread of its own, so
 /// that the SHA-256 of a fingerprint is not on the reading thread's path. When one input is
 /// inflated on one core and parsed on the other (`ChunkPump`), the inflating thread sets the
-/// pace, and hashing there would slow the whole input by the hash's time.
+/// pace, and hashing there would slow the whole input by the hash's time. (A file is read and
+/// hashed ahead of the inflater instead, `ReadAhead`; this is for standard input, whose reads
+/// may block for ever and so cannot be made on a thread that the run must wait for.)
 ///
 /// The bytes are copied into a ring of buffers, handed to the hashing thread in order the way
 /// `ChunkPump` hands chunks: `free` counts buffers `update` may fill, `filled` those the thread
@@ -108,16 +110,10 @@ private final class HashingRing: @unchecked Sendable {
         counts.deallocate()
     }
 
-    /// `SCHED_BATCH`, which Glibc's module does not export.
-    private static let batchPolicy: Int32 = 3
-
     func hashUntilEnd() {
-        // Three threads then share two cores. As a batch thread (Linux's SCHED_BATCH, a thread's
-        // own), the hash never preempts the inflating thread when it wakes, and takes the
-        // parser's idle time instead; unlike a lower priority, it keeps its full share of a
-        // busy machine, so it cannot become the slowest stage.
-        var batch = sched_param(sched_priority: 0)
-        _ = sched_setscheduler(0, Self.batchPolicy, &batch)
+        // Three threads then share two cores: the hash takes the parser's idle time rather
+        // than preempting the inflating thread.
+        HelperThread.preferBatchScheduling()
         var state = SHA256()
         var index = 0
         while true {

@@ -24,11 +24,13 @@ struct InputCounter {
     {
         var report = InputReport(location: location, status: .ok)
         // A partial rollup and the state store know inputs by their content. When another thread
-        // parses, the reading thread sets the pace: the hash then gets a thread of its own.
+        // parses, the decoding thread sets the pace: a file is then read and hashed ahead of it
+        // on a thread of its own, and standard input, which cannot be, is hashed on one.
+        let readsAhead = pipelined && location != .standardInput
         let hasher: (any FingerprintHasher)?
         if configuration.partialPath == nil && configuration.statePath == nil {
             hasher = nil
-        } else if pipelined, let background = BackgroundHasher() {
+        } else if pipelined, !readsAhead, let background = BackgroundHasher() {
             hasher = background
         } else {
             hasher = ContentFingerprint.Hasher()
@@ -37,7 +39,7 @@ struct InputCounter {
         do {
             opened = try InputOpener.open(
                 location, inflater: configuration.inflater, onRead: progress.readStored,
-                storedBytes: hasher.map { hasher in { hasher.update($0) } })
+                storedBytes: hasher.map { hasher in { hasher.update($0) } }, readAhead: readsAhead)
         } catch {
             report.status = .failed
             report.error = error

@@ -41,8 +41,25 @@ public final class FileDescriptorSource: ByteSource {
         self.closesOnDeinit = closesOnDeinit
     }
 
+    /// The thread reading ahead, once `startReadingAhead()` has started one.
+    private var readAhead: ReadAhead?
+
     deinit {
+        // The thread must be out of read(2) before the descriptor's number can be reused.
+        readAhead?.stop()
         if closesOnDeinit { close(fd) }
+    }
+
+    /// Reads the rest of a regular file on a thread of its own, ahead of `read(into:)`, which
+    /// then copies from it (`ReadAhead`); `onRead` and `onBytes` are called on that thread from
+    /// now on. Bytes pushed back are still returned first.
+    /// - Returns: whether a thread reads ahead: not for a pipe or a terminal, whose reads may
+    ///   block for ever, nor when no thread can be started; reads are then made as before.
+    @discardableResult
+    func startReadingAhead(bufferSize: Int = 1 << 18, ringSize: Int = 4) -> Bool {
+        guard readAhead == nil, isRegularFile else { return false }
+        readAhead = ReadAhead(fd: fd, bufferSize: bufferSize, ringSize: ringSize, onRead: onRead, onBytes: onBytes)
+        return readAhead != nil
     }
 
     /// Puts `bytes` back in front of what the next `read` returns.
@@ -58,6 +75,7 @@ public final class FileDescriptorSource: ByteSource {
             pushedBack.removeFirst(n)
             return n
         }
+        if let readAhead { return try readAhead.read(into: buffer) }
         while true {
             let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
             if n >= 0 {
@@ -67,9 +85,13 @@ public final class FileDescriptorSource: ByteSource {
             }
             let code = errno
             if code == EINTR { continue }
-            if code == EISDIR { throw .unreadable("is a directory") }
-            throw .io(Self.message(code))
+            throw Self.readError(code)
         }
+    }
+
+    /// What a read(2) that failed with `code` means for the input.
+    static func readError(_ code: Int32) -> InputError {
+        code == EISDIR ? .unreadable("is a directory") : .io(message(code))
     }
 
     /// Reads until `count` bytes or the end of input, whichever comes first.

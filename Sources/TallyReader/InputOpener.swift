@@ -8,9 +8,12 @@ public enum InputOpener {
     ///   - storedBytes: given every byte of the input as stored, once and in order, as the
     ///     source reads them (on the thread that reads it), for a fingerprint; all of them once
     ///     the source has returned 0.
+    ///   - readAhead: read a regular file on a thread of its own, ahead of its decoder
+    ///     (`FileDescriptorSource.startReadingAhead()`), when one can be started; `onRead` and
+    ///     `storedBytes` are then called on that thread.
     public static func open(
         _ location: InputLocation, inflater: Inflater = .zlib, onRead: (@Sendable (Int) -> Void)? = nil,
-        storedBytes: ((UnsafeRawBufferPointer) -> Void)? = nil
+        storedBytes: ((UnsafeRawBufferPointer) -> Void)? = nil, readAhead: Bool = false
     ) throws(InputError) -> OpenedInput {
         let raw: FileDescriptorSource
         switch location {
@@ -27,6 +30,8 @@ public enum InputOpener {
             return OpenedInput(source: raw, compression: .none, isEmpty: true)
         }
         if head.starts(with: Compression.gzipMagic) {
+            // After the sniffing, which read the head on this thread, and before any of the rest.
+            if readAhead { raw.startReadingAhead() }
             return OpenedInput(
                 source: GzipDecoder(upstream: raw, inflater: inflater), compression: .gzip, isEmpty: false)
         }
@@ -38,6 +43,7 @@ public enum InputOpener {
         for format in Compression.refused where head.starts(with: format.magic) {
             throw .unsupportedCompression(format.name)
         }
+        if readAhead { raw.startReadingAhead() }
         return OpenedInput(source: TextSource(upstream: raw), compression: .none, isEmpty: false)
     }
 }

@@ -33,6 +33,18 @@ public enum HelperThread {
         return true
     }
 
+    /// Makes the calling thread a batch thread (Linux's `SCHED_BATCH`, a thread's own policy),
+    /// if the system lets it: one that never preempts another thread when it wakes, and takes
+    /// the others' idle time instead. Unlike a lower priority, it keeps its full share of a busy
+    /// machine, so a helper made one cannot become the slowest stage of a pipeline.
+    public static func preferBatchScheduling() {
+        var parameters = sched_param(sched_priority: 0)
+        _ = sched_setscheduler(0, batchPolicy, &parameters)
+    }
+
+    /// `SCHED_BATCH`, which Glibc's module does not export.
+    private static let batchPolicy: Int32 = 3
+
     private final class Body {
         let run: @Sendable () -> Void
         init(_ run: @escaping @Sendable () -> Void) { self.run = run }
