@@ -24,9 +24,10 @@ struct InputCounter {
     {
         var report = InputReport(location: location, status: .ok)
         // A partial rollup and the state store know inputs by their content. When another thread
-        // parses, the decoding thread sets the pace: a file is then read and hashed ahead of it
-        // on a thread of its own, and standard input, which cannot be, is hashed on one.
-        let readsAhead = pipelined && location != .standardInput
+        // parses, the decoding thread sets the pace: a regular file is then read and hashed ahead
+        // of it on a thread of its own (`ReadAhead`); a pipe or standard input, whose reads may
+        // block for ever, is read in place and hashed on a thread of its own.
+        let readsAhead = pipelined && InputOpener.readsAhead(location)
         let hasher: (any FingerprintHasher)?
         if configuration.partialPath == nil && configuration.statePath == nil {
             hasher = nil

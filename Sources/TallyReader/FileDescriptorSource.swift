@@ -42,7 +42,7 @@ public final class FileDescriptorSource: ByteSource {
     }
 
     /// The thread reading ahead, once `startReadingAhead()` has started one.
-    private var readAhead: ReadAhead?
+    private(set) var readAhead: ReadAhead?
 
     deinit {
         // The thread must be out of read(2) before the descriptor's number can be reused.
@@ -51,8 +51,9 @@ public final class FileDescriptorSource: ByteSource {
     }
 
     /// Reads the rest of a regular file on a thread of its own, ahead of `read(into:)`, which
-    /// then copies from it (`ReadAhead`); `onRead` and `onBytes` are called on that thread from
-    /// now on. Bytes pushed back are still returned first.
+    /// then copies from it (`ReadAhead`). `onRead` and `onBytes` as they are now are called on
+    /// that thread from now on (setting them later changes nothing). Bytes pushed back are still
+    /// returned first.
     /// - Returns: whether a thread reads ahead: not for a pipe or a terminal, whose reads may
     ///   block for ever, nor when no thread can be started; reads are then made as before.
     @discardableResult

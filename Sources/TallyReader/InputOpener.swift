@@ -1,4 +1,5 @@
 import Glibc
+import TallyPaths
 
 /// Opens inputs and puts the right decoder in front of them.
 public enum InputOpener {
@@ -45,5 +46,15 @@ public enum InputOpener {
         }
         if readAhead { raw.startReadingAhead() }
         return OpenedInput(source: TextSource(upstream: raw), compression: .none, isEmpty: false)
+    }
+
+    /// Whether `open(_:readAhead: true)` would read `location` on a thread of its own: a path to
+    /// a regular file (not a pipe such as `<(zcat ...)`, nor standard input), as it is now. Asked
+    /// before opening, to choose where the input's fingerprint is taken; if the answer changes by
+    /// then, or no thread can be started, only that choice is the slower one.
+    public static func readsAhead(_ location: InputLocation) -> Bool {
+        guard case .file(let path) = location else { return false }
+        var info = stat()
+        return SystemPath.withCString(path) { stat($0, &info) } == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 }

@@ -66,8 +66,10 @@ final class ReadAhead: @unchecked Sendable {
 
     /// The thread's loop: read into the next free buffer, give its bytes to the callbacks, hand it on.
     private func fill(_ fd: Int32, _ callbacks: Callbacks) {
-        // As the fingerprint's own thread was: a batch thread never preempts the inflater when it
-        // wakes, and the ring gives it time to catch up.
+        // A batch thread never preempts the inflater or the parser when it wakes: when they keep
+        // both cores busy, each wake-up would otherwise cost them a switch. It feeds the inflater,
+        // but wakes with buffers still full ahead of it, so a wait for the next time slice does
+        // not leave the inflater without input (docs/PERFORMANCE.md compares both policies).
         HelperThread.preferBatchScheduling()
         var index = 0
         while true {

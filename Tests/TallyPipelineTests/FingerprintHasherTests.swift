@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 import TallyTestSupport
 import Testing
 
@@ -56,6 +57,26 @@ import Testing
         for _ in 0..<200 {
             let hasher = try #require(BackgroundHasher(bufferSize: 64, ringSize: 2))
             Self.bytes.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[..<300])) }
+        }
+    }
+
+    /// A whole run's fingerprint of an input, read by its worker in place (`--jobs 1`) or, as the
+    /// one input of `--jobs 2`, read and hashed ahead of its inflater while another thread
+    /// parses: the SHA-256 of the file either way, for gzip of several shapes and plain text.
+    @Test(arguments: [
+        "logs/ad-server-a-20261120.jsonl.gz", "logs/partner-export-20261122.tsv", "gzip/zero-padding.gz",
+        "gzip/many-members.gz", "gzip/pigz.gz",
+    ])
+    func anInputsFingerprintIsItsFilesSHA256HoweverItIsRead(name: String) throws {
+        let path = fixtures.path + "/" + name
+        let expected = Array(SHA256.hash(data: try Data(contentsOf: URL(fileURLWithPath: path))))
+        for jobs in [1, 2] {
+            var configuration = RunConfiguration(
+                inputs: [path], partialPath: temporaryDirectory("fingerprint") + "/run.partial")
+            configuration.jobs = jobs
+            let report = try RollupRun(configuration: configuration).run()
+            #expect(report.inputs.map(\.status) == [.ok], "\(name), --jobs \(jobs)")
+            #expect(report.inputs.first?.fingerprint?.bytes == expected, "\(name), --jobs \(jobs)")
         }
     }
 }

@@ -9,7 +9,7 @@ import Testing
 /// A file read ahead on a thread of its own must read as the file read in place: the same
 /// bytes, the same bytes given for the fingerprint, the same errors, and no thread or
 /// descriptor left behind however the reading ends.
-@Suite struct ReadAheadTests {
+@Suite(.timeLimit(.minutes(1))) struct ReadAheadTests {
     let directory = ScratchDirectories.make("read-ahead")
 
     func file(_ bytes: [UInt8]) throws -> String {
@@ -37,6 +37,8 @@ import Testing
 private final class Given: Sendable {
     let bytes = Mutex<[UInt8]>([])
     let reads = Mutex<[Int]>([])
+    /// The threads that gave bytes.
+    let threads = Mutex<Set<UInt>>([])
 }
 
 extension ReadAheadTests {
@@ -68,7 +70,7 @@ extension ReadAheadTests {
         let path = try file([UInt8](repeating: 7, count: 1 << 20))
         for consumed in [0, 1, 4096, 70_000] {
             let fd = open(path, O_RDONLY | O_CLOEXEC)
-            #expect(fd >= 0)
+            try #require(fd >= 0)
             defer { close(fd) }
             weak var ring: ReadAhead?
             do {
@@ -84,24 +86,31 @@ extension ReadAheadTests {
                 ahead.stop()
             }
             // The thread drops its reference as it returns, just after `stop()` has seen it end.
-            for _ in 0..<500 where ring != nil { usleep(2_000) }
+            for _ in 0..<2_500 where ring != nil { usleep(2_000) }
             #expect(ring == nil, "the thread still holds the ring after reading \(consumed) bytes")
         }
     }
 
-    /// A source dropped part way stops its thread before closing its descriptor.
-    @Test func aSourceDroppedPartWayLetsGo() throws {
+    /// A source dropped part way, its ring full or not, ends its thread (as above) before it
+    /// closes its descriptor: the ring is let go of, and the file reads whole again after.
+    @Test func aSourceDroppedPartWayEndsItsThread() throws {
         let content = [UInt8](repeating: 9, count: 1 << 20)
         let path = try file(content)
         for consumed in [0, 1, 70_000] {
-            let source = try FileDescriptorSource(path: path)
-            #expect(source.startReadingAhead(bufferSize: 4096, ringSize: 2))
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: consumed, alignment: 1)
-            defer { buffer.deallocate() }
-            var read = 0
-            while read < consumed {
-                read += try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[read...]))
+            weak var ring: ReadAhead?
+            do {
+                let source = try FileDescriptorSource(path: path)
+                #expect(source.startReadingAhead(bufferSize: 4096, ringSize: 2))
+                ring = source.readAhead
+                let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(consumed, 1), alignment: 1)
+                defer { buffer.deallocate() }
+                var read = 0
+                while read < consumed {
+                    read += try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[read..<consumed]))
+                }
             }
+            for _ in 0..<2_500 where ring != nil { usleep(2_000) }
+            #expect(ring == nil, "the thread still holds the ring after reading \(consumed) bytes")
         }
         #expect(try readAll(try FileDescriptorSource(path: path), sizes: [1 << 16]) == content)
     }
@@ -124,6 +133,8 @@ extension ReadAheadTests {
         defer { close(ends[1]) }
         let source = FileDescriptorSource(fd: ends[0], closesOnDeinit: true)
         #expect(!source.startReadingAhead())
+        #expect(!InputOpener.readsAhead(.file("/dev/fd/\(ends[0])")))
+        #expect(!InputOpener.readsAhead(.standardInput))
         #expect(write(ends[1], "ab", 2) == 2)
         #expect(try source.readUpTo(2) == Array("ab".utf8))
     }
@@ -133,7 +144,7 @@ extension ReadAheadTests {
     @Test func withoutAThreadNothingIsRead() throws {
         let content = Array("one line\n".utf8)
         let fd = open(try file(content), O_RDONLY | O_CLOEXEC)
-        #expect(fd >= 0)
+        try #require(fd >= 0)
         #expect(ReadAhead(fd: fd, stackSize: 1 << 52, onRead: nil, onBytes: nil) == nil)
         #expect(try readAll(FileDescriptorSource(fd: fd, closesOnDeinit: true), sizes: [4096]) == content)
     }
@@ -145,11 +156,17 @@ extension ReadAheadTests {
         let text = (0..<20_000).map { "line \($0)\n" }.joined()
         let path = try file(try gzipped(text))
         let stored = Given()
+        #expect(InputOpener.readsAhead(.file(path)))
         let opened = try InputOpener.open(
-            .file(path), inflater: inflater, storedBytes: { bytes in stored.bytes.withLock { $0 += bytes } },
-            readAhead: true)
+            .file(path), inflater: inflater,
+            storedBytes: { bytes in
+                stored.bytes.withLock { $0 += bytes }
+                stored.threads.withLock { _ = $0.insert(UInt(pthread_self())) }
+            }, readAhead: true)
         #expect(opened.compression == .gzip)
         #expect(try drain(opened.source) == Array(text.utf8))
         #expect(stored.bytes.withLock { $0 } == Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+        // The head, sniffed on this thread; the rest, read ahead on another.
+        #expect(stored.threads.withLock { $0.count } == 2)
     }
 }
