@@ -48,26 +48,19 @@ public final class ByteInterner: @unchecked Sendable {
         precondition(ids.count >= strings.count)
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: strings.count) { hashOf in
             // The passes that only read take each table's storage once, not once a string.
-            let mask = self.mask
+            let (mask, count) = (self.mask, strings.count)
             slots.withUnsafeBufferPointer { slots in
-                for (index, bytes) in strings.enumerated() {
-                    hashOf[index] = ByteHash.hash(bytes)
-                    tally_prefetch(slots.baseAddress! + (Int(truncatingIfNeeded: hashOf[index]) & mask))
-                }
+                SlotProbe.hash(strings, into: hashOf, slots: slots, mask: mask) { ByteHash.hash($0) }
                 hashes.withUnsafeBufferPointer { hashes in
                     offsets.withUnsafeBufferPointer { offsets in
-                        for index in strings.indices {
-                            let entry = slots[Int(truncatingIfNeeded: hashOf[index]) & mask]
-                            guard entry != 0 else { continue }
-                            tally_prefetch(hashes.baseAddress! + Int(entry - 1))
-                            tally_prefetch(offsets.baseAddress! + Int(entry - 1))
+                        SlotProbe.forEachFirstEntry(hashOf, count: count, slots: slots, mask: mask) { id in
+                            tally_prefetch(hashes.baseAddress! + id)
+                            tally_prefetch(offsets.baseAddress! + id)
                         }
                         arena.withUnsafeBytes { arena in
                             guard let base = arena.baseAddress else { return }
-                            for index in strings.indices {
-                                let entry = slots[Int(truncatingIfNeeded: hashOf[index]) & mask]
-                                guard entry != 0 else { continue }
-                                tally_prefetch(base + offsets[Int(entry - 1)])
+                            SlotProbe.forEachFirstEntry(hashOf, count: count, slots: slots, mask: mask) { id in
+                                tally_prefetch(base + offsets[id])
                             }
                         }
                     }

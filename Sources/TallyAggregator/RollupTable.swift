@@ -101,16 +101,10 @@ public final class RollupTable: @unchecked Sendable {
             // The passes that only read take each array's storage once, not once a key.
             let (mask, counterCount) = (self.mask, self.counterCount)
             slots.withUnsafeBufferPointer { slots in
-                for (index, key) in keys.enumerated() {
-                    hashOf[index] = ByteHash.hash(key)
-                    tally_prefetch(slots.baseAddress! + (Int(truncatingIfNeeded: hashOf[index]) & mask))
-                }
+                SlotProbe.hash(keys, into: hashOf, slots: slots, mask: mask) { ByteHash.hash($0) }
                 rowKeys.withUnsafeBufferPointer { rowKeys in
                     counts.withUnsafeBufferPointer { counts in
-                        for index in keys.indices {
-                            let entry = slots[Int(truncatingIfNeeded: hashOf[index]) & mask]
-                            guard entry != 0 else { continue }
-                            let row = Int(entry - 1)
+                        SlotProbe.forEachFirstEntry(hashOf, count: keys.count, slots: slots, mask: mask) { row in
                             tally_prefetch(rowKeys.baseAddress! + row)
                             tally_prefetch(counts.baseAddress! + row * counterCount)
                         }
