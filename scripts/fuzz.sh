@@ -43,8 +43,10 @@ for name in "${targets[@]}"; do
           "Sources/$c.c" -o "$out/$(basename "$c").o"
       done
       library TallyPaths
+      library TallyThreads
       build gzip TallyReader GzipFuzz.swift -I Sources/CTallyZlib -I Sources/CTallyKernels/include \
-        -I Sources/CIsal/include -I "$out" -L "$out" -lTallyPaths "$out/tally_crc32.o" "$out/tally_isal.o" -lz
+        -I Sources/CIsal/include -I "$out" -L "$out" -lTallyPaths -lTallyThreads "$out/tally_crc32.o" \
+        "$out/tally_isal.o" -lz
       # Seeds: small gzip files in the shapes of the corpus (members, headers, padding).
       if [ -z "$(ls -A "$corpus")" ]; then
         head -c 3000 fixtures/gzip/payload.jsonl > "$out/seed.txt"
