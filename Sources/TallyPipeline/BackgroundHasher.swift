@@ -1,6 +1,5 @@
 import Crypto
 import Dispatch
-import Glibc
 import TallyThreads
 
 /// Takes an input's stored bytes as they are read and hashes them on a thread of its own, so
