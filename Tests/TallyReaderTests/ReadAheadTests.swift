@@ -7,8 +7,8 @@ import Testing
 @testable import TallyReader
 
 /// A file read ahead on a thread of its own must read as the file read in place: the same
-/// bytes, the same bytes given for the fingerprint, the same errors, and no thread or
-/// descriptor left behind however the reading ends.
+/// bytes, the same bytes given for the fingerprint, the same errors, and no thread left behind
+/// however the reading ends.
 @Suite(.timeLimit(.minutes(1))) struct ReadAheadTests {
     let directory = ScratchDirectories.make("read-ahead")
 
