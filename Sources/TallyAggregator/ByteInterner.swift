@@ -53,14 +53,15 @@ public final class ByteInterner: @unchecked Sendable {
                 SlotProbe.hash(strings, into: hashOf, slots: slots, mask: mask) { ByteHash.hash($0) }
                 hashes.withUnsafeBufferPointer { hashes in
                     offsets.withUnsafeBufferPointer { offsets in
-                        SlotProbe.forEachFirstEntry(hashOf, count: count, slots: slots, mask: mask) { id in
+                        SlotProbe.forEachProbedEntry(hashOf, count: count, slots: slots, mask: mask) { _, id in
                             tally_prefetch(hashes.baseAddress! + id)
                             tally_prefetch(offsets.baseAddress! + id)
                         }
                         arena.withUnsafeBytes { arena in
                             guard let base = arena.baseAddress else { return }
-                            SlotProbe.forEachFirstEntry(hashOf, count: count, slots: slots, mask: mask) { id in
-                                tally_prefetch(base + offsets[id])
+                            // Only the strings with the same hash are compared.
+                            SlotProbe.forEachProbedEntry(hashOf, count: count, slots: slots, mask: mask) { index, id in
+                                if hashes[id] == hashOf[index] { tally_prefetch(base + offsets[id]) }
                             }
                         }
                     }

@@ -104,7 +104,7 @@ public final class RollupTable: @unchecked Sendable {
                 SlotProbe.hash(keys, into: hashOf, slots: slots, mask: mask) { ByteHash.hash($0) }
                 rowKeys.withUnsafeBufferPointer { rowKeys in
                     counts.withUnsafeBufferPointer { counts in
-                        SlotProbe.forEachFirstEntry(hashOf, count: keys.count, slots: slots, mask: mask) { row in
+                        SlotProbe.forEachProbedEntry(hashOf, count: keys.count, slots: slots, mask: mask) { _, row in
                             tally_prefetch(rowKeys.baseAddress! + row)
                             tally_prefetch(counts.baseAddress! + row * counterCount)
                         }
@@ -143,10 +143,27 @@ public final class RollupTable: @unchecked Sendable {
         let size = slots.count * 2
         slots = [UInt32](repeating: 0, count: size)
         mask = size - 1
-        for (row, key) in rowKeys.enumerated() {
-            var slot = Int(truncatingIfNeeded: ByteHash.hash(key)) & mask
-            while slots[slot] != 0 { slot = (slot + 1) & mask }
-            slots[slot] = UInt32(row + 1)
+        let mask = self.mask
+        // Each row lands in a slot anywhere in the new table, a cache miss once the table is
+        // larger than the cache: the slots of a batch are fetched together before any is written.
+        let batchSize = CountingTable.batchSize
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: batchSize) { hashOf in
+            rowKeys.withUnsafeBufferPointer { rowKeys in
+                slots.withUnsafeMutableBufferPointer { slots in
+                    for start in stride(from: 0, to: rowKeys.count, by: batchSize) {
+                        let batch = UnsafeBufferPointer(
+                            rebasing: rowKeys[start..<min(start + batchSize, rowKeys.count)])
+                        SlotProbe.hash(batch, into: hashOf, slots: UnsafeBufferPointer(slots), mask: mask) {
+                            ByteHash.hash($0)
+                        }
+                        for index in batch.indices {
+                            var slot = Int(truncatingIfNeeded: hashOf[index]) & mask
+                            while slots[slot] != 0 { slot = (slot + 1) & mask }
+                            slots[slot] = UInt32(start + index + 1)
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -17,16 +17,23 @@ enum SlotProbe {
         }
     }
 
-    /// Calls `body` with the entry in the slot each of the first `count` hashes starts at, where
-    /// the slot is not empty: the entry the lookup will most likely compare first.
+    /// Calls `body` with the entries a lookup of each of the first `count` hashes may compare:
+    /// those before the first empty slot, at most `limit`. A lookup reads each one's row until
+    /// it finds its own, and a new key reads them all: fetching only the first left every later
+    /// one a cache miss of its own.
     @inline(__always)
-    static func forEachFirstEntry(
+    static func forEachProbedEntry(
         _ hashes: UnsafeMutableBufferPointer<UInt64>, count: Int, slots: UnsafeBufferPointer<UInt32>, mask: Int,
-        _ body: (Int) -> Void
+        limit: Int = 4, _ body: (_ index: Int, _ entry: Int) -> Void
     ) {
         for index in 0..<count {
-            let entry = slots[Int(truncatingIfNeeded: hashes[index]) & mask]
-            if entry != 0 { body(Int(entry - 1)) }
+            var slot = Int(truncatingIfNeeded: hashes[index]) & mask
+            for _ in 0..<limit {
+                let entry = slots[slot]
+                if entry == 0 { break }
+                body(index, Int(entry - 1))
+                slot = (slot + 1) & mask
+            }
         }
     }
 }

@@ -66,6 +66,18 @@ import Testing
         #expect(rows == expected)
     }
 
+    /// Growing rehashes every row into a table twice the size, a batch of slots at a time: no
+    /// row may be lost (a later lookup would add it again) or land where a lookup cannot find it.
+    @Test(arguments: [1, 63, 64, 65, 1000, 5001, 40_000])
+    func aTableThatGrowsFindsEveryRow(rowCount: Int) {
+        let table = RollupTable(counterCount: 1)
+        let keys = (0..<rowCount).map { RollupTable.pack(period: Int32($0 % 24), keyID: UInt32($0 / 24)) }
+        let rows = keys.map { table.row(for: $0) }
+        #expect(rows == Array(0..<rowCount))
+        #expect(keys.map { table.row(for: $0) } == rows)
+        #expect(table.rowKeys.count == rowCount)
+    }
+
     @Test(arguments: [0, 1, 2, 1000, 100_000])
     func radixSortOrdersAsASortDoesAndIsStable(count: Int) {
         var generator = SplitMix(seed: UInt64(count))
