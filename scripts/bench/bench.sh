@@ -9,6 +9,8 @@
 # Settings (environment):
 #   SIZE             quick (default, 1,000,000 lines), full (24,000,000), or a number of lines
 #   ROUNDS           rounds of measurements, default 3; the table shows medians
+#   ONE_FILE_REPEATS times the one-file runs are repeated in a round, default 5 (each
+#                    repeat is a round of its own in the one-file tables)
 #   TALLY            a tally binary to use; default: `make build` (the release build, as
 #                    `make rollup` makes it) and .build/release/tally
 #   TALLY_BENCH_DIR  cache for data and helper binaries, default ~/.cache/tally-bench
@@ -76,6 +78,7 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SCRIPTS=$REPO/scripts/bench
 SIZE=${SIZE:-quick}
 ROUNDS=${ROUNDS:-3}
+ONE_FILE_REPEATS=${ONE_FILE_REPEATS:-5}
 BENCH_DIR=${TALLY_BENCH_DIR:-$HOME/.cache/tally-bench}
 PYTHON=${PYTHON:-python3}
 JOBS=2
@@ -116,6 +119,8 @@ parse_size() {
     esac
     ((TOTAL_LINES >= NFILES)) || die "SIZE must be at least $NFILES lines"
     [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "ROUNDS must be a positive number, not '$ROUNDS'"
+    [[ $ONE_FILE_REPEATS =~ ^[1-9][0-9]*$ ]] ||
+        die "ONE_FILE_REPEATS must be a positive number, not '$ONE_FILE_REPEATS'"
 }
 
 build_helpers() {
@@ -369,13 +374,17 @@ run_rounds() {
             for inflater in "${TALLY_INFLATERS[@]}"; do
                 measure_tally "${fmt}16" "$round" "$DATA/$fmt" "$inflater"
             done
-            # The one-file floors first, then tally: a one-file run just after a 16-file run
-            # was slower by up to half (not so the 1-process floors), and that position would
-            # otherwise always be tally's.
-            measure "${fmt}1" zinflate1 "$round" "$ZINFLATE" "$ONE_FILE"
-            [[ -z $ISALINFLATE ]] || measure "${fmt}1" isal1 "$round" "$ISALINFLATE" "$ONE_FILE"
-            for inflater in "${TALLY_INFLATERS[@]}"; do
-                measure_tally "${fmt}1" "$round" "$ONE_FILE" "$inflater"
+            # One file takes about a second, so one timing is at the mercy of the machine's
+            # swings: the one-file runs are repeated ONE_FILE_REPEATS times a round, and each
+            # repeat counts as a round of its own. The floors go first: a one-file run just after
+            # a 16-file run was slower by up to half (not so the 1-process floors), and that
+            # place would otherwise always be tally's.
+            for ((repeat = 1; repeat <= ONE_FILE_REPEATS; repeat++)); do
+                measure "${fmt}1" zinflate1 "$round.$repeat" "$ZINFLATE" "$ONE_FILE"
+                [[ -z $ISALINFLATE ]] || measure "${fmt}1" isal1 "$round.$repeat" "$ISALINFLATE" "$ONE_FILE"
+                for inflater in "${TALLY_INFLATERS[@]}"; do
+                    measure_tally "${fmt}1" "$round.$repeat" "$ONE_FILE" "$inflater"
+                done
             done
         done
         for inflater in "${TALLY_INFLATERS[@]}"; do
@@ -649,7 +658,7 @@ clf_table() {
 report() {
     local fmt col lines bytes one_name one_lines one_bytes jbytes events
     echo
-    echo "tally bench: SIZE=$SIZE ($(commas "$TOTAL_LINES") lines), ROUNDS=$ROUNDS, $(nproc) cores," \
+    echo "tally bench: SIZE=$SIZE ($(commas "$TOTAL_LINES") lines), ROUNDS=$ROUNDS, ONE_FILE_REPEATS=$ONE_FILE_REPEATS, $(nproc) cores," \
         "load average $LOAD_BEFORE before the rounds, $(cut -d' ' -f1 /proc/loadavg) after"
     echo "tally: ${TALLY_BIN:-not measured: $TALLY_NOTE}${TALLY_VERSION:+ ($TALLY_VERSION)}"
     echo "data: $DATA; duckdb: ${DUCKDB:-not installed}; chdb: ${CHDB:-not installed}"
