@@ -37,6 +37,8 @@
 #   tally --jobs 2          tally rollup DIR --out TMP --jobs 2, all 16 files, once with
 #                           --inflater zlib and, where the build has ISA-L, once with isal
 #   one file                tally --jobs 2 and the 1-process floors on the largest file
+#   wide key                on the JSON Lines only: tally --jobs 2 with --by $WIDE_KEY
+#                           --granularity hour, each inflater, set against the default run
 # each for JSON Lines and for CSV; then, on the access log, tally --jobs 2 on all 16 files
 # with each inflater (no floors: its row is set against tally's JSON Lines row of the
 # same round and inflater); then DuckDB and chDB (clickhouse-local as a Python module),
@@ -55,9 +57,11 @@
 # the lowest and highest round's ratio beside it. Run one bench at a time.
 # Targets: with zlib, 16 files, tally <= 1.25 x (JSON Lines) and 1.2 x (CSV) the 2-process
 # zlib floor; with ISA-L, 16 files, <= 0.80 x the 2-process zlib floor; one file, <= 1.05 x
-# the 1-process floor of the same inflater on that file. Access log: its MB/s (uncompressed
-# bytes per wall second) >= 0.5 x the MB/s of tally on the JSON Lines, same inflater, taken
-# within each round (the median round's ratio, the lowest and highest beside it).
+# the 1-process floor of the same inflater on that file. Wide key: at most 1.3 x the CPU
+# and the wall time of the default run, same inflater, taken within each round. Access log:
+# its MB/s (uncompressed bytes per wall second) >= 0.5 x the MB/s of tally on the JSON Lines,
+# same inflater, taken within each round (the median round's ratio, the lowest and highest
+# beside it).
 #
 # Memory check: 10 daily files with 1,000,000 distinct (day, campaign) keys (100,000
 # campaigns x 10 days, each once, all impressions); bytes/key = (peak RSS on them -
@@ -79,6 +83,8 @@ SCRIPTS=$REPO/scripts/bench
 SIZE=${SIZE:-quick}
 ROUNDS=${ROUNDS:-3}
 ONE_FILE_REPEATS=${ONE_FILE_REPEATS:-5}
+# The wide key of the wide rows (with --granularity hour).
+WIDE_KEY=campaign,creative_id,country
 BENCH_DIR=${TALLY_BENCH_DIR:-$HOME/.cache/tally-bench}
 PYTHON=${PYTHON:-python3}
 JOBS=2
@@ -373,6 +379,9 @@ run_rounds() {
             fi
             for inflater in "${TALLY_INFLATERS[@]}"; do
                 measure_tally "${fmt}16" "$round" "$DATA/$fmt" "$inflater"
+                if [[ $fmt == jsonl ]]; then
+                    measure_tally wide16 "$round" "$DATA/$fmt" "$inflater" --by "$WIDE_KEY" --granularity hour
+                fi
             done
             # One file takes about a second, so one timing is at the mercy of the machine's
             # swings: the one-file runs are repeated ONE_FILE_REPEATS times a round, and each
@@ -535,18 +544,23 @@ memory_check() {
 
 # ---- report ------------------------------------------------------------------
 
+# The tables' awk functions: a number with thousands commas, and the median of arr[1..n]
+# (which sorts arr).
+AWK_HELPERS='
+function commas(x,   s, r) { s = sprintf("%.0f", x); r = ""; while (length(s) > 3) { r = "," substr(s, length(s) - 2) r; s = substr(s, 1, length(s) - 3) } return s r }
+function median(arr, n,   i, j, t) {
+    for (i = 2; i <= n; i++) for (j = i; j > 1 && arr[j - 1] > arr[j]; j--) { t = arr[j]; arr[j] = arr[j - 1]; arr[j - 1] = t }
+    return n % 2 ? arr[(n + 1) / 2] : (arr[n / 2] + arr[n / 2 + 1]) / 2
+}
+'
+
 # table SET TITLE LINES BYTES GZBYTES: the medians of one set of runs, with the ratios.
 table() {
     local set=$1 title=$2 lines=$3 bytes=$4 gz=$5
     printf '\n%s: %s lines, %.1f MB uncompressed, %.1f MB gzip\n' "$title" \
         "$(commas "$lines")" "$(awk -v b="$bytes" 'BEGIN { print b / 1e6 }')" \
         "$(awk -v b="$gz" 'BEGIN { print b / 1e6 }')"
-    awk -v set="$set" -v lines="$lines" -v bytes="$bytes" '
-        function commas(x,   s, r) { s = sprintf("%.0f", x); r = ""; while (length(s) > 3) { r = "," substr(s, length(s) - 2) r; s = substr(s, 1, length(s) - 3) } return s r }
-        function median(arr, n,   i, j, t) {
-            for (i = 2; i <= n; i++) for (j = i; j > 1 && arr[j - 1] > arr[j]; j--) { t = arr[j]; arr[j] = arr[j - 1]; arr[j - 1] = t }
-            return n % 2 ? arr[(n + 1) / 2] : (arr[n / 2] + arr[n / 2 + 1]) / 2
-        }
+    awk -v set="$set" -v lines="$lines" -v bytes="$bytes" "$AWK_HELPERS"'
         function med(tool, field,   n, r, a) {
             n = 0; for (r in ok) { split(r, k, SUBSEP); if (k[1] == tool) a[++n] = val[tool, k[2], field] }
             return n ? median(a, n) : -1
@@ -621,12 +635,7 @@ clf_table() {
     printf '\nAccess log (nginx combined, --format clf), all %s files: %s lines (%s pixel requests), %.1f MB uncompressed, %.1f MB gzip\n' \
         "$NFILES" "$(commas "$lines")" "$(commas "$events")" "$(awk -v b="$bytes" 'BEGIN { print b / 1e6 }')" \
         "$(awk -v b="$gz" 'BEGIN { print b / 1e6 }')"
-    awk -v lines="$lines" -v bytes="$bytes" -v jbytes="$jbytes" '
-        function commas(x,   s, r) { s = sprintf("%.0f", x); r = ""; while (length(s) > 3) { r = "," substr(s, length(s) - 2) r; s = substr(s, 1, length(s) - 3) } return s r }
-        function median(arr, n,   i, j, t) {
-            for (i = 2; i <= n; i++) for (j = i; j > 1 && arr[j - 1] > arr[j]; j--) { t = arr[j]; arr[j] = arr[j - 1]; arr[j - 1] = t }
-            return n % 2 ? arr[(n + 1) / 2] : (arr[n / 2] + arr[n / 2 + 1]) / 2
-        }
+    awk -v lines="$lines" -v bytes="$bytes" -v jbytes="$jbytes" "$AWK_HELPERS"'
         $7 == "ok" && ($1 == "clf16" || $1 == "jsonl16") { val[$1, $2, $3, "wall"] = $4; val[$1, $2, $3, "cpu"] = $5; val[$1, $2, $3, "rss"] = $6; ok[$1, $2, $3] = 1 }
         $1 == "clf16" { seen[$2] = 1; if ($7 != "ok") failed[$2]++; else if ($3 > maxRound) maxRound = $3 }
         END {
@@ -655,6 +664,41 @@ clf_table() {
         }' "$RESULTS"
 }
 
+# wide_table: tally with the wide hourly key on the JSON Lines, its CPU and wall time over
+# those of the default run (same round, same inflater).
+wide_table() {
+    printf '\nJSON Lines, all %s files, --by %s --granularity hour\n' "$NFILES" "$WIDE_KEY"
+    awk "$AWK_HELPERS"'
+        $7 == "ok" && ($1 == "wide16" || $1 == "jsonl16") { val[$1, $2, $3, "wall"] = $4; val[$1, $2, $3, "cpu"] = $5; val[$1, $2, $3, "rss"] = $6; ok[$1, $2, $3] = 1 }
+        $1 == "wide16" { seen[$2] = 1; if ($7 != "ok") failed[$2]++; else if ($3 > maxRound) maxRound = $3 }
+        END {
+            printf "  %-24s %8s %8s %8s   %s\n", "tool", "wall s", "CPU s", "RSS MiB", "CPU and wall vs the default run (target)"
+            split("tally-zlib tally-isal", order, " ")
+            names["tally-zlib"] = "tally --inflater zlib"; names["tally-isal"] = "tally --inflater isal"
+            for (i = 1; i <= 2; i++) {
+                tool = order[i]; if (!seen[tool]) continue
+                nw = nr = 0; split("", w); split("", c); split("", m); split("", rc); split("", rw)
+                for (round = 1; round <= maxRound; round++) {
+                    if (!(("wide16", tool, round) in ok)) continue
+                    w[++nw] = val["wide16", tool, round, "wall"]; c[nw] = val["wide16", tool, round, "cpu"]; m[nw] = val["wide16", tool, round, "rss"]
+                    if (("jsonl16", tool, round) in ok) {
+                        rc[++nr] = val["wide16", tool, round, "cpu"] / val["jsonl16", tool, round, "cpu"]
+                        rw[nr] = val["wide16", tool, round, "wall"] / val["jsonl16", tool, round, "wall"]
+                    }
+                }
+                if (!nw) { printf "  %-24s %s\n", names[tool], "failed in every round"; continue }
+                note = "no default run to compare"
+                if (nr) {
+                    cpu = median(rc, nr); wall = median(rw, nr) # sorts rc and rw
+                    note = sprintf("%.2fx CPU%s, %.2fx wall%s (<= 1.30: %s)", cpu, nr > 1 ? sprintf(" [rounds %.2f-%.2f]", rc[1], rc[nr]) : "", \
+                        wall, nr > 1 ? sprintf(" [rounds %.2f-%.2f]", rw[1], rw[nr]) : "", cpu <= 1.30 && wall <= 1.30 ? "met" : "MISSED")
+                }
+                if (failed[tool]) note = note sprintf(" [failed in %d rounds]", failed[tool])
+                printf "  %-24s %8.3f %8.3f %8.1f   %s\n", names[tool], median(w, nw), median(c, nw), median(m, nw) / 1024, note
+            }
+        }' "$RESULTS"
+}
+
 report() {
     local fmt col lines bytes one_name one_lines one_bytes jbytes events
     echo
@@ -673,6 +717,7 @@ report() {
         table "${fmt}1" "$( [[ $fmt == jsonl ]] && echo "JSON Lines" || echo CSV ), one file ($one_name)" \
             "$one_lines" "$one_bytes" "$(wc -c <"$ONE_FILE")"
     done
+    if grep -q '^wide16 ' "$RESULTS"; then wide_table; fi
     if [[ -n $TALLY_CLF ]]; then
         set_files clf
         read -r lines events bytes jbytes < <(awk '{ l += $5; e += $2; b += $6; j += $3 } END { print l, e, b, j }' "$DATA/manifest.tsv")
