@@ -301,10 +301,18 @@ read_time() { awk 'END { printf "%.3f %d\n", $1 + $2, $3 }' "$1" 2>/dev/null || 
 # record SET TOOL ROUND WALL CPU RSS_KIB STATUS
 record() { echo "$*" >>"$RESULTS"; }
 
+# The inputs of the runs being measured, read again just before each one is timed (see
+# warm). This machine pages out page-cache pages untouched for a minute (a DAMON pageout
+# scheme of its host), even with most of its memory free; a run that then read its inputs
+# from the disk would be timed on the disk and not on the decoding.
+WARM=()
+warm() { if ((${#WARM[@]} > 0)); then cat "${WARM[@]}" >/dev/null; fi; }
+
 # measure SET TOOL ROUND CMD...: one timed run of CMD.
 measure() {
     local set=$1 tool=$2 round=$3 tf=$WORK/time t0 t1 status=ok
     shift 3
+    warm
     t0=$EPOCHREALTIME
     run_timed "$tf" "$@" || status=failed
     t1=$EPOCHREALTIME
@@ -319,6 +327,7 @@ measure() {
 # $HALF_B at once.
 measure_pair() {
     local set=$1 tool=$2 round=$3 floor=$4 t0 t1 pa pb status=ok cpu_a rss_a cpu_b rss_b
+    warm
     t0=$EPOCHREALTIME
     run_timed "$WORK/time.a" "$floor" "${HALF_A[@]}" &
     pa=$!
@@ -371,6 +380,7 @@ run_rounds() {
         say "round $round of $ROUNDS ..."
         for fmt in jsonl csv; do
             set_files "$fmt"
+            WARM=("${FILES[@]}")
             measure "${fmt}16" zinflate1 "$round" "$ZINFLATE" "${FILES[@]}"
             measure_pair "${fmt}16" zinflate2 "$round" "$ZINFLATE"
             if [[ -n $ISALINFLATE ]]; then
@@ -385,6 +395,7 @@ run_rounds() {
             # repeat counts as a round of its own. The floors go first: a one-file run just after
             # a 16-file run was slower by up to half (not so the 1-process floors), and that
             # place would otherwise always be tally's.
+            WARM=("$ONE_FILE")
             for ((repeat = 1; repeat <= ONE_FILE_REPEATS; repeat++)); do
                 measure "${fmt}1" zinflate1 "$round.$repeat" "$ZINFLATE" "$ONE_FILE"
                 [[ -z $ISALINFLATE ]] || measure "${fmt}1" isal1 "$round.$repeat" "$ISALINFLATE" "$ONE_FILE"
@@ -393,10 +404,12 @@ run_rounds() {
                 done
             done
         done
+        WARM=("$DATA"/clf/*)
         for inflater in "${TALLY_INFLATERS[@]}"; do
             [[ -n $TALLY_CLF ]] || break
             measure_tally clf16 "$round" "$DATA/clf" "$inflater" --format clf --config "$CLF_CONFIG"
         done
+        WARM=("$DATA"/jsonl/*)
         if [[ -n $DUCKDB ]]; then
             measure jsonl16 duckdb "$round" "$PYTHON" -c "$DUCKDB_SCRIPT" "$DATA/jsonl" "$WORK/duck.csv"
             if ((round == 1)); then check_output "duckdb, jsonl16" "$WORK/duck.csv"; fi
@@ -405,8 +418,8 @@ run_rounds() {
             measure jsonl16 chdb "$round" "$PYTHON" -c "$CHDB_SCRIPT" "$DATA/jsonl" "$WORK/chdb.csv"
             if ((round == 1)); then check_output "chdb, jsonl16" "$WORK/chdb.csv"; fi
         fi
-        # Last in the round: a run just after a wide one (4 M rows, 660 MB of memory, 365 MB
-        # written) was slowed, as a one-file run just after a 16-file run is.
+        # Last in the round, so that no run with a target of its own comes just after one of
+        # these (4 M rows, 660 MB of memory, 365 MB written).
         for inflater in "${TALLY_INFLATERS[@]}"; do
             measure_tally wide16 "$round" "$DATA/jsonl" "$inflater" --by "$WIDE_KEY" --granularity hour
         done
