@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench.sh: how fast is `tally rollup` next to the fastest possible gzip reader?
 #
-# Run:   make bench                      (= scripts/bench/bench.sh; SIZE=quick, about 30 s)
+# Run:   make bench                      (= scripts/bench/bench.sh; SIZE=quick, under a minute)
 #        SIZE=full scripts/bench/bench.sh      (24 M lines: 8.5 GB of JSON Lines, 1.5 GB gzip)
 #        SIZE=3000000 ROUNDS=5 TALLY=/path/to/tally scripts/bench/bench.sh
 #        SIZE=full scripts/bench/bench.sh data (only make the data, if not cached; print where)
