@@ -391,11 +391,11 @@ run_rounds() {
             for inflater in "${TALLY_INFLATERS[@]}"; do
                 measure_tally "${fmt}16" "$round" "$DATA/$fmt" "$inflater"
             done
-            # One file takes about a second, so one timing is at the mercy of the machine's
-            # swings: the one-file runs are repeated ONE_FILE_REPEATS times a round, and each
-            # repeat counts as a round of its own. The floors go first: a one-file run just after
-            # a 16-file run was slower by up to half (not so the 1-process floors), and that
-            # place would otherwise always be tally's.
+            # One file takes half a second to a second, so one timing is at the mercy of the
+            # machine's swings: the one-file runs are repeated ONE_FILE_REPEATS times a round,
+            # and each repeat counts as a round of its own. The floors go first: a one-file run
+            # just after a 16-file run was slower by up to half (not so the 1-process floors),
+            # and that place would otherwise always be tally's.
             WARM=("$ONE_FILE")
             for ((repeat = 1; repeat <= ONE_FILE_REPEATS; repeat++)); do
                 measure "${fmt}1" zinflate1 "$round.$repeat" "$ZINFLATE" "$ONE_FILE"
