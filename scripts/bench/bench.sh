@@ -36,7 +36,8 @@
 #                           libisal-dev is installed: the floors tally's ISA-L runs face
 #   tally --jobs 2          tally rollup DIR --out TMP --jobs 2, all 16 files, once with
 #                           --inflater zlib and, where the build has ISA-L, once with isal
-#   one file                tally --jobs 2 and the 1-process floors on the largest file
+#   one file                tally --jobs 2 and the 1-process floors on the largest file; tally
+#                           also with --no-state, to show what the store's fingerprint costs
 #   wide key                on the JSON Lines only: tally --jobs 2 with --by $WIDE_KEY
 #                           --granularity hour, each inflater, set against a default run
 #                           just before it
@@ -349,7 +350,7 @@ measure_tally() {
     local set=$1 round=$2 input=$3 inflater=$4 out=$WORK/out
     shift 4
     rm -rf "$out"
-    measure "$set" "tally-$inflater" "$round" "$TALLY_BIN" rollup "$input" --out "$out" --jobs "$JOBS" \
+    measure "$set" "tally-$inflater${TOOL_SUFFIX:-}" "$round" "$TALLY_BIN" rollup "$input" --out "$out" --jobs "$JOBS" \
         --inflater "$inflater" "$@"
     if [[ $round == 1 && $set == *16 && $set != wideref16 ]]; then check_output "tally --inflater $inflater, $set" "$out"; fi
     rm -rf "$out"
@@ -402,6 +403,7 @@ run_rounds() {
                 [[ -z $ISALINFLATE ]] || measure "${fmt}1" isal1 "$round.$repeat" "$ISALINFLATE" "$ONE_FILE"
                 for inflater in "${TALLY_INFLATERS[@]}"; do
                     measure_tally "${fmt}1" "$round.$repeat" "$ONE_FILE" "$inflater"
+                    TOOL_SUFFIX=-nostate measure_tally "${fmt}1" "$round.$repeat" "$ONE_FILE" "$inflater" --no-state
                 done
             done
         done
@@ -610,12 +612,13 @@ table() {
             sixteen = set ~ /16$/
             zlibTarget = set ~ /^jsonl/ ? 1.25 : 1.20
             printf "  %-24s %8s %8s %9s %12s %8s   %s\n", "tool", "wall s", "CPU s", "MB/s", "lines/s", "RSS MiB", (sixteen ? "wall vs 2-process floors (target)" : "wall vs 1-process floor (target)")
-            split("zinflate1 zinflate2 isal1 isal2 tally-zlib tally-isal duckdb chdb", order, " ")
+            nTools = split("zinflate1 zinflate2 isal1 isal2 tally-zlib tally-zlib-nostate tally-isal tally-isal-nostate duckdb chdb", order, " ")
             names["zinflate1"] = "zinflate, 1 process"; names["zinflate2"] = "zinflate, 2 processes"
             names["isal1"] = "isalinflate, 1 process"; names["isal2"] = "isalinflate, 2 processes"
             names["tally-zlib"] = "tally --inflater zlib"; names["tally-isal"] = "tally --inflater isal"
+            names["tally-zlib-nostate"] = "  the same, --no-state"; names["tally-isal-nostate"] = "  the same, --no-state"
             names["duckdb"] = "duckdb, 2 threads"; names["chdb"] = "chdb, 2 threads"
-            for (i = 1; i <= 8; i++) {
+            for (i = 1; i <= nTools; i++) {
                 tool = order[i]; if (!seen[tool]) continue
                 name = names[tool]
                 w = med(tool, "wall")
@@ -641,6 +644,10 @@ table() {
                         note = sprintf("%.2fx ISA-L%s (<= 1.05: %s)", r1, spread(tool, "isal1"), r1 <= 1.05 ? "met" : "MISSED")
                     }
                 }
+                # Without the state store, no SHA-256 of the input competes for the two cores:
+                # what the pipeline itself costs, beside the default run.
+                if (tool == "tally-zlib-nostate" && !sixteen) note = sprintf("%.2fx zlib%s", ratio(tool, "zinflate1"), spread(tool, "zinflate1"))
+                if (tool == "tally-isal-nostate" && !sixteen && seen["isal1"]) note = sprintf("%.2fx ISA-L%s", ratio(tool, "isal1"), spread(tool, "isal1"))
                 if (failed[tool]) note = note sprintf(" [failed in %d rounds]", failed[tool])
                 printf "  %-24s %8.3f %8.3f %9.1f %12s %8.1f   %s\n", name, w, med(tool, "cpu"), bytes / w / 1e6, commas(lines / w), med(tool, "rss") / 1024, note
             }
