@@ -15,8 +15,8 @@ import Glibc
 /// that gained is in docs/PERFORMANCE.md).
 ///
 /// The table is folded into a `RollupTable` once its input has been read to its checked end
-/// (`RollupTable.merge(_:)`), and is then dropped, so its extra bytes a key are paid per input, not
-/// per run. An input with more keys than `keyLimit` spills the table into a compact `RollupTable`
+/// (`RollupTable.merge(_:)`), and is then emptied for the worker's next input (`removeAll()`), so
+/// its extra bytes a key are paid per input, not per run. An input with more keys than `keyLimit` spills the table into a compact `RollupTable`
 /// of its own each time it fills, so memory stays that of the compact form plus one full table.
 ///
 /// Storage. Row `r` has period `periods[r]` and key `arena[starts[r] ..< starts[r] + lengths[r]]`,
@@ -85,17 +85,12 @@ public final class CountingTable: @unchecked Sendable {
     ///     slots grow with the keys, so an input with few keys (a campaign key: thousands) never
     ///     comes near it; a wide key (`--by`, hours) can have hundreds of thousands, and each
     ///     spill costs every key held a second hashing and copy.
-    ///   - expectedKeys: how many keys the input is likely to have (the worker's last input
-    ///     had): the slots are made that large at once rather than doubled up to it, each
-    ///     doubling indexing every key again.
-    public init(counterCount: Int, keyLimit: Int = 1 << 19, expectedKeys: Int = 0) {
+    public init(counterCount: Int, keyLimit: Int = 1 << 19) {
         precondition(counterCount > 0 && counterCount <= Self.maxCounterCount && keyLimit > 0)
         precondition(MemoryLayout<Slot>.stride == 64)
         self.counterCount = counterCount
         self.keyLimit = keyLimit
-        // At most 3/4 full, as `count` keeps it.
-        var slotCount = 1024
-        while slotCount * 3 < min(expectedKeys, keyLimit) * 4 { slotCount *= 2 }
+        let slotCount = 1024
         slots = Self.allocateSlots(slotCount)
         mask = slotCount - 1
         waitingBytes = .allocate(byteCount: waitingCapacity, alignment: 16)
@@ -258,18 +253,41 @@ public final class CountingTable: @unchecked Sendable {
         }
     }
 
+    /// Empties the table, the spilled keys and any waiting count included, for the next input,
+    /// keeping its memory.
+    ///
+    /// Why a worker keeps one table rather than making one an input: a wide key's table is tens
+    /// of megabytes, and memory new to the process costs a page fault and the kernel's zeroing
+    /// of each page, which in a wide run added up to more than the slots' own clearing here.
+    public func removeAll() {
+        waiting.isSet = false
+        spilled = nil
+        removeRows()
+    }
+
     /// Moves every key into `spilled` (made on first use) and empties the table, keeping its
     /// memory. Not through `forEachBatch`: this runs inside a count, which must not be made twice.
     private func spill() {
         let spilled = self.spilled ?? RollupTable(counterCount: counterCount)
         self.spilled = spilled
         forEachRowBatch { spilled.add($0) }
+        removeRows()
+    }
+
+    /// Empties the rows and the slots, keeping their memory.
+    private func removeRows() {
+        if periods.count < (mask + 1) >> 4 {
+            // A few rows in many slots (a small input after a large one): only their slots
+            // are in use, and clearing those costs a write a row, not a pass over them all.
+            for index in slotOfRow { slots[index] = Slot() }
+        } else {
+            slots.update(repeating: Slot(), count: mask + 1)
+        }
         slotOfRow.removeAll(keepingCapacity: true)
         periods.removeAll(keepingCapacity: true)
         starts.removeAll(keepingCapacity: true)
         lengths.removeAll(keepingCapacity: true)
         arena.removeAll(keepingCapacity: true)
-        slots.update(repeating: Slot(), count: mask + 1)
     }
 
     /// Whether row `row`'s key is `key`, byte for byte (for keys longer than 16 bytes).

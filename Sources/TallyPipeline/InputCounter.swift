@@ -17,11 +17,14 @@ struct InputCounter {
 
     /// - Parameters:
     ///   - pipelined: decode on a second thread while this one parses.
-    ///   - expectedKeys: how many keys the input likely has (as many as the worker's last one).
+    ///   - counts: the table to count into, emptied first: a worker's own, kept from input to
+    ///     input (see `CountingTable.removeAll()`). The counts returned hold it.
     /// - Returns: the report, and if the input is good its counts and its rejected lines.
-    func run(_ location: InputLocation, rejects: RejectsFile?, pipelined: Bool, expectedKeys: Int = 0)
+    func run(_ location: InputLocation, rejects: RejectsFile?, pipelined: Bool, into counts: CountingTable)
         -> (InputReport, InputCounts?, RejectsFile.Part?)
     {
+        precondition(counts.counterCount == EventKind.allCases.count, "a table of other counters")
+        counts.removeAll()
         var report = InputReport(location: location, status: .ok)
         // A partial rollup and the state store know inputs by their content. When another thread
         // parses, the decoding thread sets the pace: a regular file is then read and hashed ahead
@@ -52,7 +55,6 @@ struct InputCounter {
             report.fingerprint = hasher?.finish()
             return (report, nil, nil)
         }
-        let counts = CountingTable(counterCount: EventKind.allCases.count, expectedKeys: expectedKeys)
         let extras =
             configuration.distinctField == nil && configuration.dedupeField == nil
             ? nil

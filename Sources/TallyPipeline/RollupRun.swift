@@ -473,8 +473,9 @@ public struct RollupRun: Sendable {
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.readSize, alignment: 64)
             defer { buffer.deallocate() }
             let job = InputCounter(configuration: configuration, calendar: calendar, buffer: buffer, progress: progress)
-            // Hourly files of one feed have about as many keys each.
-            var lastKeys = 0
+            // One table a worker, its memory kept from input to input; and as hourly files of
+            // one feed have about as many keys each, its slots are then the right size at once.
+            let table = CountingTable(counterCount: EventKind.allCases.count)
             while true {
                 let taken = next.wrappingAdd(1, ordering: .relaxed).oldValue
                 guard taken < inputs.count else { break }
@@ -487,9 +488,7 @@ public struct RollupRun: Sendable {
                     reports.withLock { $0[index] = total.withLock { $0.add(known, counts: nil) } }
                     continue
                 }
-                let (report, counts, part) = job.run(
-                    inputs[index], rejects: rejects, pipelined: pipelined, expectedKeys: lastKeys)
-                if let counts { lastKeys = counts.table.keyCount }
+                let (report, counts, part) = job.run(inputs[index], rejects: rejects, pipelined: pipelined, into: table)
                 let added = total.withLock {
                     $0.add(report, counts: counts, counted: counted, ownContent: ownContents[inputs[index]])
                 }

@@ -92,6 +92,42 @@ extension CountingTableTests {
         #expect((table.spilled != nil) == (9001 * 3 > keyLimit))
     }
 
+    /// A worker's table is emptied and used again for its next input: nothing of the inputs
+    /// before may stay, whether the last was much smaller than the table's slots (its slots
+    /// cleared one by one), about as large (cleared whole), spilled, or left a count waiting.
+    @Test(arguments: [(9_001, 40, 24_576), (2_000, 2_000, 24_576), (9_001, 500, 1_000)])
+    func anEmptiedTableCountsTheNextInputAlone(firstKeys: Int, middleKeys: Int, keyLimit: Int) {
+        let table = CountingTable(counterCount: 3, keyLimit: keyLimit)
+        for (name, keys) in [("first", firstKeys), ("middle", middleKeys)] {
+            table.removeAll()
+            for i in 0..<30_000 {
+                Array("\(name)-\(i % keys)".utf8).withUnsafeBytes {
+                    table.add(period: Int32(i % 2), key: $0, counter: i % 3)
+                }
+            }
+            #expect((table.spilled != nil) == (keys * 2 > keyLimit))
+        }
+        table.removeAll()
+        #expect(table.keyCount == 0 && table.spilled == nil)
+        // A count made, then dropped before it was settled: the next input must not see it.
+        Array("first-0".utf8).withUnsafeBytes { table.add(period: 7, key: $0, counter: 0) }
+        table.removeAll()
+
+        let rollup = RollupTable(counterCount: 3)
+        for i in 0..<10_000 {
+            // A third of the keys are the earlier inputs', in the same period as some of theirs.
+            let key = Array((i % 3 == 0 ? "middle-\(i % 50)" : "last-\(i % 700)").utf8)
+            key.withUnsafeBytes {
+                table.add(period: 1, key: $0, counter: i % 3, amount: 2)
+                rollup.add(period: 1, key: $0, counter: i % 3, amount: 2)
+            }
+        }
+        let merged = RollupTable(counterCount: 3)
+        merged.merge(table)
+        #expect(Self.snapshot(merged) == Self.snapshot(rollup))
+        #expect(merged.totals().reduce(0, +) == 20_000)
+    }
+
     @Test func leadingWordsReadOnlyTheBytesGiven() {
         // Each campaign lies between 0xff bytes: words that took in a byte outside it would
         // differ from the ones built byte by byte.
