@@ -16,8 +16,9 @@ import Glibc
 ///
 /// The table is folded into a `RollupTable` once its input has been read to its checked end
 /// (`RollupTable.merge(_:)`), and is then emptied for the worker's next input (`removeAll()`), so
-/// its extra bytes a key are paid per input, not per run. An input with more keys than `keyLimit` spills the table into a compact `RollupTable`
-/// of its own each time it fills, so memory stays that of the compact form plus one full table.
+/// its extra bytes a key are paid per input, not per run. An input with more keys than
+/// `keyLimit` spills the table into a compact `RollupTable` of its own each time it fills, so
+/// memory stays that of the compact form plus one full table.
 ///
 /// Storage. Row `r` has period `periods[r]` and key `arena[starts[r] ..< starts[r] + lengths[r]]`,
 /// and its counters are in slot `slotOfRow[r]`. `slots` indexes the rows: open addressing,
@@ -258,7 +259,8 @@ public final class CountingTable: @unchecked Sendable {
     ///
     /// Why a worker keeps one table rather than making one an input: a wide key's table is tens
     /// of megabytes, and memory new to the process costs a page fault and the kernel's zeroing
-    /// of each page, which in a wide run added up to more than the slots' own clearing here.
+    /// of each page; clearing the slots of a kept table costs less, and no more than a pass
+    /// over them.
     public func removeAll() {
         waiting.isSet = false
         spilled = nil
