@@ -9,7 +9,11 @@ extension RollupTable {
     /// built or merged, give equal bytes.
     ///
     /// Layout (integers LEB128, see `BinaryWriter`):
-    /// - the number of keys, then each key's bytes (length-prefixed), in bytewise order;
+    /// - the number of keys, then each key in bytewise order, front-coded: how many of its first
+    ///   bytes are the key before's (0 for the first key), then the rest of its bytes
+    ///   (length-prefixed). Keys of several columns in order share most of their bytes with the
+    ///   one before (a campaign, a creative); whole, they were three quarters of a wide key's
+    ///   rows (`KeyList`);
     /// - the number of rows, then each row ordered by period then key: its period as the signed
     ///   difference from the previous row's (the first from 0), its key's index in the list
     ///   above, and its `counterCount` counters; with `countsDistinct`, then its sketch of
@@ -75,10 +79,15 @@ extension RollupTable {
 
         writer.append(usedKeys.count)
         keyValues.withStrings { strings in
+            var before = UnsafeRawBufferPointer(start: nil, count: 0)
             for (position, key) in usedKeys.enumerated() {
                 if position + 8 < usedKeys.count { strings.prefetchPlace(of: usedKeys[position + 8]) }
                 if position + 4 < usedKeys.count { strings.prefetchBytes(of: usedKeys[position + 4]) }
-                writer.append(bytes: strings[key])
+                let bytes = strings[key]
+                let shared = Self.sharedPrefix(before, bytes)
+                writer.append(shared)
+                writer.append(bytes: UnsafeRawBufferPointer(rebasing: bytes[shared...]))
+                before = bytes
             }
         }
         writer.append(rows.count)
@@ -123,12 +132,23 @@ extension RollupTable {
         return days
     }
 
+    /// How the keys of an encoded table are listed: the one thing that tells the versions of
+    /// the encoding apart.
+    public enum KeyList: Int, Sendable {
+        /// Each key whole (length-prefixed): tables tally wrote before 0.16 (partial files of
+        /// format version 1, state stores of schema 1).
+        case whole = 1
+        /// Each key front-coded, as `encode` writes it.
+        case frontCoded = 2
+    }
+
     /// Reads a table `encode` wrote, with `counterCount` counters a row (and a sketch, with
     /// `countsDistinct`; event ids, with `identifiesEvents`), refusing anything that is not in
-    /// its canonical form, so that one content has one encoding.
+    /// its canonical form, so that one content has one encoding. `keys` says how its keys are
+    /// listed: an older tally's tables list them whole.
     public static func decode(
         from reader: inout BinaryReader, counterCount: Int, countsDistinct: Bool = false,
-        identifiesEvents: Bool = false
+        identifiesEvents: Bool = false, keys keyList: KeyList = .frontCoded
     ) throws(DecodingError) -> RollupTable {
         let table = RollupTable(
             counterCount: counterCount, countsDistinct: countsDistinct, identifiesEvents: identifiesEvents)
@@ -136,11 +156,30 @@ extension RollupTable {
         do throws(any Error) {
             let keyCount = try reader.readInt(atMost: Int(UInt32.max) - 2)
             var previousKey: [UInt8]? = nil
+            var key: [UInt8] = []
             for index in 0..<keyCount {
-                let (id, inOrder) = try reader.readBytes { bytes in
-                    let inOrder = previousKey.map { Self.precedes($0, bytes) } ?? true
-                    previousKey = Array(bytes)
-                    return (table.keyValues.intern(bytes), inOrder)
+                let id: UInt32
+                let inOrder: Bool
+                switch keyList {
+                case .whole:
+                    (id, inOrder) = try reader.readBytes { bytes in
+                        let inOrder = previousKey.map { Self.precedes($0, bytes) } ?? true
+                        previousKey = Array(bytes)
+                        return (table.keyValues.intern(bytes), inOrder)
+                    }
+                case .frontCoded:
+                    // Canonical: the shared bytes are all the two keys share, so the rest, if the
+                    // key before goes on, begins with a byte greater than its next one; a key
+                    // that the key before begins goes on past it. Either way, keys ascend.
+                    let shared = try reader.readInt(atMost: key.count)
+                    let next = shared < key.count ? key[shared] : nil  // the key before's byte after them
+                    key.removeSubrange(shared...)
+                    inOrder = try reader.readBytes { rest in
+                        let ascends = next.map { !rest.isEmpty && rest[0] > $0 } ?? (!rest.isEmpty || index == 0)
+                        key.append(contentsOf: rest)
+                        return ascends
+                    }
+                    id = key.withUnsafeBytes { table.keyValues.intern($0) }
                 }
                 guard inOrder, Int(id) == index else { throw DecodingError.notCanonical("keys out of order") }
             }
@@ -212,6 +251,21 @@ extension RollupTable {
             throw .malformed(error as! BinaryReader.Malformed)
         }
         return table
+    }
+
+    /// How many bytes `a` and `b` begin with alike.
+    static func sharedPrefix(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+        let limit = min(a.count, b.count)
+        var shared = 0
+        // Eight bytes at a time, then byte by byte where they differ.
+        while shared + 8 <= limit,
+            a.loadUnaligned(fromByteOffset: shared, as: UInt64.self)
+                == b.loadUnaligned(fromByteOffset: shared, as: UInt64.self)
+        {
+            shared += 8
+        }
+        while shared < limit, a[shared] == b[shared] { shared += 1 }
+        return shared
     }
 
     /// Whether `a` sorts strictly before `b`, bytewise.

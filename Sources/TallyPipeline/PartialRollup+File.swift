@@ -4,8 +4,9 @@ import TallyParser
 import TallyReader
 import TallyWriter
 
-/// The partial rollup file (`tally map --partial FILE`), version 1. docs/PARTIAL-FORMAT.md
-/// describes it for readers in other languages.
+/// The partial rollup file (`tally map --partial FILE`), version 2. docs/PARTIAL-FORMAT.md
+/// describes it for readers in other languages. Version 1 (before 0.16) differs only in how the
+/// table lists its keys (`RollupTable.KeyList`), and is still read.
 ///
 /// Layout: an 8-byte magic number, the format version (4 bytes, little-endian), the body's
 /// length (8 bytes, little-endian), the body, and the SHA-256 of everything before it. A file
@@ -16,7 +17,9 @@ extension PartialRollup {
     /// `\x89TALLYP\n`: a first byte that is not text, so no log is ever taken for a partial,
     /// and a newline that a text-mode transfer would change.
     static let magic: [UInt8] = [0x89] + Array("TALLYP\n".utf8)
-    public static let formatVersion: UInt32 = 1
+    public static let formatVersion: UInt32 = 2
+    /// The versions this tally reads, and how each lists the table's keys.
+    static let keyLists: [UInt32: RollupTable.KeyList] = [1: .whole, 2: .frontCoded]
     static let headerSize = 8 + 4 + 8
     static let digestSize = ContentFingerprint.byteCount
 
@@ -35,7 +38,7 @@ extension PartialRollup {
             case .empty: "empty, not a partial rollup"
             case .notAPartial: "not a tally partial rollup (a log file? give logs to tally map)"
             case .version(let version):
-                "a partial rollup of format version \(version); this tally reads version \(PartialRollup.formatVersion)"
+                "a partial rollup of format version \(version); this tally reads versions 1 to \(PartialRollup.formatVersion)"
             case .damaged(let why): "a damaged partial rollup: \(why)"
             }
         }
@@ -78,7 +81,7 @@ extension PartialRollup {
         guard bytes.starts(with: magic) else { throw .notAPartial }
         guard bytes.count >= headerSize else { throw .damaged("cut short in its header") }
         let version = bytes[8..<12].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-        guard version == formatVersion else { throw .version(version) }
+        guard let keyList = keyLists[version] else { throw .version(version) }
         let length = bytes[12..<20].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         let expected = UInt64(headerSize) &+ length &+ UInt64(digestSize)
         guard length <= UInt64(Int.max / 2), expected == UInt64(bytes.count) else {
@@ -104,7 +107,7 @@ extension PartialRollup {
             for _ in 0..<(try reader.readInt(atMost: 1 << 32)) { inputs.append(try decodeInput(from: &reader)) }
             let table = try RollupTable.decode(
                 from: &reader, counterCount: RollupShape.counters.count, countsDistinct: shape.distinctField != nil,
-                identifiesEvents: shape.dedupeField != nil)
+                identifiesEvents: shape.dedupeField != nil, keys: keyList)
             guard reader.isAtEnd else {
                 throw BinaryReader.Malformed(offset: reader.offset, what: "bytes after the table")
             }

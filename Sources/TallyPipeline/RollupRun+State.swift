@@ -65,7 +65,7 @@ struct StateRun {
     func commit(
         _ inputs: [InputReport], rows: [ContentFingerprint: [(day: Int32, rows: [UInt8])]], style: String
     ) throws(StoreError) -> [Int32] {
-        var changes = StateStore.Changes()
+        var changes = StateStore.Changes(rowsFormat: Int64(RollupTable.KeyList.frontCoded.rawValue))
         for input in inputs where input.status != .failed {
             guard let fingerprint = input.fingerprint else { continue }
             let stamp = stamps[input.location]
@@ -93,13 +93,18 @@ struct StateRun {
     func addContributions(to table: RollupTable, days: [Int32], excluding excluded: Set<ContentFingerprint>)
         throws(StoreError)
     {
-        try store.forEachContribution(to: days, excluding: Set(excluded.map(\.bytes))) { bytes throws(StoreError) in
+        try store.forEachContribution(to: days, excluding: Set(excluded.map(\.bytes))) {
+            (format, bytes) throws(StoreError) in
+            // The rows' format is the version of their encoding, named by how it lists keys.
+            guard let keyList = RollupTable.KeyList(rawValue: Int(format)) else {
+                throw .foreign("\(store.path) holds rows of format \(format), which this tally cannot read")
+            }
             var reader = BinaryReader(bytes)
             do throws(RollupTable.DecodingError) {
                 table.merge(
                     try RollupTable.decode(
                         from: &reader, counterCount: table.counterCount, countsDistinct: table.countsDistinct,
-                        identifiesEvents: table.identifiesEvents))
+                        identifiesEvents: table.identifiesEvents, keys: keyList))
             } catch {
                 throw .foreign("\(store.path) holds rows this tally cannot read: \(error)")
             }

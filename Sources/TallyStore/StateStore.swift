@@ -14,7 +14,9 @@
 /// - `contents`: each counted content by fingerprint;
 /// - `paths`: each input by its absolute path, with the size and modification time it had when
 ///   read (the cheap check) and its content then;
-/// - `contributions`: a content's rows of one local day, as `RollupTable.encode` writes them;
+/// - `contributions`: a content's rows of one local day, as `RollupTable.encode` writes them,
+///   and the version of that encoding (`format`, as the caller numbers it: rows of an older
+///   tally stay as they were written, and are read as such);
 /// - `dirty_days`: days whose file must be written again: recorded in the transaction that
 ///   changes their counts, cleared only once their files are renamed into place.
 ///
@@ -27,7 +29,9 @@ public final class StateStore {
     /// Every counted content, by fingerprint, with one of the paths that have it.
     public private(set) var contents: [[UInt8]: String] = [:]
 
-    static let schemaVersion = "1"
+    /// 2 added `contributions.format`; a store of schema 1 gains it when opened (its rows
+    /// are of format 1).
+    static let schemaVersion = "2"
 
     /// An input path as the store remembers it.
     public struct StoredPath: Sendable, Equatable {
@@ -91,12 +95,22 @@ public final class StateStore {
                 CREATE INDEX IF NOT EXISTS paths_by_fingerprint ON paths (fingerprint);
                 CREATE TABLE IF NOT EXISTS contributions (
                     content INTEGER NOT NULL, day INTEGER NOT NULL, rows BLOB NOT NULL,
-                    PRIMARY KEY (content, day)) WITHOUT ROWID;
+                    format INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (content, day)) WITHOUT ROWID;
                 CREATE INDEX IF NOT EXISTS contributions_by_day ON contributions (day);
                 CREATE TABLE IF NOT EXISTS dirty_days (day INTEGER PRIMARY KEY);
                 INSERT OR IGNORE INTO meta VALUES ('schema', '\(Self.schemaVersion)');
                 """)
-            let schema = try value(of: "schema")
+            var schema = try value(of: "schema")
+            if schema == "1" {
+                // (Made when the store is opened, in its first transaction: a store is never
+                // left half-upgraded, and an older tally then refuses it by its schema.)
+                try database.execute(
+                    """
+                    ALTER TABLE contributions ADD COLUMN format INTEGER NOT NULL DEFAULT 1;
+                    UPDATE meta SET value = '\(Self.schemaVersion)' WHERE key = 'schema';
+                    """)
+                schema = Self.schemaVersion
+            }
             guard schema == Self.schemaVersion else {
                 throw .foreign(
                     "\(path) is a state store of schema \(schema ?? "?"); this tally reads \(Self.schemaVersion)")
@@ -152,12 +166,16 @@ public final class StateStore {
         public var paths: [StoredPath] = []
         /// The rows of each content counted for the first time, by day.
         public var contents: [[UInt8]: [(day: Int32, rows: [UInt8])]] = [:]
+        /// The version of the encoding of `contents`' rows, given back with them.
+        public let rowsFormat: Int64
         /// Days to mark dirty besides those whose counts change (all of them, when the day files'
         /// layout changed).
         public var dirty: Set<Int32> = []
         public var style: String?
 
-        public init() {}
+        public init(rowsFormat: Int64) {
+            self.rowsFormat = rowsFormat
+        }
     }
 
     /// Records `changes` and marks dirty every day whose counts they change, all or nothing.
@@ -168,14 +186,16 @@ public final class StateStore {
         try database.transaction { () throws(StoreError) in
             let dirty = try database.prepare("INSERT OR IGNORE INTO dirty_days VALUES (?)")
             let addContent = try database.prepare("INSERT INTO contents (fingerprint) VALUES (?) RETURNING id")
-            let addRows = try database.prepare("INSERT INTO contributions (content, day, rows) VALUES (?, ?, ?)")
+            let addRows = try database.prepare(
+                "INSERT INTO contributions (content, day, rows, format) VALUES (?, ?, ?, ?)")
             for (fingerprint, days) in changes.contents {
                 try addContent.bind(.blob(fingerprint))
                 guard try addContent.step() else { throw .sqlite("a content just added is not there") }
                 let content = addContent.integer(0)
                 try addContent.run()
                 for (day, rows) in days {
-                    try addRows.bind(.integer(content), .integer(Int64(day)), .blob(rows)).run()
+                    try addRows.bind(.integer(content), .integer(Int64(day)), .blob(rows), .integer(changes.rowsFormat))
+                        .run()
                     try dirty.bind(.integer(Int64(day))).run()
                 }
             }
@@ -222,17 +242,17 @@ public final class StateStore {
         try days(of: "SELECT DISTINCT day FROM contributions ORDER BY day")
     }
 
-    /// Calls `body` with each stored contribution to `days`, except those of the contents
-    /// `excluded` (which the caller has counted already).
+    /// Calls `body` with each stored contribution to `days` (the version of its encoding and
+    /// its rows), except those of the contents `excluded` (which the caller has counted already).
     public func forEachContribution(
-        to days: [Int32], excluding excluded: Set<[UInt8]>, _ body: ([UInt8]) throws(StoreError) -> Void
+        to days: [Int32], excluding excluded: Set<[UInt8]>, _ body: (Int64, [UInt8]) throws(StoreError) -> Void
     ) throws(StoreError) {
         let select = try database.prepare(
-            "SELECT contents.fingerprint, contributions.rows FROM contributions JOIN contents "
+            "SELECT contents.fingerprint, contributions.format, contributions.rows FROM contributions JOIN contents "
                 + "ON contents.id = contributions.content WHERE contributions.day = ?")
         for day in days {
             try select.bind(.integer(Int64(day))).forEachRow { row throws(StoreError) in
-                if !excluded.contains(row.blob(0)) { try body(row.blob(1)) }
+                if !excluded.contains(row.blob(0)) { try body(row.integer(1), row.blob(2)) }
             }
         }
     }

@@ -96,4 +96,67 @@ import Testing
         merged.encode(into: &b)
         #expect(a.bytes == b.bytes)
     }
+
+    /// Keys are listed in order, each as the bytes it shares with the one before and the rest;
+    /// a list any other way (a shared part too short, keys out of order or twice) is refused,
+    /// and a list of whole keys, as tally wrote them before, is read when asked for.
+    @Test func keysAreFrontCodedAndReadOnlyInTheirCanonicalForm() throws {
+        let table = RollupTable(counterCount: 1)
+        for key in ["cmp-1\u{0}a", "cmp-1\u{0}b", "cmp-2", "cmp-2\u{0}"] {
+            Array(key.utf8).withUnsafeBytes { table.add(period: 0, key: $0, counter: 0) }
+        }
+        var encoded = BinaryWriter()
+        table.encode(into: &encoded)
+        // The keys: 0 shared, "cmp-1\0a"; 6 shared, "b"; 4 shared, "2"; 5 shared, "\0".
+        let keys: [UInt8] =
+            [4, 0, 7] + Array("cmp-1\u{0}a".utf8) + [6, 1] + Array("b".utf8) + [4, 1] + Array("2".utf8) + [5, 1, 0]
+        #expect(Array(encoded.bytes.prefix(keys.count)) == keys)
+        let rows = Array(encoded.bytes.dropFirst(keys.count))
+
+        func decode(_ bytes: [UInt8], keys: RollupTable.KeyList = .frontCoded) throws(RollupTable.DecodingError)
+            -> [UInt8]
+        {
+            var reader = BinaryReader(bytes)
+            let table = try RollupTable.decode(from: &reader, counterCount: 1, keys: keys)
+            var again = BinaryWriter()
+            table.encode(into: &again)
+            return again.bytes
+        }
+        #expect(try decode(encoded.bytes) == encoded.bytes)
+        // The same keys whole, as version 1 listed them, give the same table.
+        let whole: [UInt8] =
+            [4, 7] + Array("cmp-1\u{0}a".utf8) + [7] + Array("cmp-1\u{0}b".utf8) + [5] + Array("cmp-2".utf8) + [6]
+            + Array("cmp-2\u{0}".utf8)
+        #expect(try decode(whole + rows, keys: .whole) == encoded.bytes)
+
+        for (list, why) in [
+            // "cmp-1\0b" sharing 5 bytes, not the 6 it shares.
+            (
+                [4, 0, 7] + Array("cmp-1\u{0}a".utf8) + [5, 2] + Array("\u{0}b".utf8) + [4, 1] + Array("2".utf8) + [
+                    5, 1, 0,
+                ], "keys out of order"
+            ),
+            // The second key before the first.
+            (
+                [4, 0, 7] + Array("cmp-1\u{0}b".utf8) + [6, 1] + Array("a".utf8) + [4, 1] + Array("2".utf8) + [
+                    5, 1, 0,
+                ], "keys out of order"
+            ),
+            // The third key twice ("cmp-2" again: all 5 bytes shared, nothing more).
+            (
+                [4, 0, 7] + Array("cmp-1\u{0}a".utf8) + [6, 1] + Array("b".utf8) + [4, 1] + Array("2".utf8) + [5, 0],
+                "keys out of order"
+            ),
+        ] as [([UInt8], String)] {
+            #expect(throws: RollupTable.DecodingError.notCanonical(why)) { try decode(list + rows) }
+        }
+        // A first key said to share bytes with none before it, or a key more than the one before has.
+        #expect(throws: RollupTable.DecodingError.self) {
+            try decode([4, 1, 7] + Array("cmp-1\u{0}a".utf8) + Array(encoded.bytes.dropFirst(10)))
+        }
+        #expect(throws: RollupTable.DecodingError.self) {
+            try decode(
+                [4, 0, 7] + Array("cmp-1\u{0}a".utf8) + [8, 1] + Array("b".utf8) + Array(encoded.bytes.dropFirst(13)))
+        }
+    }
 }

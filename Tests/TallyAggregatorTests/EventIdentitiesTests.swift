@@ -83,6 +83,7 @@ import Testing
     static func handMade(count: UInt64, identified: UInt64, ids: [UInt64], idCount: Int? = nil) -> [UInt8] {
         var writer = BinaryWriter()
         writer.append(1)
+        writer.append(0)  // the first key shares no bytes with one before
         writer.append("k")
         writer.append(1)
         writer.append(signed: 0)

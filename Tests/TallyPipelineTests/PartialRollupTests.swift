@@ -1,4 +1,5 @@
 import Foundation
+import TallyBytes
 import TallyParser
 import TallyReader
 import TallyTestSupport
@@ -184,6 +185,33 @@ import Testing
             _ = try Self.map([Self.good[1]], to: other, change)
             try expectRefused([plain, other], .dataError, "against \(option)")
         }
+    }
+
+    /// A partial of format version 1 (tally before 0.16: the table's keys listed whole) is read,
+    /// and written again it is the version 2 file of the same partial.
+    @Test func aPartialOfVersionOneIsRead() throws {
+        let directory = temporaryDirectory("version1")
+        let path = directory + "/new.partial"
+        _ = try Self.map(Array(Self.good.prefix(3)), to: path)
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        let partial = try PartialRollup.decode(bytes).partial
+        // The table ends the body: the same body with its keys whole, sealed as version 1 was.
+        var table = BinaryWriter()
+        partial.table.encode(into: &table)
+        let body = Array(bytes[PartialRollup.headerSize..<(bytes.count - PartialRollup.digestSize)])
+        #expect(Array(body.suffix(table.bytes.count)) == table.bytes)
+        let oldBody = Array(body.dropLast(table.bytes.count)) + (try withWholeKeys(table.bytes))
+        var old = PartialRollup.magic
+        withUnsafeBytes(of: UInt32(1).littleEndian) { old += $0 }
+        withUnsafeBytes(of: UInt64(oldBody.count).littleEndian) { old += $0 }
+        old += oldBody
+        old += old.withUnsafeBytes { ContentFingerprint(of: $0).bytes }
+        #expect(old != bytes)
+        #expect(try PartialRollup.decode(old).partial.fileBytes() == bytes)
+        // A version after this tally's is refused, saying which.
+        var newer = bytes
+        newer[8] = 3
+        #expect(throws: PartialRollup.FileError.version(3)) { try PartialRollup.decode(newer) }
     }
 
     @Test func filesThatAreNotWholePartialsAreRefused() throws {

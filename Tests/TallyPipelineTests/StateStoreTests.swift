@@ -352,4 +352,45 @@ extension StateStoreTests {
         #expect(try pragma("journal_mode", of: freshPath) == "delete")
         #expect(!FileManager.default.fileExists(atPath: freshPath + "-wal"))
     }
+
+    /// A store of 0.15 or before (schema 1, its rows' keys listed whole) goes on: its rows are
+    /// read as they were written, and new rows are written beside them in today's form; its
+    /// schema becomes 2, which an older tally refuses rather than misreads.
+    @Test func aStoreOfSchemaOneGoesOnWithItsRows() throws {
+        let night = Night()
+        try night.deliver(fixture: "ad-server-a-20261120.jsonl.gz")
+        try night.deliver(fixture: "ad-server-c-20261121.jsonl.gz")
+        #expect(try night.run().exitStatus == .ok)
+        let path = night.out + "/.tally/state.sqlite"
+        do {
+            // As 0.15 left it.
+            let database = try SQLiteDatabase(path: path)
+            var stored: [(content: Int64, day: Int64, rows: [UInt8])] = []
+            try database.prepare("SELECT content, day, rows FROM contributions").forEachRow {
+                stored.append(($0.integer(0), $0.integer(1), $0.blob(2)))
+            }
+            #expect(stored.count > 1)
+            for (content, day, rows) in stored {
+                try database.prepare("UPDATE contributions SET rows = ? WHERE content = ? AND day = ?")
+                    .bind(.blob(try withWholeKeys(rows)), .integer(content), .integer(day)).run()
+            }
+            try database.execute(
+                "ALTER TABLE contributions DROP COLUMN format; UPDATE meta SET value = '1' WHERE key = 'schema'")
+        }
+        // A file of the same days as the stored ones: their rows are read to write those days.
+        try night.deliver(fixture: "ad-server-d-20261121.jsonl.gz")
+        let second = try night.run()
+        #expect(second.exitStatus == .ok && second.stateError == nil)
+        #expect(!second.daysWritten.isEmpty)
+        #expect(try files(in: night.out) == night.fromScratch())
+        let database = try SQLiteDatabase(path: path)
+        var formats: [Int64] = []
+        try database.prepare("SELECT DISTINCT format FROM contributions ORDER BY format").forEachRow {
+            formats.append($0.integer(0))
+        }
+        #expect(formats == [1, 2])
+        var schema = ""
+        try database.prepare("SELECT value FROM meta WHERE key = 'schema'").forEachRow { schema = $0.text(0) }
+        #expect(schema == "2")
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TallyBytes
 import TallyPipeline
 import TallyTestSupport
 import TallyWriter
@@ -91,4 +92,21 @@ func runShell(_ script: String) throws -> String {
     let data = out.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return String(decoding: data, as: UTF8.self)
+}
+
+/// `table`, an encoded table, with its keys listed whole, as tally wrote tables before 0.16
+/// (partial files of format version 1, state stores of schema 1): the rest is the same.
+func withWholeKeys(_ table: [UInt8]) throws -> [UInt8] {
+    var reader = BinaryReader(table)
+    var writer = BinaryWriter()
+    let count = try reader.readInt()
+    writer.append(count)
+    var key: [UInt8] = []
+    for _ in 0..<count {
+        key.removeSubrange(try reader.readInt()...)
+        key += try reader.readBytes { Array($0) }
+        key.withUnsafeBytes { writer.append(bytes: $0) }
+    }
+    writer.append(raw: Array(table[reader.offset...]))
+    return writer.bytes
 }
