@@ -11,9 +11,9 @@ extension RollupTable {
     /// Layout (integers LEB128, see `BinaryWriter`):
     /// - the number of keys, then each key in bytewise order, front-coded: how many of its first
     ///   bytes are the key before's (0 for the first key), then the rest of its bytes
-    ///   (length-prefixed). Keys of several columns in order share most of their bytes with the
-    ///   one before (a campaign, a creative); whole, they were three quarters of a wide key's
-    ///   rows (`KeyList`);
+    ///   (length-prefixed). Keys of several columns, in order, share most of their bytes with
+    ///   the one before (a campaign, a creative), and listed whole they are most of a wide
+    ///   key's bytes (`KeyList`);
     /// - the number of rows, then each row ordered by period then key: its period as the signed
     ///   difference from the previous row's (the first from 0), its key's index in the list
     ///   above, and its `counterCount` counters; with `countsDistinct`, then its sketch of
