@@ -20,7 +20,7 @@ public final class ByteInterner: @unchecked Sendable {
     public init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size *= 2 }
-        slots = [UInt32](repeating: 0, count: size)
+        slots = [UInt32](zeroedSlots: size)
         mask = size - 1
     }
 
@@ -151,7 +151,7 @@ public final class ByteInterner: @unchecked Sendable {
 
     private func grow() {
         let size = slots.count * 2
-        slots = [UInt32](repeating: 0, count: size)
+        slots = [UInt32](zeroedSlots: size)
         mask = size - 1
         for id in 0..<hashes.count {
             var slot = Int(truncatingIfNeeded: hashes[id]) & mask

@@ -46,6 +46,8 @@ public final class CountingTable: @unchecked Sendable {
     public static let maxCounterCount = 3
     /// The longest key a slot holds whole; a longer one is compared with its row's bytes too.
     static let slotKeyBytes = 24
+    /// The size of the huge pages `tally_advise_huge_pages` asks for.
+    static let hugePageSize = 1 << 21
 
     /// An event whose count waits for the next `add` (see there).
     private struct Waiting {
@@ -103,8 +105,13 @@ public final class CountingTable: @unchecked Sendable {
     }
 
     private static func allocateSlots(_ count: Int) -> UnsafeMutablePointer<Slot> {
-        let slots = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Slot>.stride, alignment: 64)
-            .bindMemory(to: Slot.self, capacity: count)
+        let bytes = count * MemoryLayout<Slot>.stride
+        // A wide key's slots are tens of megabytes, read at random: in huge pages if they can
+        // be, and aligned to them so that all of them are.
+        let alignment = bytes >= Self.hugePageSize ? Self.hugePageSize : 64
+        let memory = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: alignment)
+        tally_advise_huge_pages(memory, bytes)
+        let slots = memory.bindMemory(to: Slot.self, capacity: count)
         slots.initialize(repeating: Slot(), count: count)
         return slots
     }

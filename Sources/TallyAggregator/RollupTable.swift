@@ -45,7 +45,7 @@ public final class RollupTable: @unchecked Sendable {
         // At most half full, as `row(for:)` keeps it.
         var slotCount = 1024
         while slotCount < capacity * 2 { slotCount *= 2 }
-        slots = [UInt32](repeating: 0, count: slotCount)
+        slots = [UInt32](zeroedSlots: slotCount)
         mask = slotCount - 1
         rowKeys.reserveCapacity(capacity)
         counts.reserveCapacity(capacity * counterCount)
@@ -141,7 +141,7 @@ public final class RollupTable: @unchecked Sendable {
 
     private func grow() {
         let size = slots.count * 2
-        slots = [UInt32](repeating: 0, count: size)
+        slots = [UInt32](zeroedSlots: size)
         mask = size - 1
         let mask = self.mask
         // Each row lands in a slot anywhere in the new table, a cache miss once the table is

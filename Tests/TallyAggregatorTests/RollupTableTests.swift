@@ -38,6 +38,15 @@ extension RollupTests {
         #expect(rollup.keyValues.count == 3001)
     }
 
+    /// Slot arrays large enough to be asked for huge pages (4 MiB and more) hold zeros like any
+    /// other, to their last slot.
+    @Test(arguments: [0, 1, 1024, 1 << 20, (1 << 20) + 3])
+    func slotArraysStartEmptyAtAnySize(count: Int) {
+        let slots = [UInt32](zeroedSlots: count)
+        #expect(slots.count == count)
+        #expect(slots.allSatisfy { $0 == 0 })
+    }
+
     @Test(arguments: [1, 2, 3, 5])
     func mergeIsExactWhateverTheGrouping(parts: Int) {
         var generator = SplitMix(seed: UInt64(parts))
