@@ -229,23 +229,34 @@ public final class RollupTable: @unchecked Sendable {
             // The first 24 bytes of each key as three big-endian numbers, zero-padded: ordered
             // as the bytes are, up to ties. 24, because keys of several columns share long
             // prefixes (a campaign and its NUL, a creative) and a wide key is mostly that short.
-            var words = [[UInt64]](repeating: [UInt64](repeating: 0, count: count), count: 3)
-            for id in 0..<count {
-                let bytes = strings[UInt32(id)]
-                for word in 0..<3 { words[word][id] = Self.bigEndianWord(bytes, at: word * 8) }
+            // Word `w` of key `id` is `words[w * count + id]`: one flat array, read through
+            // buffers, because the gathers below read it at random, and a nested array paid
+            // a check of its uniqueness at every write.
+            var words = [UInt64](repeating: 0, count: 3 * count)
+            words.withUnsafeMutableBufferPointer { words in
+                for id in 0..<count {
+                    let bytes = strings[UInt32(id)]
+                    for word in 0..<3 { words[word * count + id] = Self.bigEndianWord(bytes, at: word * 8) }
+                }
             }
             // Ids sorted by the last number, then stably by the middle one, then by the first:
             // by all three. Radix sorts, which move each id once for each byte the keys differ in.
             var order = (0..<UInt32(count)).map { $0 }
             var keys = [UInt64](repeating: 0, count: count)
             for word in (0..<3).reversed() {
-                for (position, id) in order.enumerated() { keys[position] = words[word][Int(id)] }
+                words.withUnsafeBufferPointer { words in
+                    order.withUnsafeBufferPointer { order in
+                        keys.withUnsafeMutableBufferPointer { keys in
+                            for position in 0..<count { keys[position] = words[word * count + Int(order[position])] }
+                        }
+                    }
+                }
                 RadixSort.sort(keys: &keys, values: &order)
             }
             // Each run of keys alike in their first 24 bytes (longer keys, or keys that differ
             // by trailing NULs), by all their bytes.
             func prefix(_ id: UInt32) -> (UInt64, UInt64, UInt64) {
-                (words[0][Int(id)], words[1][Int(id)], words[2][Int(id)])
+                (words[Int(id)], words[count + Int(id)], words[2 * count + Int(id)])
             }
             var start = 0
             while start < count {
