@@ -91,26 +91,32 @@ extension RollupTable {
             }
         }
         writer.append(rows.count)
-        var previous: Int64 = 0
-        for (offset, row) in rows.enumerated() {
-            if offset + 16 < rows.count {
-                let ahead = Int(rows[rows.startIndex + offset + 16])
-                rowKeys.withUnsafeBufferPointer { tally_prefetch($0.baseAddress! + ahead) }
-                counts.withUnsafeBufferPointer { tally_prefetch($0.baseAddress! + ahead * counterCount) }
-            }
-            let period = Int64(Self.period(of: rowKeys[Int(row)]))
-            writer.append(signed: period - previous)
-            previous = period
-            writer.append(Int(indexOfRank[Int(rankOfRow[offset])]))
-            for counter in 0..<counterCount { writer.append(counts[Int(row) * counterCount + counter]) }
-            sketches?[Int(row)].encode(into: &writer)
-            if let identities, let idStarts {
-                for slot in Int(row) * counterCount..<(Int(row) + 1) * counterCount {
-                    writer.append(identities.identified[slot])
-                    guard identities.identified[slot] != 0 else { continue }
-                    let ids = identities.entries[Int(idStarts[slot])..<Int(idStarts[slot + 1])]
-                    writer.append(ids.count)
-                    for entry in ids { writer.append(fixed: entry.hash) }
+        // The table's arrays are taken once for the loop, not once a row.
+        let counterCount = self.counterCount
+        rowKeys.withUnsafeBufferPointer { rowKeys in
+            counts.withUnsafeBufferPointer { counts in
+                var previous: Int64 = 0
+                for (offset, row) in rows.enumerated() {
+                    if offset + 16 < rows.count {
+                        let ahead = Int(rows[rows.startIndex + offset + 16])
+                        tally_prefetch(rowKeys.baseAddress! + ahead)
+                        tally_prefetch(counts.baseAddress! + ahead * counterCount)
+                    }
+                    let period = Int64(Self.period(of: rowKeys[Int(row)]))
+                    writer.append(signed: period - previous)
+                    previous = period
+                    writer.append(Int(indexOfRank[Int(rankOfRow[offset])]))
+                    for counter in 0..<counterCount { writer.append(counts[Int(row) * counterCount + counter]) }
+                    sketches?[Int(row)].encode(into: &writer)
+                    if let identities, let idStarts {
+                        for slot in Int(row) * counterCount..<(Int(row) + 1) * counterCount {
+                            writer.append(identities.identified[slot])
+                            guard identities.identified[slot] != 0 else { continue }
+                            let ids = identities.entries[Int(idStarts[slot])..<Int(idStarts[slot + 1])]
+                            writer.append(ids.count)
+                            for entry in ids { writer.append(fixed: entry.hash) }
+                        }
+                    }
                 }
             }
         }
