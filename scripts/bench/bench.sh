@@ -671,12 +671,10 @@ clf_table() {
         $1 == "clf16" { seen[$2] = 1; if ($7 != "ok") failed[$2]++; else if ($3 > maxRound) maxRound = $3 }
         END {
             printf "  %-24s %8s %8s %9s %12s %8s   %s\n", "tool", "wall s", "CPU s", "MB/s", "lines/s", "RSS MiB", "MB/s vs tally on JSON Lines (target)"
-            n = split("tally-zlib tally-zlib-nostate tally-isal tally-isal-nostate", order, " ")
+            split("tally-zlib tally-isal", order, " ")
             names["tally-zlib"] = "tally --inflater zlib"; names["tally-isal"] = "tally --inflater isal"
-            names["tally-zlib-nostate"] = "  the same, --no-state"; names["tally-isal-nostate"] = "  the same, --no-state"
-            for (i = 1; i <= n; i++) {
+            for (i = 1; i <= 2; i++) {
                 tool = order[i]; if (!seen[tool]) continue
-                ref = tool; sub(/-nostate$/, "", ref)
                 nw = nr = 0; split("", w); split("", c); split("", m); split("", r)
                 for (round = 1; round <= maxRound; round++) {
                     if (!(("clf16", tool, round) in ok)) continue
