@@ -11,9 +11,10 @@ import Glibc
 /// at most half full) of `id + 1`, 0 meaning empty. `hashes[i]` is string `i`'s hash, kept so
 /// that growing the table and probing past other strings need no rehash or compare.
 public final class ByteInterner: @unchecked Sendable {
-    private var arena: [UInt8] = []
-    private var offsets: [Int] = [0]
-    private var hashes: [UInt64] = []
+    /// Not arrays, which copy themselves to grow: see `ReallocArray`.
+    private let arena = ReallocArray<UInt8>()
+    private let offsets = ReallocArray<Int>()
+    private let hashes = ReallocArray<UInt64>()
     private var slots: [UInt32]
     private var mask: Int
 
@@ -22,6 +23,7 @@ public final class ByteInterner: @unchecked Sendable {
         while size < capacity * 2 { size *= 2 }
         slots = [UInt32](zeroedSlots: size)
         mask = size - 1
+        offsets.append(0)
     }
 
     /// How many distinct strings are held.

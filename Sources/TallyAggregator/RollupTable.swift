@@ -24,8 +24,9 @@ import Glibc
 public final class RollupTable: @unchecked Sendable {
     public let counterCount: Int
     public let keyValues: ByteInterner
-    private(set) var rowKeys: [UInt64] = []
-    private(set) var counts: [UInt64] = []
+    /// Not arrays, which copy themselves to grow: see `ReallocArray`.
+    let rowKeys = ReallocArray<UInt64>()
+    let counts = ReallocArray<UInt64>()
     /// Each row's sketch of distinct values, by row; nil unless the table counts them.
     private(set) var sketches: [HyperLogLog]?
     /// The ids of identified events, by slot (`--dedupe`); nil unless the table keeps them.
@@ -131,7 +132,7 @@ public final class RollupTable: @unchecked Sendable {
         // A slot (row and counter) of an id is 32 bits, and its row's rank 30 when counted once.
         precondition(identities == nil || row < 1 << 30, "too many rows to keep event ids")
         rowKeys.append(key)
-        counts.append(contentsOf: repeatElement(0, count: counterCount))
+        counts.appendZeros(counterCount)
         sketches?.append(HyperLogLog())
         identities?.addRow(counterCount: counterCount)
         slots[slot] = UInt32(row + 1)
