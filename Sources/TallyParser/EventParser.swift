@@ -276,7 +276,9 @@ public struct EventParser {
         _ line: UnsafeRawBufferPointer, _ time: TimeParser.Result, _ kind: EventKind, campaign: UnsafeRawBufferPointer
     ) -> LineOutcome {
         guard case .instant(let instant) = time else { return Self.event(time, kind, campaign) }
-        let keyFields = json.keyFields
+        // The values as memory, not the object that holds them: a closure that used the object
+        // retained and released it for each field it read.
+        let keyFields = json.keyFields?.values
         let (distinctIndex, identityIndex) = (self.distinctIndex, self.identityIndex)
         return buildKey(instant, kind, campaign: campaign) { decoder, index in
             guard let value = keyFields?[index], !value.isMissing,
