@@ -23,14 +23,29 @@ public enum KeyTuple {
     ) {
         var start = 0
         for column in 0..<columns - 1 {
-            let end =
-                start < key.count
-                ? (memchr(key.baseAddress! + start, Int32(separator), key.count - start).map {
-                    UnsafeRawPointer($0) - key.baseAddress!
-                } ?? key.count) : key.count
+            let end = separatorOffset(in: key, from: start)
             body(column, UnsafeRawBufferPointer(rebasing: key[start..<end]))
             start = min(end + 1, key.count)
         }
         body(columns - 1, UnsafeRawBufferPointer(rebasing: key[start...]))
+    }
+
+    /// Where the first separator at or after `start` is, or `key.count` if none is.
+    ///
+    /// Columns are mostly short ids, and a writer splits every row's key: the first bytes are
+    /// looked at in a loop, which for a short column costs less than the call, and `memchr`
+    /// takes over past them.
+    @inlinable
+    static func separatorOffset(in key: UnsafeRawBufferPointer, from start: Int) -> Int {
+        var index = start
+        let looped = min(key.count, start + 32)
+        while index < looped {
+            if key[index] == separator { return index }
+            index += 1
+        }
+        guard index < key.count else { return key.count }
+        return memchr(key.baseAddress! + index, Int32(separator), key.count - index).map {
+            UnsafeRawPointer($0) - key.baseAddress!
+        } ?? key.count
     }
 }

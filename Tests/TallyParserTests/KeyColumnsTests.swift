@@ -29,6 +29,12 @@ import Testing
         for (bytes, count, expected) in [
             ("a\0b\0c", 3, ["a", "b", "c"]), ("\0\0", 3, ["", "", ""]), ("abc", 1, ["abc"]), ("a\0", 2, ["a", ""]),
             ("", 1, [""]), ("a\0b", 1, ["a\0b"]),
+            // Columns longer than the bytes looked at before `memchr` takes over, and one just as long.
+            (
+                String(repeating: "x", count: 40) + "\0" + String(repeating: "y", count: 32) + "\0z", 3,
+                [String(repeating: "x", count: 40), String(repeating: "y", count: 32), "z"]
+            ),
+            (String(repeating: "x", count: 33), 2, [String(repeating: "x", count: 33), ""]),
         ] {
             var columns: [String] = []
             Array(bytes.utf8).withUnsafeBytes { key in
