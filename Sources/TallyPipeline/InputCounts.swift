@@ -15,7 +15,16 @@ struct InputCounts {
     }
 
     /// The input's counts as a table of their own, as the state store keeps them.
-    func rollupTable() -> RollupTable {
+    /// - Parameter reusing: a table to empty and fill instead of making one, if it fits: one of
+    ///   the same counters, and neither it nor these counts with sketches or ids (`extras`).
+    func rollupTable(reusing spare: RollupTable? = nil) -> RollupTable {
+        if let spare, extras == nil, spare.counterCount == table.counterCount, !spare.countsDistinct,
+            !spare.identifiesEvents
+        {
+            spare.removeAll()
+            merge(into: spare)
+            return spare
+        }
         let rollup = RollupTable(
             counterCount: table.counterCount, countsDistinct: extras?.countsDistinct ?? false,
             identifiesEvents: extras?.identifiesEvents ?? false, capacity: table.keyCount)
