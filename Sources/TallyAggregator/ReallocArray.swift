@@ -12,11 +12,15 @@ import Glibc
 /// block is copied as an array's would be.)
 ///
 /// A class, not a value: its one owner mutates it in place, and a copy is never wanted.
-/// Invariant: `base` holds `capacity` elements, of which the first `count` are initialized.
+/// Invariants: `base` holds `capacity` elements, of which the first `count` are initialized;
+/// it never moves while a `withUnsafe…` call has lent it out (an array would trap on that as an
+/// overlapping access; this checks it in debug builds, which the tests are).
 final class ReallocArray<Element: FixedWidthInteger>: RandomAccessCollection, MutableCollection {
     fileprivate private(set) var base: UnsafeMutablePointer<Element>?
     fileprivate(set) var count = 0
     private(set) var capacity = 0
+    /// How many `withUnsafe…` calls are under way.
+    fileprivate var lent = 0
 
     init() {}
 
@@ -39,6 +43,7 @@ final class ReallocArray<Element: FixedWidthInteger>: RandomAccessCollection, Mu
     /// Makes room for at least `minimum` elements in all.
     func reserveCapacity(_ minimum: Int) {
         guard minimum > capacity else { return }
+        assert(lent == 0, "a ReallocArray grown while its memory is lent out")
         let bytes = minimum * MemoryLayout<Element>.stride
         guard let grown = realloc(base, bytes) else { fatalError("out of memory: \(bytes) bytes for a table") }
         base = grown.bindMemory(to: Element.self, capacity: minimum)
@@ -68,7 +73,9 @@ final class ReallocArray<Element: FixedWidthInteger>: RandomAccessCollection, Mu
     }
 
     func withUnsafeBufferPointer<R, E: Error>(_ body: (UnsafeBufferPointer<Element>) throws(E) -> R) throws(E) -> R {
-        try body(UnsafeBufferPointer(start: base, count: count))
+        lent += 1
+        defer { lent -= 1 }
+        return try body(UnsafeBufferPointer(start: base, count: count))
     }
 }
 
@@ -81,6 +88,8 @@ extension ReallocArray where Element == UInt8 {
     }
 
     func withUnsafeBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
-        try body(UnsafeRawBufferPointer(start: base, count: count))
+        lent += 1
+        defer { lent -= 1 }
+        return try body(UnsafeRawBufferPointer(start: base, count: count))
     }
 }
