@@ -6,7 +6,7 @@ import Glibc
 /// Not `Array`, because of how each grows. An array grows by allocating twice the room and
 /// copying into it, so each doubling writes the whole table again into memory never touched
 /// before, and such memory is what costs here: every fresh page is faulted in and zeroed by
-/// the kernel (in a virtual machine, often backed by the host first) before the copy can
+/// the kernel (in a virtual machine, perhaps backed by the host first) before the copy can
 /// write it. A block this large is mapped on its own, and glibc's `realloc` of it moves its
 /// pages with `mremap`: nothing is copied, and only the new room is ever touched. (A smaller
 /// block is copied as an array's would be.)
