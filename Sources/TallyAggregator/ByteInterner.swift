@@ -26,15 +26,6 @@ public final class ByteInterner: @unchecked Sendable {
         offsets.append(0)
     }
 
-    /// Forgets every string, keeping the memory: ids start from 0 again.
-    func removeAll() {
-        arena.removeAll()
-        offsets.removeAll()
-        offsets.append(0)
-        hashes.removeAll()
-        slots.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
-    }
-
     /// How many distinct strings are held.
     public var count: Int { hashes.count }
 

@@ -261,6 +261,28 @@ public final class CountingTable: @unchecked Sendable {
         }
     }
 
+    /// Calls `body` with the rows the table holds (not the spilled ones) as the canonical
+    /// encoding reads them; the waiting count is made first.
+    func withEncodingView<R>(_ body: (EncodingRows) -> R) -> R {
+        settle()
+        return arena.withUnsafeBytes { arena in
+            periods.withUnsafeBufferPointer { periods in
+                starts.withUnsafeBufferPointer { starts in
+                    lengths.withUnsafeBufferPointer { lengths in
+                        slotOfRow.withUnsafeBufferPointer { slotOfRow in
+                            body(
+                                EncodingRows(
+                                    counterCount: counterCount, periods: periods, slotOfRow: slotOfRow,
+                                    counters: UnsafeRawPointer(slots) + countsOffset,
+                                    slotStride: MemoryLayout<Slot>.stride,
+                                    keys: EncodingRows.RowKeys(arena: arena, starts: starts, lengths: lengths)))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Empties the table, the spilled keys and any waiting count included, for the next input,
     /// keeping its memory.
     ///

@@ -56,9 +56,6 @@ final class ReallocArray<Element: FixedWidthInteger>: RandomAccessCollection, Mu
         count += 1
     }
 
-    /// Empties the array, keeping its memory for what is appended next.
-    func removeAll() { count = 0 }
-
     /// Appends `n` zeros.
     func appendZeros(_ n: Int) {
         if count + n > capacity { grow(toHold: count + n) }

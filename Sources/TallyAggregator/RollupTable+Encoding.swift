@@ -24,7 +24,9 @@ extension RollupTable {
     /// counters' digits.
     public func encode(into writer: inout BinaryWriter) {
         let (rows, rankOfKey) = orderedRows()
-        encode(rows[...], rankOfKey: rankOfKey, idStarts: idStarts(), into: &writer)
+        withEncodingView(idStarts: idStarts()) { view in
+            Self.encode(rows[...], rankOfKey: rankOfKey, view: view, into: &writer)
+        }
     }
 
     /// The table's rows of each local day, each encoded as `encode` would encode a table of
@@ -33,12 +35,24 @@ extension RollupTable {
     public func encodedDays(by granularity: Granularity) -> [(day: Int32, rows: [UInt8])] {
         let (rows, rankOfKey) = orderedRows()
         let idStarts = idStarts()
-        // Room for a day's keys and rows (most keys a few dozen bytes, a row's numbers a few):
-        // a large input's bytes are then not copied again and again as they grow.
-        let bytesPerRow = (keyValues.count > 0 ? keyValues.byteCount / keyValues.count : 0) + 4 + 2 * counterCount
-        return days(of: rows, by: granularity).map { day, rows in
+        return withEncodingView(idStarts: idStarts) { view in
+            Self.encodedDays(
+                days(of: rows, by: granularity), rankOfKey: rankOfKey, view: view,
+                keyBytes: keyValues.byteCount, keyCount: keyValues.count)
+        }
+    }
+
+    /// Each day's rows encoded, with room for a day's keys and rows made at once (most keys a
+    /// few dozen bytes, a row's numbers a few): a large input's bytes are then not copied again
+    /// and again as they grow.
+    static func encodedDays<View: EncodingView>(
+        _ days: [(day: Int32, rows: ArraySlice<UInt32>)], rankOfKey: [UInt32], view: View, keyBytes: Int,
+        keyCount: Int
+    ) -> [(day: Int32, rows: [UInt8])] {
+        let bytesPerRow = (keyCount > 0 ? keyBytes / keyCount : 0) + 4 + 2 * view.counterCount
+        return days.map { day, rows in
             var writer = BinaryWriter(reservingCapacity: rows.count * bytesPerRow)
-            encode(rows, rankOfKey: rankOfKey, idStarts: idStarts, into: &writer)
+            encode(rows, rankOfKey: rankOfKey, view: view, into: &writer)
             return (day, writer.bytes)
         }
     }
@@ -50,21 +64,68 @@ extension RollupTable {
         return identities.slotStarts(slotCount: rowKeys.count * counterCount)
     }
 
+    /// Calls `body` with the table's rows as `encode` reads them.
+    private func withEncodingView<R>(idStarts: [UInt32]?, _ body: (RowView) -> R) -> R {
+        keyValues.withStrings { strings in
+            rowKeys.withUnsafeBufferPointer { rowKeys in
+                counts.withUnsafeBufferPointer { counts in
+                    body(
+                        RowView(
+                            counterCount: counterCount, rowKeys: rowKeys, counts: counts, keys: strings,
+                            sketches: sketches, identities: identities, idStarts: idStarts))
+                }
+            }
+        }
+    }
+
+    /// `RollupTable`'s rows as `encode` reads them.
+    struct RowView: EncodingView {
+        let counterCount: Int
+        let rowKeys: UnsafeBufferPointer<UInt64>
+        let counts: UnsafeBufferPointer<UInt64>
+        let keys: ByteInterner.Strings
+        let sketches: [HyperLogLog]?
+        let identities: EventIdentities?
+        let idStarts: [UInt32]?
+
+        @inline(__always) func keyID(ofRow row: Int) -> UInt32 { RollupTable.keyID(of: rowKeys[row]) }
+        @inline(__always) func period(ofRow row: Int) -> Int32 { RollupTable.period(of: rowKeys[row]) }
+        @inline(__always) func count(_ counter: Int, ofRow row: Int) -> UInt64 {
+            counts[row * counterCount + counter]
+        }
+        @inline(__always) func prefetch(row: Int) {
+            tally_prefetch(rowKeys.baseAddress! + row)
+            tally_prefetch(counts.baseAddress! + row * counterCount)
+        }
+        @inline(__always) func prefetchDependent(row: Int) {}
+
+        func appendExtras(ofRow row: Int, into writer: inout BinaryWriter) {
+            sketches?[row].encode(into: &writer)
+            guard let identities, let idStarts else { return }
+            for slot in row * counterCount..<(row + 1) * counterCount {
+                writer.append(identities.identified[slot])
+                guard identities.identified[slot] != 0 else { continue }
+                let ids = identities.entries[Int(idStarts[slot])..<Int(idStarts[slot + 1])]
+                writer.append(ids.count)
+                for entry in ids { writer.append(fixed: entry.hash) }
+            }
+        }
+    }
+
     /// Encodes `rows`, which are in order (period, then key rank), as a table of those rows alone.
-    private func encode(
-        _ rows: ArraySlice<UInt32>, rankOfKey: [UInt32], idStarts: [UInt32]?, into writer: inout BinaryWriter
+    static func encode<View: EncodingView>(
+        _ rows: ArraySlice<UInt32>, rankOfKey: [UInt32], view: View, into writer: inout BinaryWriter
     ) {
         // The rows are in (period, key) order, scattered over the table: each one's key and
         // counters are a cache miss, fetched 16 rows ahead (as `forEachRow` does), and so are
         // the keys' places and bytes when they are written, 8 and 4 keys ahead.
-        let rankOfRow = rowKeys.withUnsafeBufferPointer { rowKeys in
-            rows.indices.map { position in
-                if position + 16 < rows.endIndex { tally_prefetch(rowKeys.baseAddress! + Int(rows[position + 16])) }
-                return rankOfKey[Int(Self.keyID(of: rowKeys[Int(rows[position])]))]
-            }
+        let rankOfRow = rows.indices.map { position in
+            if position + 16 < rows.endIndex { view.prefetch(row: Int(rows[position + 16])) }
+            return rankOfKey[Int(view.keyID(ofRow: Int(rows[position])))]
         }
         // The keys these rows use, in rank order (so bytewise), and each one's index in that
-        // list: marked by rank, then numbered in one pass over the ranks, without a sort.
+        // list: marked by rank, then numbered in one pass over the ranks, without a sort. (Ids
+        // of one rank are one key: any of them gives its bytes.)
         let unused = UInt32.max
         var indexOfRank = [UInt32](repeating: unused, count: rankOfKey.count)
         for rank in rankOfRow { indexOfRank[Int(rank)] = 0 }
@@ -78,47 +139,28 @@ extension RollupTable {
         }
 
         writer.append(usedKeys.count)
-        keyValues.withStrings { strings in
-            var before = UnsafeRawBufferPointer(start: nil, count: 0)
-            for (position, key) in usedKeys.enumerated() {
-                if position + 8 < usedKeys.count { strings.prefetchPlace(of: usedKeys[position + 8]) }
-                if position + 4 < usedKeys.count { strings.prefetchBytes(of: usedKeys[position + 4]) }
-                let bytes = strings[key]
-                let shared = Self.sharedPrefix(before, bytes)
-                writer.append(shared)
-                writer.append(bytes: UnsafeRawBufferPointer(rebasing: bytes[shared...]))
-                before = bytes
-            }
+        let keys = view.keys
+        var before = UnsafeRawBufferPointer(start: nil, count: 0)
+        for (position, key) in usedKeys.enumerated() {
+            if position + 8 < usedKeys.count { keys.prefetchPlace(of: usedKeys[position + 8]) }
+            if position + 4 < usedKeys.count { keys.prefetchBytes(of: usedKeys[position + 4]) }
+            let bytes = keys[key]
+            let shared = sharedPrefix(before, bytes)
+            writer.append(shared)
+            writer.append(bytes: UnsafeRawBufferPointer(rebasing: bytes[shared...]))
+            before = bytes
         }
         writer.append(rows.count)
-        // The table's arrays are taken once for the loop, not once a row.
-        let counterCount = self.counterCount
-        rowKeys.withUnsafeBufferPointer { rowKeys in
-            counts.withUnsafeBufferPointer { counts in
-                var previous: Int64 = 0
-                for (offset, row) in rows.enumerated() {
-                    if offset + 16 < rows.count {
-                        let ahead = Int(rows[rows.startIndex + offset + 16])
-                        tally_prefetch(rowKeys.baseAddress! + ahead)
-                        tally_prefetch(counts.baseAddress! + ahead * counterCount)
-                    }
-                    let period = Int64(Self.period(of: rowKeys[Int(row)]))
-                    writer.append(signed: period - previous)
-                    previous = period
-                    writer.append(Int(indexOfRank[Int(rankOfRow[offset])]))
-                    for counter in 0..<counterCount { writer.append(counts[Int(row) * counterCount + counter]) }
-                    sketches?[Int(row)].encode(into: &writer)
-                    if let identities, let idStarts {
-                        for slot in Int(row) * counterCount..<(Int(row) + 1) * counterCount {
-                            writer.append(identities.identified[slot])
-                            guard identities.identified[slot] != 0 else { continue }
-                            let ids = identities.entries[Int(idStarts[slot])..<Int(idStarts[slot + 1])]
-                            writer.append(ids.count)
-                            for entry in ids { writer.append(fixed: entry.hash) }
-                        }
-                    }
-                }
-            }
+        var previous: Int64 = 0
+        for (offset, row) in rows.enumerated() {
+            if offset + 16 < rows.count { view.prefetch(row: Int(rows[rows.startIndex + offset + 16])) }
+            if offset + 8 < rows.count { view.prefetchDependent(row: Int(rows[rows.startIndex + offset + 8])) }
+            let period = Int64(view.period(ofRow: Int(row)))
+            writer.append(signed: period - previous)
+            previous = period
+            writer.append(Int(indexOfRank[Int(rankOfRow[offset])]))
+            for counter in 0..<view.counterCount { writer.append(view.count(counter, ofRow: Int(row))) }
+            view.appendExtras(ofRow: Int(row), into: &writer)
         }
     }
 

@@ -52,19 +52,6 @@ public final class RollupTable: @unchecked Sendable {
         counts.reserveCapacity(capacity * counterCount)
     }
 
-    /// Empties the table, keeping its memory, to be filled again: for a table made anew for each
-    /// of many inputs, whose memory would otherwise be returned and taken again each time, every
-    /// page of it faulted in and zeroed once more (a wide key's table is tens of megabytes).
-    /// - Precondition: the table keeps no event ids (`identifiesEvents` is false).
-    public func removeAll() {
-        precondition(identities == nil, "emptying a table that keeps event ids")
-        keyValues.removeAll()
-        rowKeys.removeAll()
-        counts.removeAll()
-        sketches?.removeAll(keepingCapacity: true)
-        slots.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
-    }
-
     /// Whether rows keep a sketch of distinct values: then `forEachRow` gives its estimate
     /// after the counters.
     public var countsDistinct: Bool { sketches != nil }
@@ -204,8 +191,17 @@ public final class RollupTable: @unchecked Sendable {
 
     /// `rows`, in order, cut where the local day changes.
     func days(of rows: [UInt32], by granularity: Granularity) -> [(day: Int32, rows: ArraySlice<UInt32>)] {
+        rowKeys.withUnsafeBufferPointer { rowKeys in
+            Self.days(of: rows, by: granularity) { Self.period(of: rowKeys[Int($0)]) }
+        }
+    }
+
+    /// `rows`, in order, cut where the local day of their periods (`period(row)`) changes.
+    static func days(
+        of rows: [UInt32], by granularity: Granularity, period: (UInt32) -> Int32
+    ) -> [(day: Int32, rows: ArraySlice<UInt32>)] {
         let rows = ArraySlice(rows)
-        func day(at index: Int) -> Int32 { Period.day(of: Self.period(of: rowKeys[Int(rows[index])]), granularity) }
+        func day(at index: Int) -> Int32 { Period.day(of: period(rows[index]), granularity) }
         var groups: [(day: Int32, rows: ArraySlice<UInt32>)] = []
         var start = rows.startIndex
         while start < rows.endIndex {
@@ -225,71 +221,94 @@ public final class RollupTable: @unchecked Sendable {
 
     /// Every row ordered by period, then bytewise by key; and each key id's rank in that order.
     func orderedRows() -> (rows: [UInt32], rankOfKey: [UInt32]) {
-        let rankOfKey = keyRanks()
-        var order = rowKeys.map { rowKey in
-            // The period's bits flipped to order as unsigned: periods before 1970 are negative.
-            let period = UInt64(UInt32(bitPattern: Self.period(of: rowKey)) ^ 0x8000_0000)
-            return period << 32 | UInt64(rankOfKey[Int(Self.keyID(of: rowKey))])
+        keyValues.withStrings { strings in
+            let rankOfKey = Self.keyRanks(count: keyValues.count, keys: strings, equalKeysShareRank: false)
+            let rows = rowKeys.withUnsafeBufferPointer { rowKeys in
+                Self.orderedRows(count: rowKeys.count, rankOfKey: rankOfKey) { row in
+                    (Self.period(of: rowKeys[row]), Self.keyID(of: rowKeys[row]))
+                }
+            }
+            return (rows, rankOfKey)
         }
-        var rows = (0..<UInt32(rowKeys.count)).map { $0 }
-        RadixSort.sort(keys: &order, values: &rows)
-        return (rows, rankOfKey)
     }
 
-    /// Each key id's place in the bytewise order of the keys.
-    private func keyRanks() -> [UInt32] {
-        keyValues.withStrings { strings in
-            let count = keyValues.count
-            // The first 24 bytes of each key as three big-endian numbers, zero-padded: ordered
-            // as the bytes are, up to ties. 24, because keys of several columns share long
-            // prefixes (a campaign and its NUL, a creative) and a wide key is mostly that short.
-            // Word `w` of key `id` is `words[w * count + id]`: one flat array, read through
-            // buffers, because the gathers below read it at random, and a nested array paid
-            // a check of its uniqueness at every write.
-            var words = [UInt64](repeating: 0, count: 3 * count)
-            words.withUnsafeMutableBufferPointer { words in
-                for id in 0..<count {
-                    let bytes = strings[UInt32(id)]
-                    for word in 0..<3 { words[word * count + id] = Self.bigEndianWord(bytes, at: word * 8) }
-                }
-            }
-            // Ids sorted by the last number, then stably by the middle one, then by the first:
-            // by all three. Radix sorts, which move each id once for each byte the keys differ in.
-            var order = (0..<UInt32(count)).map { $0 }
-            var keys = [UInt64](repeating: 0, count: count)
-            for word in (0..<3).reversed() {
-                words.withUnsafeBufferPointer { words in
-                    order.withUnsafeBufferPointer { order in
-                        keys.withUnsafeMutableBufferPointer { keys in
-                            for position in 0..<count { keys[position] = words[word * count + Int(order[position])] }
-                        }
-                    }
-                }
-                RadixSort.sort(keys: &keys, values: &order)
-            }
-            // Each run of keys alike in their first 24 bytes (longer keys, or keys that differ
-            // by trailing NULs), by all their bytes.
-            func prefix(_ id: UInt32) -> (UInt64, UInt64, UInt64) {
-                (words[Int(id)], words[count + Int(id)], words[2 * count + Int(id)])
-            }
-            var start = 0
-            while start < count {
-                var end = start + 1
-                while end < count, prefix(order[end]) == prefix(order[start]) { end += 1 }
-                if end - start > 1 {
-                    order[start..<end].sort { a, b in
-                        let (x, y) = (strings[a], strings[b])
-                        let common = min(x.count, y.count)
-                        let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
-                        return order != 0 ? order < 0 : x.count < y.count
-                    }
-                }
-                start = end
-            }
-            var ranks = [UInt32](repeating: 0, count: count)
-            for (rank, id) in order.enumerated() { ranks[Int(id)] = UInt32(rank) }
-            return ranks
+    /// Rows `0 ..< count` ordered by period, then by their key's rank; `row(r)` gives row `r`'s
+    /// period and key id.
+    @inline(__always)
+    static func orderedRows(
+        count: Int, rankOfKey: [UInt32], row: (Int) -> (period: Int32, keyID: UInt32)
+    ) -> [UInt32] {
+        var order = (0..<count).map { index in
+            let (period, keyID) = row(index)
+            // The period's bits flipped to order as unsigned: periods before 1970 are negative.
+            return UInt64(UInt32(bitPattern: period) ^ 0x8000_0000) << 32 | UInt64(rankOfKey[Int(keyID)])
         }
+        var rows = (0..<UInt32(count)).map { $0 }
+        RadixSort.sort(keys: &order, values: &rows)
+        return rows
+    }
+
+    /// Each key id's place in the bytewise order of the keys `keys` holds for ids `0 ..< count`.
+    /// With `equalKeysShareRank`, ids of equal keys (a table with a key's bytes once for each of
+    /// its periods) share one rank, and the ranks are `0 ..< ` the number of distinct keys.
+    static func keyRanks<Keys: KeysByID>(count: Int, keys strings: Keys, equalKeysShareRank: Bool) -> [UInt32] {
+        // The first 24 bytes of each key as three big-endian numbers, zero-padded: ordered
+        // as the bytes are, up to ties. 24, because keys of several columns share long
+        // prefixes (a campaign and its NUL, a creative) and a wide key is mostly that short.
+        // Word `w` of key `id` is `words[w * count + id]`: one flat array, read through
+        // buffers, because the gathers below read it at random, and a nested array paid
+        // a check of its uniqueness at every write.
+        var words = [UInt64](repeating: 0, count: 3 * count)
+        words.withUnsafeMutableBufferPointer { words in
+            for id in 0..<count {
+                let bytes = strings[UInt32(id)]
+                for word in 0..<3 { words[word * count + id] = Self.bigEndianWord(bytes, at: word * 8) }
+            }
+        }
+        // Ids sorted by the last number, then stably by the middle one, then by the first:
+        // by all three. Radix sorts, which move each id once for each byte the keys differ in.
+        var order = (0..<UInt32(count)).map { $0 }
+        var sortKeys = [UInt64](repeating: 0, count: count)
+        for word in (0..<3).reversed() {
+            words.withUnsafeBufferPointer { words in
+                order.withUnsafeBufferPointer { order in
+                    sortKeys.withUnsafeMutableBufferPointer { sortKeys in
+                        for position in 0..<count { sortKeys[position] = words[word * count + Int(order[position])] }
+                    }
+                }
+            }
+            RadixSort.sort(keys: &sortKeys, values: &order)
+        }
+        // Each run of keys alike in their first 24 bytes (longer keys, or keys that differ
+        // by trailing NULs), by all their bytes.
+        func prefix(_ id: UInt32) -> (UInt64, UInt64, UInt64) {
+            (words[Int(id)], words[count + Int(id)], words[2 * count + Int(id)])
+        }
+        func compare(_ a: UInt32, _ b: UInt32) -> Int32 {
+            let (x, y) = (strings[a], strings[b])
+            let common = min(x.count, y.count)
+            let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
+            return order != 0 ? order : x.count < y.count ? -1 : x.count > y.count ? 1 : 0
+        }
+        var start = 0
+        while start < count {
+            var end = start + 1
+            while end < count, prefix(order[end]) == prefix(order[start]) { end += 1 }
+            if end - start > 1 { order[start..<end].sort { compare($0, $1) < 0 } }
+            start = end
+        }
+        var ranks = [UInt32](repeating: 0, count: count)
+        var rank: UInt32 = 0
+        for (position, id) in order.enumerated() {
+            if position > 0,
+                !equalKeysShareRank || prefix(id) != prefix(order[position - 1])
+                    || compare(id, order[position - 1]) != 0
+            {
+                rank += 1
+            }
+            ranks[Int(id)] = rank
+        }
+        return ranks
     }
 
     /// Bytes `offset ..< offset + 8` of `bytes` as a big-endian number, zero past its end, so that

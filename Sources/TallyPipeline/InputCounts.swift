@@ -14,21 +14,15 @@ struct InputCounts {
         if let extras { rollup.merge(extras) }
     }
 
-    /// The input's counts as a table of their own, as the state store keeps them.
-    /// - Parameter reusing: a table to empty and fill instead of making one, if it fits: one of
-    ///   the same counters, and neither it nor these counts with sketches or ids (`extras`).
-    func rollupTable(reusing spare: RollupTable? = nil) -> RollupTable {
-        if let spare, extras == nil, spare.counterCount == table.counterCount, !spare.countsDistinct,
-            !spare.identifiesEvents
-        {
-            spare.removeAll()
-            merge(into: spare)
-            return spare
-        }
+    /// The input's counts of each local day, encoded as the state store keeps them
+    /// (`RollupTable.encodedDays(by:)`): straight from the counting table when that holds them
+    /// all, else from a table of their own.
+    func encodedDays(by granularity: Granularity) -> [(day: Int32, rows: [UInt8])] {
+        if extras == nil, let days = table.encodedDays(by: granularity) { return days }
         let rollup = RollupTable(
             counterCount: table.counterCount, countsDistinct: extras?.countsDistinct ?? false,
             identifiesEvents: extras?.identifiesEvents ?? false, capacity: table.keyCount)
         merge(into: rollup)
-        return rollup
+        return rollup.encodedDays(by: granularity)
     }
 }

@@ -476,10 +476,6 @@ public struct RollupRun: Sendable {
             // One table a worker, its memory kept from input to input; and as hourly files of
             // one feed have about as many keys each, its slots are then the right size at once.
             let table = CountingTable(counterCount: EventKind.allCases.count)
-            // Each input's rows for the store are put in a table of their own; one a worker,
-            // emptied for each input, for the same reason. (Not with `--uniques` or `--dedupe`,
-            // whose inputs' tables are made anew.)
-            let storeTable = stateful ? RollupTable(counterCount: EventKind.allCases.count) : nil
             while true {
                 let taken = next.wrappingAdd(1, ordering: .relaxed).oldValue
                 guard taken < inputs.count else { break }
@@ -497,7 +493,7 @@ public struct RollupRun: Sendable {
                     $0.add(report, counts: counts, counted: counted, ownContent: ownContents[inputs[index]])
                 }
                 if stateful, added.status == .ok, let counts, let fingerprint = added.fingerprint {
-                    let days = counts.rollupTable(reusing: storeTable).encodedDays(by: configuration.granularity)
+                    let days = counts.encodedDays(by: configuration.granularity)
                     newRows.withLock { $0[fingerprint] = days }
                 }
                 if let part { parts.withLock { $0[index] = PartBox(part: part) } }

@@ -178,3 +178,46 @@ extension CountingTableTests {
         #expect(last > 0 && Period.utcOffsetMinutes(last) == 840 && Period.hourOfDay(last) == 13)
     }
 }
+
+extension CountingTableTests {
+    /// The state store's bytes for an input come straight from its counting table: they must be
+    /// those of the rollup table of the same counts, whatever the keys (alike in their first 24
+    /// bytes, apart by a trailing NUL), periods (hours of several days, days before 1970) and
+    /// number of counters; a key counted in several periods is one key of each day's list.
+    @Test(arguments: [1, 3], [Granularity.day, .hour])
+    func encodesItsDaysAsTheRollupTableOfItsCounts(counterCount: Int, granularity: Granularity) throws {
+        var random = SplitMix(seed: UInt64(counterCount) * 31 + (granularity == .hour ? 1 : 0))
+        let table = CountingTable(counterCount: counterCount)
+        for _ in 0..<4_000 {
+            let campaign = Self.campaigns[Int(random.next() % UInt64(Self.campaigns.count))]
+            let day = Int64(random.next() % 4) - 1
+            let period =
+                granularity == .day
+                ? Int32(day) : Period.hour(localHour: day * 24 + Int64(random.next() % 30), offsetSeconds: -3_600)
+            campaign.withUnsafeBytes {
+                table.add(
+                    period: period, key: $0, counter: Int(random.next() % UInt64(counterCount)),
+                    amount: random.next() % 4 + 1)
+            }
+        }
+        let rollup = RollupTable(counterCount: counterCount)
+        rollup.merge(table)
+        let direct = try #require(table.encodedDays(by: granularity))
+        let expected = rollup.encodedDays(by: granularity)
+        #expect(direct.map(\.day) == expected.map(\.day))
+        #expect(direct.map(\.rows) == expected.map(\.rows))
+        #expect(expected.count > 2)
+    }
+
+    /// A table that spilled keys does not encode itself: part of its counts are elsewhere.
+    @Test func aTableThatSpilledDoesNotEncodeItself() {
+        let table = CountingTable(counterCount: 1, keyLimit: 2)
+        for campaign in ["a", "b", "c"] {
+            Array(campaign.utf8).withUnsafeBytes { table.add(period: 0, key: $0, counter: 0) }
+        }
+        #expect(table.encodedDays(by: .day) == nil)
+        table.removeAll()
+        Array("a".utf8).withUnsafeBytes { table.add(period: 0, key: $0, counter: 0) }
+        #expect(table.encodedDays(by: .day)?.count == 1)
+    }
+}

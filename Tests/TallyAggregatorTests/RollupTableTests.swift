@@ -38,28 +38,6 @@ extension RollupTests {
         #expect(rollup.keyValues.count == 3001)
     }
 
-    /// A table emptied and filled again is the table made anew from what it was filled with:
-    /// the same rows, key ids from 0, and the same bytes for the store.
-    @Test func anEmptiedTableFilledAgainIsAsIfNew() {
-        let reused = RollupTable(counterCount: 3)
-        for i in 0..<50_000 { add(reused, Int32(i % 5), "old-\(i % 7001)", i % 3) }
-        reused.removeAll()
-        #expect(reused.keyCount == 0 && reused.keyValues.count == 0 && snapshot(reused).isEmpty)
-        let fresh = RollupTable(counterCount: 3)
-        for table in [reused, fresh] {
-            for i in 0..<3000 { add(table, Int32(i % 3), "new-\(i % 101)", i % 3, UInt64(i)) }
-        }
-        #expect(snapshot(reused) == snapshot(fresh))
-        #expect(reused.keyValues.count == 101)
-        let ids = ["new-0", "new-100", "old-1"].map { name in
-            Array(name.utf8).withUnsafeBytes { reused.keyValues.intern($0) }
-        }
-        #expect(ids == [0, 100, 101])
-        let (reusedDays, freshDays) = (reused.encodedDays(by: .day), fresh.encodedDays(by: .day))
-        #expect(reusedDays.map(\.day) == freshDays.map(\.day))
-        #expect(reusedDays.map(\.rows) == freshDays.map(\.rows))
-    }
-
     /// Slot arrays large enough to be asked for huge pages (4 MiB and more) hold zeros like any
     /// other, to their last slot.
     @Test(arguments: [0, 1, 1024, 1 << 20, (1 << 20) + 3])
