@@ -305,7 +305,9 @@ public struct EventParser {
 
     /// The event with its key built from the key columns: the campaign, and each other field's
     /// value as `value(&decoder, index)` gives it (checked here to be UTF-8), where `decoder`
-    /// may hold the decoded text until the next call.
+    /// may hold the decoded text until the next call. Inlined into each format's caller, so
+    /// that `value` is too: it is called for every key field of every line.
+    @inline(__always)
     mutating func buildKey(
         _ instant: Int64, _ kind: EventKind, campaign: UnsafeRawBufferPointer,
         value: (inout EscapeDecoder, Int) -> KeyValue

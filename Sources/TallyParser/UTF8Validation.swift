@@ -4,6 +4,16 @@ enum UTF8Validation {
     static func isValid(_ bytes: UnsafeRawBufferPointer) -> Bool {
         var i = 0
         let n = bytes.count
+        // A short value (a key field: a country, an id) read as two overlapping words.
+        if n >= 8 && n <= 16 {
+            let words =
+                bytes.loadUnaligned(as: UInt64.self) | bytes.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            if words & 0x8080_8080_8080_8080 == 0 { return true }
+        } else if n >= 4 && n < 8 {
+            let words =
+                bytes.loadUnaligned(as: UInt32.self) | bytes.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+            if words & 0x8080_8080 == 0 { return true }
+        }
         while i + 8 <= n, bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
             i += 8
         }

@@ -285,3 +285,50 @@ extension FastPathTests {
 enum PlainPaths: ScanPaths {
     static var usesShortcuts: Bool { false }
 }
+
+extension FastPathTests {
+    // MARK: - Key building
+
+    /// UTF-8 validation reads a value of 4 to 16 bytes as two overlapping words: every length,
+    /// with a high byte at every place (alone, a valid sequence or a broken one), must be judged
+    /// as the standard library's decoder judges it.
+    @Test func shortValuesAreValidUTF8AsTheStandardLibrarySays() {
+        var rng = SplitMix(seed: 5)
+        let high: [[UInt8]] = [
+            [0xc3, 0xa9], [0xe2, 0x82, 0xac], [0xf0, 0x9f, 0x98, 0x80], [0x80], [0xc3], [0xff], [0xed, 0xa0, 0x80],
+        ]
+        for length in 0...20 {
+            for place in 0...max(0, length - 1) {
+                for bytes in high {
+                    var value = (0..<length).map { _ in UInt8.random(in: 0x20...0x7e, using: &rng) }
+                    if length > 0 { value.replaceSubrange(place..<min(length, place + bytes.count), with: bytes) }
+                    let expected = String(validating: value, as: UTF8.self) != nil
+                    value.withUnsafeBytes { #expect(UTF8Validation.isValid($0) == expected, "\(value)") }
+                }
+            }
+        }
+    }
+
+    /// A key is built of short appends copied by overlapping words: any lengths, in any order,
+    /// must give the bytes appended, end to end, growth included.
+    @Test func appendedBytesAreKeptInOrder() {
+        var rng = SplitMix(seed: 9)
+        let accumulator = ByteAccumulator(capacity: 4)
+        for _ in 0..<200 {
+            accumulator.removeAll()
+            var expected: [UInt8] = []
+            for _ in 0..<Int(rng.next() % 8) {
+                if rng.next() % 4 == 0 {
+                    let byte = UInt8(truncatingIfNeeded: rng.next())
+                    accumulator.append(byte)
+                    expected.append(byte)
+                    continue
+                }
+                let piece = (0..<Int(rng.next() % 40)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+                piece.withUnsafeBytes { accumulator.append($0) }
+                expected += piece
+            }
+            #expect(Array(accumulator.bytes) == expected)
+        }
+    }
+}
