@@ -69,7 +69,7 @@ extension RunConfiguration {
 
 extension RollupRun {
     /// tally's release, as `tally --version` and the summary say it.
-    public static let version = "0.16.2"
+    public static let version = "0.16.3"
 
     /// Removes every temporary file the process has made and not yet renamed, and lets no new
     /// one be made: for a signal handler, as the process goes. Every output stays whole.
