@@ -4,8 +4,8 @@ import TallyBytes
 extension CountingTable {
     /// The table's rows of each local day, each encoded as `RollupTable.encodedDays(by:)`
     /// encodes a table of the same counts, byte for byte: how the state store keeps an input's
-    /// counts. Straight from this table, because making that table first (a wide key's hundreds
-    /// of thousands of keys interned again, for every input) cost as much as the encoding.
+    /// counts. Straight from this table, because making that table first interned a wide key's
+    /// hundreds of thousands of keys again, for every input.
     /// - Returns: nil if the table spilled keys (`spilled`): those are merged into a
     ///   `RollupTable`, which encodes them all.
     public func encodedDays(by granularity: Granularity) -> [(day: Int32, rows: [UInt8])]? {

@@ -250,7 +250,8 @@ public final class RollupTable: @unchecked Sendable {
 
     /// Each key id's place in the bytewise order of the keys `keys` holds for ids `0 ..< count`.
     /// With `equalKeysShareRank`, ids of equal keys (a table with a key's bytes once for each of
-    /// its periods) share one rank, and the ranks are `0 ..< ` the number of distinct keys.
+    /// its periods) share one rank, and the ranks run from 0 to the number of distinct keys less
+    /// one.
     static func keyRanks<Keys: KeysByID>(count: Int, keys strings: Keys, equalKeysShareRank: Bool) -> [UInt32] {
         // The first 24 bytes of each key as three big-endian numbers, zero-padded: ordered
         // as the bytes are, up to ties. 24, because keys of several columns share long
